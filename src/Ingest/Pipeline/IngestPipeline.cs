@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Threading.Tasks.Dataflow;
+using Microsoft.Extensions.Logging;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Sources;
+
+namespace StreamJepa.Ingest.Pipeline;
+
+/// <summary>
+/// Runs many sources at once, each on its own thread, all feeding one bounded Dataflow target.
+/// Files replay under backpressure (no frame lost); live and real-time sources drop their oldest frames.
+/// A source that fails is reported on its <see cref="StreamStats"/>; the others keep running.
+/// </summary>
+public sealed class IngestPipeline : IDisposable
+{
+    private readonly IngestOptions _options;
+    private readonly ITargetBlock<Frame> _target;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, StreamStats> _streams = new(StringComparer.Ordinal);
+    private readonly List<Task> _readers = [];
+    private readonly Lock _gate = new();
+
+    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers)
+    {
+        _options = options;
+        _target = target;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<IngestPipeline>();
+        Pool = new FramePool(new FrameShape(options.Channels, options.Height, options.Width));
+    }
+
+    public FramePool Pool { get; }
+
+    public IReadOnlyCollection<StreamStats> Streams => [.. _streams.Values.OrderBy(s => s.StreamId, StringComparer.Ordinal)];
+
+    /// <summary>Starts reading <paramref name="source"/>. A source that cannot even be described is returned already failed.</summary>
+    public StreamStats Add(SourceOptions source)
+    {
+        SourceDescriptor descriptor;
+        try
+        {
+            descriptor = SourceParser.Describe(source, _options.Realtime);
+        }
+        catch (SourceException ex)
+        {
+            var failed = Register(ex.StreamId, source.Uri);
+            failed.OnError(ex.Message);
+            failed.SetStatus(StreamStatus.Failed);
+            _logger.LogError("{Message}", ex.Message);
+            return failed;
+        }
+
+        var stats = Register(descriptor.Id, descriptor.Target);
+        descriptor = descriptor with { Id = stats.StreamId };
+        IFrameEmitter emitter = descriptor.DropsWhenBehind
+            ? new DropOldestEmitter(_target, _options.LiveQueueCapacity, stats)
+            : new BackpressureEmitter(_target);
+        var reader = new SourceReader(descriptor, _options, Pool, emitter, stats, _time, _loggers.CreateLogger<SourceReader>());
+        var task = Task.Factory.StartNew(
+            () => reader.Run(_stop.Token),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        lock (_gate)
+        {
+            _readers.Add(task);
+        }
+
+        return stats;
+    }
+
+    /// <summary>Completes when every source started so far has ended, failed or been stopped.</summary>
+    public async Task WhenSourcesDoneAsync()
+    {
+        while (true)
+        {
+            Task[] readers;
+            lock (_gate)
+            {
+                readers = [.. _readers];
+            }
+
+            await Task.WhenAll(readers).ConfigureAwait(false);
+            lock (_gate)
+            {
+                if (_readers.Count == readers.Length)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Stops every source; frames already handed downstream stay there.</summary>
+    public void Stop() => _stop.Cancel();
+
+    public void Dispose() => _stop.Dispose();
+
+    private StreamStats Register(string id, string target)
+    {
+        var candidate = id;
+        for (var n = 2; ; n++)
+        {
+            var stats = new StreamStats(candidate, target);
+            if (_streams.TryAdd(candidate, stats))
+            {
+                if (candidate != id)
+                {
+                    _logger.LogInformation("stream id '{Id}' is taken; this source is '{Candidate}'", id, candidate);
+                }
+
+                return stats;
+            }
+
+            candidate = $"{id}-{n}";
+        }
+    }
+}

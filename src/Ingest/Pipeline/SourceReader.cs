@@ -1,0 +1,208 @@
+using Microsoft.Extensions.Logging;
+using OpenCvSharp;
+using Polly;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Preprocessing;
+using StreamJepa.Ingest.Sources;
+
+namespace StreamJepa.Ingest.Pipeline;
+
+/// <summary>
+/// Reads one source on its own thread: decode, preprocess into a pooled frame, hand downstream; paces real-time
+/// sources; skips damaged frames; reconnects live sources. Its failure never touches the other streams.
+/// </summary>
+internal sealed class SourceReader
+{
+    private readonly SourceDescriptor _source;
+    private readonly IngestOptions _options;
+    private readonly GrabberFactory _grabbers;
+    private readonly FramePool _pool;
+    private readonly IFrameEmitter _emitter;
+    private readonly ResiliencePipeline _reconnect;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private long _sequence;
+    private long _startTimestamp;
+    private double _firstPtsMs = double.NaN;
+    private long _paceStart;
+
+    public SourceReader(
+        SourceDescriptor source,
+        IngestOptions options,
+        FramePool pool,
+        IFrameEmitter emitter,
+        StreamStats stats,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _source = source;
+        _options = options;
+        _grabbers = new GrabberFactory(options);
+        _pool = pool;
+        _emitter = emitter;
+        Stats = stats;
+        _time = time;
+        _logger = logger;
+        _reconnect = ReconnectPipeline.Build(options.Reconnect, stats, time, logger);
+    }
+
+    public StreamStats Stats { get; }
+
+    public void Run(CancellationToken cancellationToken)
+    {
+        using var preprocessor = new FramePreprocessor(_options);
+        using var decoded = new Mat();
+        _startTimestamp = _time.GetTimestamp();
+        try
+        {
+            if (_source.IsLive)
+            {
+                RunLive(preprocessor, decoded, cancellationToken);
+            }
+            else
+            {
+                using var grabber = _grabbers.Open(_source);
+                Stats.SetStatus(StreamStatus.Running);
+                ReadToEnd(grabber, preprocessor, decoded, cancellationToken);
+            }
+
+            _emitter.Complete(cancellationToken);
+            Stats.SetStatus(StreamStatus.Ended);
+            _logger.LogInformation("source '{Stream}' ended after {Frames} frames", _source.Id, Stats.Frames);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _emitter.Complete(cancellationToken);
+            Stats.SetStatus(StreamStatus.Stopped);
+        }
+        catch (SourceException ex)
+        {
+            Fail(ex.Message, cancellationToken);
+        }
+        catch (OpenCVException ex)
+        {
+            Fail($"source '{_source.Id}': decoder error: {ex.Message}", cancellationToken);
+        }
+    }
+
+    private void Fail(string message, CancellationToken cancellationToken)
+    {
+        Stats.OnError(message);
+        Stats.SetStatus(StreamStatus.Failed);
+        _logger.LogError("{Message}", message);
+        _emitter.Complete(cancellationToken);
+    }
+
+    private void RunLive(FramePreprocessor preprocessor, Mat decoded, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var grabber = _reconnect.Execute(_ => _grabbers.Open(_source), cancellationToken);
+            Stats.SetStatus(StreamStatus.Running);
+            if (!ReadToEnd(grabber, preprocessor, decoded, cancellationToken))
+            {
+                return;
+            }
+
+            var message = $"source '{_source.Id}': stream lost after {Stats.Frames} frames, reconnecting";
+            Stats.OnError(message);
+            Stats.OnReconnect();
+            Stats.SetStatus(StreamStatus.Reconnecting);
+            _logger.LogWarning("{Message}", message);
+        }
+    }
+
+    /// <summary>Reads until the grabber ends. False when downstream stopped accepting frames.</summary>
+    private bool ReadToEnd(IFrameGrabber grabber, FramePreprocessor preprocessor, Mat decoded, CancellationToken cancellationToken)
+    {
+        long pendingDamaged = 0;
+        long decodedHere = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = grabber.Read(decoded, out var ptsMs);
+            if (result == GrabResult.End)
+            {
+                break;
+            }
+
+            if (result == GrabResult.Damaged)
+            {
+                if (++pendingDamaged >= _options.MaxConsecutiveDecodeErrors)
+                {
+                    _logger.LogWarning("source '{Stream}': {Count} undecodable frames in a row, treating as the end", _source.Id, pendingDamaged);
+                    break;
+                }
+
+                continue;
+            }
+
+            if (pendingDamaged > 0)
+            {
+                Stats.OnDamaged(pendingDamaged);
+                _logger.LogWarning("source '{Stream}': skipped {Count} damaged frame(s) before frame {Sequence}", _source.Id, pendingDamaged, _sequence + pendingDamaged);
+                _sequence += pendingDamaged;
+                pendingDamaged = 0;
+            }
+
+            decodedHere++;
+            Pace(ptsMs, cancellationToken);
+            var frame = Preprocess(preprocessor, decoded, ptsMs);
+            Stats.OnFrame();
+            if (!_emitter.Emit(frame, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        if (decodedHere == 0 && _sequence == 0 && !_source.IsLive)
+        {
+            throw new SourceException(_source.Id, $"no frame could be decoded from {_source.Target}");
+        }
+
+        return true;
+    }
+
+    private Frame Preprocess(FramePreprocessor preprocessor, Mat decoded, double ptsMs)
+    {
+        var fromContainer = !double.IsNaN(ptsMs);
+        var pts = fromContainer ? ptsMs : _time.GetElapsedTime(_startTimestamp).TotalMilliseconds;
+        var header = new FrameHeader(_source.Id, _sequence++, pts, fromContainer, decoded.Width, decoded.Height, _time.GetTimestamp());
+        var frame = _pool.Rent(header);
+        try
+        {
+            preprocessor.Process(decoded, frame.Pixels);
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
+
+        return frame;
+    }
+
+    /// <summary>Real-time files and scenes wait for their presentation time, like a camera would.</summary>
+    private void Pace(double ptsMs, CancellationToken cancellationToken)
+    {
+        if (!_source.Realtime || _source.IsLive || double.IsNaN(ptsMs))
+        {
+            return;
+        }
+
+        if (double.IsNaN(_firstPtsMs))
+        {
+            _firstPtsMs = ptsMs;
+            _paceStart = _time.GetTimestamp();
+            return;
+        }
+
+        var due = TimeSpan.FromMilliseconds(ptsMs - _firstPtsMs) - _time.GetElapsedTime(_paceStart);
+        if (due > TimeSpan.Zero)
+        {
+            Task.Delay(due, _time, cancellationToken).GetAwaiter().GetResult();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using StreamJepa.Core.Frames;
+
+namespace StreamJepa.Ingest.Pipeline;
+
+/// <summary>Live counters of one stream, written by its reader and read by whoever reports them.</summary>
+public sealed class StreamStats
+{
+    private long _frames;
+    private long _dropped;
+    private long _damaged;
+    private long _reconnects;
+    private long _errors;
+    private volatile StreamStatus _status = StreamStatus.Starting;
+    private volatile string? _lastError;
+
+    public StreamStats(string streamId, string target)
+    {
+        StreamId = streamId;
+        Target = target;
+    }
+
+    public string StreamId { get; }
+
+    public string Target { get; }
+
+    /// <summary>Frames decoded and handed downstream (dropped ones included).</summary>
+    public long Frames => Interlocked.Read(ref _frames);
+
+    /// <summary>Frames discarded because downstream was behind (live and real-time sources only).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Frames the decoder could not read and skipped.</summary>
+    public long Damaged => Interlocked.Read(ref _damaged);
+
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Failed open or read attempts, reconnect attempts included.</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    public StreamStatus Status => _status;
+
+    public string? LastError => _lastError;
+
+    /// <summary>Raised (on the reader's thread) for each frame dropped because downstream was behind.</summary>
+    public event Action<FrameHeader>? FrameDropped;
+
+    internal void OnFrame() => Interlocked.Increment(ref _frames);
+
+    internal void OnDamaged(long count = 1) => Interlocked.Add(ref _damaged, count);
+
+    internal void OnDropped(FrameHeader header)
+    {
+        Interlocked.Increment(ref _dropped);
+        FrameDropped?.Invoke(header);
+    }
+
+    internal void OnReconnect() => Interlocked.Increment(ref _reconnects);
+
+    internal void OnError(string message)
+    {
+        Interlocked.Increment(ref _errors);
+        _lastError = message;
+    }
+
+    internal void SetStatus(StreamStatus status) => _status = status;
+}

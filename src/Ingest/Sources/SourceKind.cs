@@ -1,0 +1,10 @@
+namespace StreamJepa.Ingest.Sources;
+
+public enum SourceKind
+{
+    File,
+    Url,
+    Camera,
+    ImageFolder,
+    Synthetic,
+}
