@@ -39,6 +39,9 @@ public sealed record IngestOptions
 
     public ReconnectOptions Reconnect { get; init; } = new();
 
+    /// <summary>FFmpeg executable that decodes URL sources (the OpenCV runtime's own FFmpeg reads files only).</summary>
+    public string FfmpegPath { get; init; } = "ffmpeg";
+
     public int Channels => ColorOrder == ColorOrder.Gray ? 1 : 3;
 
     internal void Validate(string key, ConfigErrors errors)
@@ -53,6 +56,10 @@ public sealed record IngestOptions
         errors.Range($"{key}.readTimeoutMs", ReadTimeoutMs, 100, 600_000);
         errors.Range($"{key}.maxConsecutiveDecodeErrors", MaxConsecutiveDecodeErrors, 1, 1_000_000);
         Reconnect.Validate($"{key}.reconnect", errors);
+        if (string.IsNullOrWhiteSpace(FfmpegPath))
+        {
+            errors.Add($"{key}.ffmpegPath", FfmpegPath, "must name the ffmpeg executable");
+        }
     }
 
     private void CheckPerChannel(string key, IReadOnlyList<float> values, ConfigErrors errors, bool allowZero)

@@ -150,7 +150,7 @@ internal sealed class SourceReader
             decodedHere++;
             Pace(ptsMs, cancellationToken);
             var frame = Preprocess(preprocessor, decoded, ptsMs);
-            Stats.OnFrame();
+            Stats.OnFrame(frame.Header.DecodedTimestamp);
             if (!_emitter.Emit(frame, cancellationToken))
             {
                 return false;

@@ -12,6 +12,8 @@ public sealed class StreamStats
     private long _errors;
     private volatile StreamStatus _status = StreamStatus.Starting;
     private volatile string? _lastError;
+    private long _firstFrameTimestamp;
+    private long _lastFrameTimestamp;
 
     public StreamStats(string streamId, string target)
     {
@@ -41,10 +43,24 @@ public sealed class StreamStats
 
     public string? LastError => _lastError;
 
+    /// <summary>Frames per second between this stream's first and latest frame.</summary>
+    public double AverageFps(TimeProvider time)
+    {
+        var first = Interlocked.Read(ref _firstFrameTimestamp);
+        var last = Interlocked.Read(ref _lastFrameTimestamp);
+        var seconds = time.GetElapsedTime(first, last).TotalSeconds;
+        return first == 0 || seconds <= 0 ? 0 : (Frames - 1) / seconds;
+    }
+
     /// <summary>Raised (on the reader's thread) for each frame dropped because downstream was behind.</summary>
     public event Action<FrameHeader>? FrameDropped;
 
-    internal void OnFrame() => Interlocked.Increment(ref _frames);
+    internal void OnFrame(long timestamp)
+    {
+        Interlocked.CompareExchange(ref _firstFrameTimestamp, timestamp, 0);
+        Interlocked.Exchange(ref _lastFrameTimestamp, timestamp);
+        Interlocked.Increment(ref _frames);
+    }
 
     internal void OnDamaged(long count = 1) => Interlocked.Add(ref _damaged, count);
 

@@ -15,7 +15,7 @@ public sealed class GrabberFactory
     public IFrameGrabber Open(SourceDescriptor source) => source.Kind switch
     {
         SourceKind.File => VideoCaptureGrabber.OpenFile(source),
-        SourceKind.Url => VideoCaptureGrabber.OpenUrl(source, _options.OpenTimeoutMs, _options.ReadTimeoutMs),
+        SourceKind.Url => FfmpegPipeGrabber.Open(source, _options.FfmpegPath, _options.OpenTimeoutMs, _options.ReadTimeoutMs),
         SourceKind.Camera => VideoCaptureGrabber.OpenCamera(source, _options.OpenTimeoutMs, _options.ReadTimeoutMs),
         SourceKind.ImageFolder => ImageFolderGrabber.Open(source),
         SourceKind.Synthetic => new SyntheticGrabber(source.Scene ?? new()),

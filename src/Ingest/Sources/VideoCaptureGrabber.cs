@@ -2,7 +2,7 @@ using OpenCvSharp;
 
 namespace StreamJepa.Ingest.Sources;
 
-/// <summary>Reads a video file, URL or camera through OpenCV's FFmpeg (or V4L2) backend.</summary>
+/// <summary>Reads a video file through OpenCV's FFmpeg backend, or a camera through V4L2.</summary>
 internal sealed class VideoCaptureGrabber : IFrameGrabber
 {
     // cv::CAP_PROP_OPEN_TIMEOUT_MSEC and cv::CAP_PROP_READ_TIMEOUT_MSEC (not in OpenCvSharp's enum).
@@ -56,25 +56,10 @@ internal sealed class VideoCaptureGrabber : IFrameGrabber
         return new VideoCaptureGrabber(capture, isFile: true);
     }
 
-    public static VideoCaptureGrabber OpenUrl(SourceDescriptor source, int openTimeoutMs, int readTimeoutMs)
-    {
-        var capture = new VideoCapture(
-            source.Target,
-            VideoCaptureAPIs.FFMPEG,
-            [OpenTimeoutProperty, openTimeoutMs, ReadTimeoutProperty, readTimeoutMs]);
-        if (!capture.IsOpened())
-        {
-            capture.Dispose();
-            throw new SourceException(source.Id, $"cannot open {source.Target} (within {openTimeoutMs} ms)", transient: true);
-        }
-
-        return new VideoCaptureGrabber(capture, isFile: false);
-    }
-
     public static VideoCaptureGrabber OpenCamera(SourceDescriptor source, int openTimeoutMs, int readTimeoutMs)
     {
         var index = int.Parse(source.Target, System.Globalization.CultureInfo.InvariantCulture);
-        var capture = new VideoCapture(index, VideoCaptureAPIs.ANY, [OpenTimeoutProperty, openTimeoutMs, ReadTimeoutProperty, readTimeoutMs]);
+        var capture = new VideoCapture(index, VideoCaptureAPIs.V4L2, [OpenTimeoutProperty, openTimeoutMs, ReadTimeoutProperty, readTimeoutMs]);
         if (!capture.IsOpened())
         {
             capture.Dispose();

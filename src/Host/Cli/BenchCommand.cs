@@ -1,0 +1,54 @@
+using System.CommandLine;
+using StreamJepa.Host.Benchmarks;
+
+namespace StreamJepa.Host.Cli;
+
+/// <summary><c>streamjepa bench</c>: throughput figures measured against a baseline in the same run.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var video = new Option<FileInfo>("--video")
+        {
+            Description = "Video every stream reads.",
+            DefaultValueFactory = _ => new FileInfo("data/samples/vtest.avi"),
+        };
+        var streams = new Option<int[]>("--streams")
+        {
+            Description = "Concurrent stream counts to measure.",
+            DefaultValueFactory = _ => [1, 2, 4],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Rounds per setting (baseline and pipeline alternate; the median is reported).",
+            DefaultValueFactory = _ => 3,
+        };
+        var width = new Option<int>("--width") { Description = "Model input width.", DefaultValueFactory = _ => 128 };
+        var height = new Option<int>("--height") { Description = "Model input height.", DefaultValueFactory = _ => 128 };
+        var ingest = new Command("ingest", "Decode + preprocess frames/s through the ingest pipeline next to plain OpenCV VideoCapture.Read, for 1..N concurrent streams.")
+        {
+            video,
+            streams,
+            rounds,
+            width,
+            height,
+        };
+        ingest.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetValue(video)!;
+            var counts = parse.GetValue(streams) ?? [1, 2, 4];
+            var n = parse.GetValue(rounds);
+            if (!file.Exists || counts.Any(c => c < 1) || n < 1)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"bench ingest: need an existing --video (got {file.FullName}), --streams >= 1 and --rounds >= 1").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var bench = new IngestBenchmark(file.FullName, parse.GetValue(width), parse.GetValue(height), parse.InvocationConfiguration.Output);
+            await bench.RunAsync(counts, n, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { ingest };
+    }
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Sources;
+
+namespace StreamJepa.Host.Cli;
+
+/// <summary>Options every verb that reads the configuration shares: the file, overrides and sources.</summary>
+internal sealed class ConfigOptions
+{
+    public Option<FileInfo?> Config { get; } = new("--config", "-c")
+    {
+        Description = "JSON configuration file (see deploy/streamjepa.example.json).",
+    };
+
+    public Option<string[]> Set { get; } = new("--set")
+    {
+        Description = "Override one configuration key, e.g. --set ingest.width=96 (repeatable). Environment variables STREAMJEPA__SECTION__KEY apply before these.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> Source { get; } = new("--source", "-s")
+    {
+        Description = "A stream to read, added to the configured ones (repeatable): [id=]FILE | rtsp://… | http(s)://… | camera:N | folder:DIR | synthetic[:seed=1&frames=600…], with optional #realtime=true&fps=N.",
+    };
+
+    public Option<bool> Realtime { get; } = new("--realtime")
+    {
+        Description = "Pace files at their native frame rate and drop the oldest frames when behind, like a live camera.",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Config);
+        command.Options.Add(Set);
+        command.Options.Add(Source);
+        command.Options.Add(Realtime);
+    }
+
+    /// <summary>Reads, overrides and validates the configuration. Throws <see cref="ConfigException"/>.</summary>
+    public StreamJepaOptions Load(ParseResult parse)
+    {
+        var overrides = new List<string>(parse.GetValue(Set) ?? []);
+        if (parse.GetValue(Realtime))
+        {
+            overrides.Add("ingest.realtime=true");
+        }
+
+        var options = ConfigLoader.Load(parse.GetValue(Config)?.FullName, overrides);
+        var extra = (parse.GetValue(Source) ?? []).Select(ParseSource).ToList();
+        return extra.Count == 0 ? options : options with { Sources = [.. options.Sources, .. extra] };
+    }
+
+    private static SourceOptions ParseSource(string spec)
+    {
+        try
+        {
+            return SourceParser.ParseSpec(spec);
+        }
+        catch (SourceException ex)
+        {
+            throw new ConfigException([new ConfigError("--source", spec, ex.Message)]);
+        }
+    }
+}

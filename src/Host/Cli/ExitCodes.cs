@@ -1,0 +1,17 @@
+namespace StreamJepa.Host.Cli;
+
+/// <summary>Process exit codes (also listed in README.md).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Finished: every source ended, or the run was stopped by a signal or <c>--duration</c>.</summary>
+    public const int Ok = 0;
+
+    /// <summary>An unexpected error stopped the run.</summary>
+    public const int Error = 1;
+
+    /// <summary>The configuration or the command line is invalid; nothing was started.</summary>
+    public const int InvalidConfiguration = 2;
+
+    /// <summary>The run finished, but at least one source failed (the others ran to their end).</summary>
+    public const int SourceFailed = 3;
+}

@@ -1,0 +1,3 @@
+using StreamJepa.Host.Cli;
+
+return await StreamJepaCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

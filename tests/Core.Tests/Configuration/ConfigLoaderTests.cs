@@ -1,0 +1,149 @@
+using StreamJepa.Core.Configuration;
+
+namespace StreamJepa.Core.Tests.Configuration;
+
+public sealed class ConfigLoaderTests : IDisposable
+{
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-config").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Load_NoFileNoOverrides_GivesValidDefaults()
+    {
+        var options = ConfigLoader.Load(null, [], NoEnvironment);
+
+        Assert.Equal(128, options.Ingest.Width);
+        Assert.Empty(options.Sources);
+    }
+
+    [Fact]
+    public void Load_File_BindsSectionsAndSources()
+    {
+        var path = Write("""
+            {
+              // comments are allowed
+              "sources": [ { "id": "lobby", "uri": "rtsp://cam/1" }, { "uri": "a.avi", "realtime": true } ],
+              "ingest": { "width": 96, "height": 64, "colorOrder": "bgr", "interpolation": "linear" },
+            }
+            """);
+
+        var options = ConfigLoader.Load(path, [], NoEnvironment);
+
+        Assert.Equal(96, options.Ingest.Width);
+        Assert.Equal(64, options.Ingest.Height);
+        Assert.Equal(ColorOrder.Bgr, options.Ingest.ColorOrder);
+        Assert.Equal(ResizeInterpolation.Linear, options.Ingest.Interpolation);
+        Assert.Equal("lobby", options.Sources[0].Id);
+        Assert.True(options.Sources[1].Realtime);
+    }
+
+    [Fact]
+    public void Load_UnknownKey_NamesKeyAndAllowedKeys()
+    {
+        var path = Write("""{ "ingest": { "widht": 96 } }""");
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, [], NoEnvironment));
+
+        Assert.Contains("ingest.widht", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown key", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("width", ex.Errors[0].Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_WrongType_NamesKeyValueAndExpectedType()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["ingest.width=wide"], NoEnvironment));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("ingest.width", error.Key);
+        Assert.Equal("\"wide\"", error.Value);
+        Assert.Contains("whole number", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_BadEnumValue_ListsAllowedValues()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["ingest.colorOrder=cmyk"], NoEnvironment));
+
+        Assert.Contains("ingest.colorOrder", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("rgb, bgr, gray", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ImpossibleValues_NamesEveryBadKey()
+    {
+        var ex = Assert.Throws<ConfigException>(() =>
+            ConfigLoader.Load(null, ["ingest.width=-5", "ingest.std=[0.2, 0, 0.2]", "ingest.reconnect.maxDelayMs=10"], NoEnvironment));
+
+        Assert.Contains(ex.Errors, e => e is { Key: "ingest.width", Value: "-5" });
+        Assert.Contains(ex.Errors, e => e.Key == "ingest.std" && e.Problem.Contains("positive", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Key == "ingest.reconnect.maxDelayMs");
+    }
+
+    [Fact]
+    public void Load_MeanWithWrongChannelCount_IsRefused()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["ingest.colorOrder=gray"], NoEnvironment));
+
+        Assert.Contains(ex.Errors, e => e.Key == "ingest.mean" && e.Problem.Contains("1 value", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_SourceWithoutUri_SaysItIsRequired()
+    {
+        var path = Write("""{ "sources": [ { "id": "x" } ] }""");
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, [], NoEnvironment));
+
+        Assert.Contains("sources[0].uri", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("required", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_OverridesApplyAfterEnvironmentAfterFile()
+    {
+        var path = Write("""{ "ingest": { "width": 96, "height": 96 } }""");
+        var environment = new Dictionary<string, string> { ["STREAMJEPA__INGEST__WIDTH"] = "64", ["STREAMJEPA__INGEST__HEIGHT"] = "48" };
+
+        var options = ConfigLoader.Load(path, ["ingest.height=32", "sources[0].uri=clip.avi"], environment);
+
+        Assert.Equal(64, options.Ingest.Width);
+        Assert.Equal(32, options.Ingest.Height);
+        Assert.Equal("clip.avi", options.Sources[0].Uri);
+    }
+
+    [Fact]
+    public void Load_MissingFile_SaysSo()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Path.Combine(_dir, "nope.json"), [], NoEnvironment));
+
+        Assert.Contains("not found", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MalformedJson_SaysWhichFile()
+    {
+        var path = Write("{ \"ingest\": ");
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path, [], NoEnvironment));
+
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Split_WithoutEquals_ExplainsTheForm()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigOverride.Split("ingest.width"));
+
+        Assert.Contains("key.path=value", ex.Message, StringComparison.Ordinal);
+    }
+
+    private string Write(string json)
+    {
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+}

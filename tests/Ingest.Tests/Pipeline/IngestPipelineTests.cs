@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Ingest.Tests.Support;
+
+namespace StreamJepa.Ingest.Tests.Pipeline;
+
+public sealed class IngestPipelineTests : IDisposable
+{
+    private static readonly IngestOptions Options = new() { Width = 32, Height = 32, Mean = [0f, 0f, 0f], Std = [1f, 1f, 1f] };
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-ingest").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task File_EveryFrameArrivesOnceInOrder_WithContainerTimestampsAndContent()
+    {
+        var path = NumberedVideo.Write(_dir, frames: 60, fps: 25);
+        var collector = new FrameCollector();
+
+        var stats = await RunAsync(collector, new SourceOptions { Id = "clip", Uri = path });
+
+        var received = collector.Received;
+        Assert.Equal(StreamStatus.Ended, stats[0].Status);
+        Assert.Equal(60, stats[0].Frames);
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), received.Select(r => r.Header.Sequence));
+        for (var i = 0; i < 60; i++)
+        {
+            var (header, mean) = received[i];
+            Assert.Equal("clip", header.StreamId);
+            Assert.True(header.PtsFromContainer);
+            Assert.Equal(i * 40.0, header.PtsMs, 1);
+            Assert.Equal((160, 120), (header.SourceWidth, header.SourceHeight));
+            Assert.Equal(NumberedVideo.Level(i) / 255.0, mean, 0.02);
+        }
+    }
+
+    [Fact]
+    public async Task File_SlowConsumer_BackpressureLosesNoFrame()
+    {
+        var path = NumberedVideo.Write(_dir, frames: 40);
+        var collector = new FrameCollector(capacity: 1, delay: TimeSpan.FromMilliseconds(15));
+
+        var stats = await RunAsync(collector, new SourceOptions { Uri = path });
+
+        Assert.Equal(0, stats[0].Dropped);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), collector.Received.Select(r => r.Header.Sequence));
+    }
+
+    [Fact]
+    public async Task Realtime_SlowConsumer_DropsOldestAndCountsEveryDrop()
+    {
+        var collector = new FrameCollector(capacity: 1, delay: TimeSpan.FromMilliseconds(30));
+        var dropped = new List<long>();
+        var source = new SourceOptions { Id = "live", Uri = "synthetic:frames=120&fps=200&width=64&height=48", Realtime = true };
+
+        using var pipeline = new IngestPipeline(Options with { LiveQueueCapacity = 2 }, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+        var stats = pipeline.Add(source);
+        stats.FrameDropped += h => { lock (dropped) { dropped.Add(h.Sequence); } };
+        await pipeline.WhenSourcesDoneAsync();
+        await collector.CompleteAsync();
+
+        var delivered = collector.Of("live").Select(h => h.Sequence).ToList();
+        Assert.True(stats.Dropped > 0, "a consumer 6x slower than the source must cause drops");
+        Assert.Equal(120, stats.Frames);
+        Assert.Equal(stats.Dropped, dropped.Count);
+        Assert.Equal(Enumerable.Range(0, 120).Select(i => (long)i), delivered.Concat(dropped).Order());
+        Assert.Equal(delivered.Order(), delivered);
+        Assert.Equal(119, delivered[^1]);
+    }
+
+    [Fact]
+    public async Task DamagedSample_IsReadToItsEnd()
+    {
+        var collector = new FrameCollector();
+
+        var stats = await RunAsync(collector, new SourceOptions { Id = "bugy", Uri = RepoFiles.Sample("Megamind_bugy.avi") });
+
+        Assert.Equal(StreamStatus.Ended, stats[0].Status);
+        Assert.Equal(270, stats[0].Frames + stats[0].Damaged);
+        Assert.Equal(stats[0].Frames, collector.Received.Count);
+    }
+
+    [Fact]
+    public async Task ImageFolder_SortedByName_TimedByFps()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "images")).FullName;
+        foreach (var i in new[] { 3, 0, 4, 1, 2 })
+        {
+            using var image = new OpenCvSharp.Mat(20, 30, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(NumberedVideo.Level(i)));
+            OpenCvSharp.Cv2.ImWrite(Path.Combine(folder, $"shot{i:000}.png"), image);
+        }
+
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
+        var collector = new FrameCollector();
+
+        var stats = await RunAsync(collector, new SourceOptions { Uri = "folder:" + folder, Fps = 5 });
+
+        Assert.Equal("images", stats[0].StreamId);
+        Assert.Equal([0.0, 200, 400, 600, 800], collector.Received.Select(r => r.Header.PtsMs));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => NumberedVideo.Level(i) / 255.0), collector.Received.Select(r => (double)r.Mean), new Tolerance(0.01));
+    }
+
+    [Fact]
+    public async Task ManySources_EachCountedSeparately_DuplicateIdsMadeUnique()
+    {
+        var path = NumberedVideo.Write(_dir, frames: 30);
+        var collector = new FrameCollector();
+
+        var stats = await RunAsync(
+            collector,
+            new SourceOptions { Uri = path },
+            new SourceOptions { Uri = path },
+            new SourceOptions { Id = "scene", Uri = "synthetic:frames=25&width=64&height=48" });
+
+        Assert.Equal(["numbered", "numbered-2", "scene"], stats.Select(s => s.StreamId).Order());
+        Assert.Equal(30, collector.Of("numbered").Count);
+        Assert.Equal(30, collector.Of("numbered-2").Count);
+        Assert.Equal(25, collector.Of("scene").Count);
+    }
+
+    [Fact]
+    public async Task Stop_EndsEndlessSources()
+    {
+        var collector = new FrameCollector();
+        using var pipeline = new IngestPipeline(Options, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+        var stats = pipeline.Add(new SourceOptions { Uri = "synthetic:frames=0&width=64&height=48" });
+        while (stats.Frames < 10)
+        {
+            await Task.Delay(10);
+        }
+
+        pipeline.Stop();
+        await pipeline.WhenSourcesDoneAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await collector.CompleteAsync();
+
+        Assert.Equal(StreamStatus.Stopped, stats.Status);
+        Assert.Equal(0, pipeline.Pool.InUse);
+    }
+
+    private static async Task<IReadOnlyList<StreamStats>> RunAsync(FrameCollector collector, params SourceOptions[] sources)
+    {
+        using var pipeline = new IngestPipeline(Options, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+        var stats = sources.Select(pipeline.Add).ToList();
+        await pipeline.WhenSourcesDoneAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await collector.CompleteAsync();
+        Assert.Equal(0, pipeline.Pool.InUse);
+        return stats;
+    }
+
+    private sealed class Tolerance(double epsilon) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon;
+
+        public int GetHashCode(double obj) => 0;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Ingest.Tests.Support;
+
+namespace StreamJepa.Ingest.Tests.Pipeline;
+
+public sealed class LiveSourceTests : IDisposable
+{
+    private static readonly IngestOptions Options = new()
+    {
+        Width = 32,
+        Height = 32,
+        OpenTimeoutMs = 2_000,
+        ReadTimeoutMs = 2_000,
+        Reconnect = new ReconnectOptions { InitialDelayMs = 100, MaxDelayMs = 500 },
+    };
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-live").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task HttpStream_ServerKilledAndRestarted_SourceReconnectsAndGoesOn()
+    {
+        var clip = NumberedVideo.Write(_dir, frames: 50, fps: 25);
+        using var server = new FfmpegServer(clip);
+        server.Start();
+        var collector = new FrameCollector();
+        using var pipeline = new IngestPipeline(Options, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+
+        var stats = pipeline.Add(new SourceOptions { Id = "cam", Uri = server.Url });
+        await WaitUntil(() => stats.Frames >= 20, TimeSpan.FromSeconds(30));
+        server.Kill();
+        await WaitUntil(() => stats.Reconnects >= 1, TimeSpan.FromSeconds(15));
+        var framesAtOutage = stats.Frames;
+        server.Start();
+        await WaitUntil(() => stats.Frames >= framesAtOutage + 20, TimeSpan.FromSeconds(30));
+        pipeline.Stop();
+        await pipeline.WhenSourcesDoneAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        await collector.CompleteAsync();
+
+        Assert.Equal(StreamStatus.Stopped, stats.Status);
+        var sequences = collector.Of("cam").Select(h => h.Sequence).ToList();
+        Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal(sequences.Count, sequences.Distinct().Count());
+        Assert.All(collector.Of("cam"), h => Assert.False(h.PtsFromContainer));
+        Assert.Equal(stats.Frames, sequences.Count + stats.Dropped);
+    }
+
+    [Fact]
+    public async Task DeadUrl_OpenTimesOutAndRetries_InsteadOfBlocking()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var accepted = new List<Socket>();
+        var acceptLoop = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await silent.AcceptSocketAsync());
+                }
+            }
+            catch (SocketException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        });
+        var collector = new FrameCollector();
+        using var pipeline = new IngestPipeline(Options with { OpenTimeoutMs = 500 }, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+
+        var stats = pipeline.Add(new SourceOptions { Id = "dead", Uri = $"http://127.0.0.1:{port}/never" });
+        await WaitUntil(() => stats.Errors >= 2, TimeSpan.FromSeconds(20));
+        pipeline.Stop();
+        await pipeline.WhenSourcesDoneAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        silent.Stop();
+        await acceptLoop;
+        accepted.ForEach(s => s.Dispose());
+
+        Assert.Equal(StreamStatus.Stopped, stats.Status);
+        Assert.Contains("source 'dead': cannot open", stats.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, stats.Frames);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"condition not met within {timeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
