@@ -11,7 +11,7 @@ public sealed record IngestOptions
 
     public ColorOrder ColorOrder { get; init; } = ColorOrder.Rgb;
 
-    public ResizeInterpolation Interpolation { get; init; } = ResizeInterpolation.Area;
+    public ResizeInterpolation Interpolation { get; init; } = ResizeInterpolation.Supersample;
 
     /// <summary>Per-channel mean (in model channel order, on the 0..1 scale) subtracted before dividing by <see cref="Std"/>.</summary>
     public IReadOnlyList<float> Mean { get; init; } = [0.5f, 0.5f, 0.5f];

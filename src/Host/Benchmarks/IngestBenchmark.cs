@@ -16,22 +16,20 @@ namespace StreamJepa.Host.Benchmarks;
 internal sealed class IngestBenchmark
 {
     private readonly string _video;
-    private readonly int _width;
-    private readonly int _height;
+    private readonly IngestOptions _options;
     private readonly TextWriter _output;
 
-    public IngestBenchmark(string video, int width, int height, TextWriter output)
+    public IngestBenchmark(string video, IngestOptions options, TextWriter output)
     {
         _video = video;
-        _width = width;
-        _height = height;
+        _options = options;
         _output = output;
     }
 
     public async Task RunAsync(IReadOnlyList<int> streamCounts, int rounds, CancellationToken cancellationToken)
     {
         await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"ingest benchmark: {Path.GetFileName(_video)}, model input {_width}x{_height}, {rounds} round(s), {Environment.ProcessorCount} cores, median of rounds")).ConfigureAwait(false);
+            $"ingest benchmark: {Path.GetFileName(_video)}, model input {_options.Width}x{_options.Height} ({_options.Interpolation}), {rounds} round(s), {Environment.ProcessorCount} cores, median of rounds")).ConfigureAwait(false);
         await _output.WriteLineAsync("| streams | plain Read fps | pipeline fps | pipeline / plain | preprocessing overhead |").ConfigureAwait(false);
         await _output.WriteLineAsync("|---:|---:|---:|---:|---:|").ConfigureAwait(false);
         foreach (var n in streamCounts)
@@ -70,7 +68,7 @@ internal sealed class IngestBenchmark
 
     private async Task<double> PipelineAsync(int streams, CancellationToken cancellationToken)
     {
-        var options = new IngestOptions { Width = _width, Height = _height };
+        var options = _options;
         long frames = 0;
         var consumer = new ActionBlock<Frame>(
             frame =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Benchmarks;
 
 namespace StreamJepa.Host.Cli;
@@ -26,6 +27,11 @@ internal static class BenchCommand
         };
         var width = new Option<int>("--width") { Description = "Model input width.", DefaultValueFactory = _ => 128 };
         var height = new Option<int>("--height") { Description = "Model input height.", DefaultValueFactory = _ => 128 };
+        var interpolation = new Option<ResizeInterpolation>("--interpolation")
+        {
+            Description = "How frames are scaled to the model input.",
+            DefaultValueFactory = _ => new IngestOptions().Interpolation,
+        };
         var ingest = new Command("ingest", "Decode + preprocess frames/s through the ingest pipeline next to plain OpenCV VideoCapture.Read, for 1..N concurrent streams.")
         {
             video,
@@ -33,6 +39,7 @@ internal static class BenchCommand
             rounds,
             width,
             height,
+            interpolation,
         };
         ingest.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,7 +52,8 @@ internal static class BenchCommand
                 return ExitCodes.InvalidConfiguration;
             }
 
-            var bench = new IngestBenchmark(file.FullName, parse.GetValue(width), parse.GetValue(height), parse.InvocationConfiguration.Output);
+            var options = new IngestOptions { Width = parse.GetValue(width), Height = parse.GetValue(height), Interpolation = parse.GetValue(interpolation) };
+            var bench = new IngestBenchmark(file.FullName, options, parse.InvocationConfiguration.Output);
             await bench.RunAsync(counts, n, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });

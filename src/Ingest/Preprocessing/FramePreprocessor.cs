@@ -6,36 +6,44 @@ namespace StreamJepa.Ingest.Preprocessing;
 
 /// <summary>
 /// Turns a decoded 8-bit BGR frame into the model input: resize, channel order, normalisation, (C, H, W) floats.
-/// Normalisation is a per-channel look-up table, so the float pass is one read and one write per value.
-/// One instance per reader thread: it reuses its resize buffer.
+/// The default <see cref="ResizeInterpolation.Supersample"/> does all of it in one pass over the decoded frame;
+/// the OpenCV interpolations resize first, then normalise through a per-channel look-up table.
+/// One instance per reader thread: it reuses its buffers and sampling tables.
 /// </summary>
 public sealed class FramePreprocessor : IDisposable
 {
+    private const int SumLevels = (4 * 255) + 1;
+
     private readonly Mat _resized = new();
     private readonly Size _size;
-    private readonly InterpolationFlags _interpolation;
+    private readonly ResizeInterpolation _interpolation;
     private readonly ColorOrder _order;
     private readonly float[] _lut;
+    private readonly float[] _sumLut;
+    private readonly SupersampleGrid _grid;
 
     public FramePreprocessor(IngestOptions options)
     {
         _size = new Size(options.Width, options.Height);
         _order = options.ColorOrder;
-        _interpolation = options.Interpolation switch
-        {
-            ResizeInterpolation.Linear => InterpolationFlags.Linear,
-            ResizeInterpolation.Nearest => InterpolationFlags.Nearest,
-            _ => InterpolationFlags.Area,
-        };
+        _interpolation = options.Interpolation;
         Shape = new FrameShape(options.Channels, options.Height, options.Width);
         _lut = new float[Shape.Channels * 256];
+        _sumLut = new float[Shape.Channels * SumLevels];
         for (var c = 0; c < Shape.Channels; c++)
         {
             for (var v = 0; v < 256; v++)
             {
                 _lut[(c * 256) + v] = ((v / 255f) - options.Mean[c]) / options.Std[c];
             }
+
+            for (var sum = 0; sum < SumLevels; sum++)
+            {
+                _sumLut[(c * SumLevels) + sum] = ((sum / (4 * 255f)) - options.Mean[c]) / options.Std[c];
+            }
         }
+
+        _grid = new SupersampleGrid(options.Width, options.Height);
     }
 
     public FrameShape Shape { get; }
@@ -53,49 +61,97 @@ public sealed class FramePreprocessor : IDisposable
             throw new ArgumentException($"destination holds {destination.Length} values, the input shape {Shape} needs {Shape.Length}", nameof(destination));
         }
 
-        Cv2.Resize(bgr, _resized, _size, 0, 0, _interpolation);
-        var hw = _size.Width * _size.Height;
-        var src = (byte*)_resized.DataPointer;
         fixed (float* dst = destination)
-        fixed (float* lut = _lut)
         {
-            switch (_order)
+            if (_interpolation == ResizeInterpolation.Supersample)
             {
-                case ColorOrder.Rgb:
-                    Planar(src, dst, lut, hw, 2, 1, 0);
-                    break;
-                case ColorOrder.Bgr:
-                    Planar(src, dst, lut, hw, 0, 1, 2);
-                    break;
-                default:
-                    Gray(src, dst, lut, hw);
-                    break;
+                _grid.Fit(bgr.Width, bgr.Height);
+                fixed (float* lut = _sumLut)
+                {
+                    Supersample(bgr, dst, lut);
+                }
+
+                return;
+            }
+
+            Cv2.Resize(bgr, _resized, _size, 0, 0, OpenCvInterpolation(_interpolation));
+            fixed (float* lut = _lut)
+            {
+                Normalise((byte*)_resized.DataPointer, dst, lut);
             }
         }
     }
 
     public void Dispose() => _resized.Dispose();
 
-    private static unsafe void Planar(byte* src, float* dst, float* lut, int hw, int first, int second, int third)
+    private static InterpolationFlags OpenCvInterpolation(ResizeInterpolation interpolation) => interpolation switch
     {
+        ResizeInterpolation.Linear => InterpolationFlags.Linear,
+        ResizeInterpolation.Nearest => InterpolationFlags.Nearest,
+        _ => InterpolationFlags.Area,
+    };
+
+    private unsafe void Normalise(byte* src, float* dst, float* lut)
+    {
+        var hw = _size.Width * _size.Height;
+        if (_order == ColorOrder.Gray)
+        {
+            for (var i = 0; i < hw; i++)
+            {
+                var p = src + (3 * i);
+                dst[i] = lut[((29 * p[0]) + (150 * p[1]) + (77 * p[2]) + 128) >> 8];
+            }
+
+            return;
+        }
+
+        var (first, third) = _order == ColorOrder.Rgb ? (2, 0) : (0, 2);
         float* c0 = dst, c1 = dst + hw, c2 = dst + (2 * hw);
-        float* l0 = lut, l1 = lut + 256, l2 = lut + 512;
         for (var i = 0; i < hw; i++)
         {
             var p = src + (3 * i);
-            c0[i] = l0[p[first]];
-            c1[i] = l1[p[second]];
-            c2[i] = l2[p[third]];
+            c0[i] = lut[p[first]];
+            c1[i] = lut[256 + p[1]];
+            c2[i] = lut[512 + p[third]];
         }
     }
 
-    private static unsafe void Gray(byte* src, float* dst, float* lut, int hw)
+    private unsafe void Supersample(Mat bgr, float* dst, float* lut)
     {
-        for (var i = 0; i < hw; i++)
+        var width = _size.Width;
+        var hw = width * _size.Height;
+        var source = (byte*)bgr.DataPointer;
+        var step = bgr.Step();
+        var rgb = _order == ColorOrder.Rgb;
+        var gray = _order == ColorOrder.Gray;
+        float* c0 = dst, c1 = dst + hw, c2 = dst + (2 * hw);
+        float* l1 = lut + SumLevels, l2 = lut + (2 * SumLevels);
+        fixed (int* rows = _grid.Rows)
+        fixed (int* cols = _grid.Columns)
         {
-            var p = src + (3 * i);
-            var luma = ((29 * p[0]) + (150 * p[1]) + (77 * p[2]) + 128) >> 8;
-            dst[i] = lut[luma];
+            for (var y = 0; y < _size.Height; y++)
+            {
+                var r0 = source + (rows[2 * y] * step);
+                var r1 = source + (rows[(2 * y) + 1] * step);
+                var i = y * width;
+                for (var x = 0; x < width; x++, i++)
+                {
+                    int a = cols[2 * x], b = cols[(2 * x) + 1];
+                    var blue = r0[a] + r0[b] + r1[a] + r1[b];
+                    var green = r0[a + 1] + r0[b + 1] + r1[a + 1] + r1[b + 1];
+                    var red = r0[a + 2] + r0[b + 2] + r1[a + 2] + r1[b + 2];
+                    if (gray)
+                    {
+                        c0[i] = lut[((29 * blue) + (150 * green) + (77 * red) + 128) >> 8];
+                    }
+                    else
+                    {
+                        c0[i] = lut[rgb ? red : blue];
+                        c1[i] = l1[green];
+                        c2[i] = l2[rgb ? blue : red];
+                    }
+                }
+            }
         }
     }
 }

@@ -60,7 +60,7 @@ public sealed class FramePreprocessorTests
     public void Process_KeepsSpatialLayout()
     {
         using var bgr = new Mat(24, 32, MatType.CV_8UC3, Scalar.All(0));
-        bgr[new Rect(16, 0, 16, 24)].SetTo(Scalar.All(255));
+        Cv2.Rectangle(bgr, new Rect(16, 0, 16, 24), Scalar.All(255), -1);
         using var pre = new FramePreprocessor(Options with { Interpolation = ResizeInterpolation.Nearest });
         var output = new float[pre.Shape.Length];
 
@@ -68,6 +68,53 @@ public sealed class FramePreprocessorTests
 
         Assert.True(output[0] < output[31], "left half dark, right half bright in row 0 of channel 0");
         Assert.True(output[(23 * 32) + 0] < output[(23 * 32) + 31], "same in the last row");
+    }
+
+    [Fact]
+    public void Supersample_FineStripes_AveragesInsteadOfAliasing()
+    {
+        // One-pixel vertical stripes, shrunk 6x: each output pixel spans both colours.
+        using var bgr = new Mat(144, 192, MatType.CV_8UC3, Scalar.All(0));
+        for (var x = 1; x < 192; x += 2)
+        {
+            Cv2.Line(bgr, new Point(x, 0), new Point(x, 143), Scalar.All(255));
+        }
+
+        var options = Options with { Mean = [0f, 0f, 0f], Std = [1f, 1f, 1f] };
+        using var super = new FramePreprocessor(options);
+        using var nearest = new FramePreprocessor(options with { Interpolation = ResizeInterpolation.Nearest });
+        var a = new float[super.Shape.Length];
+        var b = new float[nearest.Shape.Length];
+
+        super.Process(bgr, a);
+        nearest.Process(bgr, b);
+
+        Assert.All(a, v => Assert.Equal(0.5f, v, 2));
+        Assert.All(b, v => Assert.True(v is 0f or 1f));
+    }
+
+    [Theory]
+    [InlineData(ResizeInterpolation.Supersample)]
+    [InlineData(ResizeInterpolation.Area)]
+    [InlineData(ResizeInterpolation.Linear)]
+    public void Process_EveryInterpolation_AgreesOnSmoothContent(ResizeInterpolation interpolation)
+    {
+        using var bgr = new Mat(240, 320, MatType.CV_8UC3);
+        for (var y = 0; y < 240; y++)
+        {
+            Cv2.Line(bgr, new Point(0, y), new Point(319, y), new Scalar(y, 255 - y, 128));
+        }
+
+        var options = Options with { Mean = [0f, 0f, 0f], Std = [1f, 1f, 1f] };
+        using var reference = new FramePreprocessor(options with { Interpolation = ResizeInterpolation.Area });
+        using var candidate = new FramePreprocessor(options with { Interpolation = interpolation });
+        var expected = new float[reference.Shape.Length];
+        var actual = new float[candidate.Shape.Length];
+
+        reference.Process(bgr, expected);
+        candidate.Process(bgr, actual);
+
+        Assert.All(expected.Zip(actual), pair => Assert.Equal(pair.First, pair.Second, 0.03f));
     }
 
     [Fact]
