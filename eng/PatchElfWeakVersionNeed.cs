@@ -1,4 +1,4 @@
-// MSBuild task (compiled by RoslynCodeTaskFactory): marks one version need of an ELF shared library as weak.
+// MSBuild task (compiled by RoslynCodeTaskFactory against netstandard: no Span APIs): marks one version need of an ELF shared library as weak.
 //
 // TorchSharp 0.107.0's libLibTorchSharp.so asks for GLIBCXX_3.4.32 only for `_ZSt21ios_base_library_initv`,
 // a symbol with no relocation. Debian 12's libstdc++ stops at 3.4.30, so the loader refuses the library.
@@ -61,7 +61,21 @@ public sealed class PatchElfWeakVersionNeed : Task
     {
         var needle = Encoding.ASCII.GetBytes(VersionName + "\0");
         var bytes = File.ReadAllBytes(path);
-        return bytes.AsSpan().IndexOf(needle) >= 0;
+        for (var i = Array.IndexOf(bytes, needle[0]); i >= 0 && i <= bytes.Length - needle.Length; i = Array.IndexOf(bytes, needle[0], i + 1))
+        {
+            var match = true;
+            for (var j = 1; j < needle.Length && match; j++)
+            {
+                match = bytes[i + j] == needle[j];
+            }
+
+            if (match)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private string Patch(string path)
