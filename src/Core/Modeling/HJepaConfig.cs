@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+using StreamJepa.Core.Configuration;
+
+namespace StreamJepa.Core.Modeling;
+
+/// <summary>
+/// Architecture and sizes of the hierarchical JEPA, passed to every module (as nanoGPT's GPTConfig).
+/// The defaults are sized for 8 streams at 10 fps on 2 CPU cores with the online trainer beside inference.
+/// </summary>
+public sealed record HJepaConfig
+{
+    /// <summary>Square input size in pixels (the ingest width and height must match it).</summary>
+    public int ImageSize { get; init; } = 128;
+
+    /// <summary>Input channels (3 for RGB/BGR, 1 for grey).</summary>
+    public int Channels { get; init; } = 3;
+
+    /// <summary>Channels of the stride-2 convolutions before the last one, which outputs <see cref="Dim"/>.</summary>
+    public IReadOnlyList<int> EncoderChannels { get; init; } = [24, 48, 64];
+
+    /// <summary>Width of a level-1 token (and of the pooled frame vector).</summary>
+    public int Dim { get; init; } = 64;
+
+    /// <summary>Past frames the level-1 predictor sees.</summary>
+    public int ContextFrames { get; init; } = 3;
+
+    /// <summary>Frames ahead the level-1 predictor forecasts (1 = the next frame).</summary>
+    public IReadOnlyList<int> Horizons { get; init; } = [1, 2];
+
+    /// <summary>Channels of the level-1 predictor's trunk.</summary>
+    public int PredictorChannels { get; init; } = 96;
+
+    /// <summary>Dimension of the latent z at every level (low: z must not carry the whole future).</summary>
+    public int LatentDim { get; init; } = 4;
+
+    /// <summary>Scale of the latent candidates searched: 0 and ±scale along each axis.</summary>
+    public float LatentScale { get; init; } = 1f;
+
+    /// <summary>R(z) = latentWeight · ‖z‖², added to the energy of every candidate.</summary>
+    public float LatentWeight { get; init; } = 0.05f;
+
+    /// <summary>Levels above the first (at least one).</summary>
+    public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
+
+    /// <summary>Spatial tokens per side of the level-1 grid.</summary>
+    [JsonIgnore]
+    public int Grid => ImageSize >> (EncoderChannels.Count + 1);
+
+    /// <summary>Latent candidates searched per prediction: z = 0 and ±scale along each axis.</summary>
+    [JsonIgnore]
+    public int Candidates => (2 * LatentDim) + 1;
+
+    /// <summary>Number of levels, the first included.</summary>
+    [JsonIgnore]
+    public int LevelCount => 1 + Levels.Count;
+
+    public void Validate(string key, ConfigErrors errors)
+    {
+        errors.Range($"{key}.imageSize", ImageSize, 16, 1024);
+        errors.Range($"{key}.channels", Channels, 1, 3);
+        if (EncoderChannels.Count is < 1 or > 6 || EncoderChannels.Any(c => c is < 1 or > 4096))
+        {
+            errors.Add($"{key}.encoderChannels", string.Join(",", EncoderChannels), "must list 1 to 6 channel counts between 1 and 4096");
+        }
+        else if (ImageSize % (1 << (EncoderChannels.Count + 1)) != 0)
+        {
+            errors.Add($"{key}.imageSize", ImageSize, $"must be a multiple of {1 << (EncoderChannels.Count + 1)} ({EncoderChannels.Count + 1} stride-2 layers)");
+        }
+
+        errors.Range($"{key}.dim", Dim, 4, 4096);
+        errors.Range($"{key}.contextFrames", ContextFrames, 1, 64);
+        CheckHorizons($"{key}.horizons", Horizons, errors);
+        errors.Range($"{key}.predictorChannels", PredictorChannels, 4, 4096);
+        errors.Range($"{key}.latentDim", LatentDim, 0, 64);
+        errors.Range($"{key}.latentScale", LatentScale, 0, 100);
+        errors.Range($"{key}.latentWeight", LatentWeight, 0, 100);
+        if (Levels.Count == 0)
+        {
+            errors.Add($"{key}.levels", "[]", "needs at least one level above the first (H-JEPA has two or more levels)");
+        }
+
+        for (var i = 0; i < Levels.Count; i++)
+        {
+            Levels[i].Validate($"{key}.levels[{i}]", errors);
+        }
+    }
+
+    internal static void CheckHorizons(string key, IReadOnlyList<int> horizons, ConfigErrors errors)
+    {
+        if (horizons.Count == 0 || horizons.Any(h => h is < 1 or > 256) || horizons.Distinct().Count() != horizons.Count)
+        {
+            errors.Add(key, string.Join(",", horizons), "must list distinct horizons between 1 and 256");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using System.Text.Json;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Modeling;
+
+namespace StreamJepa.Model;
+
+/// <summary>
+/// Checkpoint files: a magic tag, a format version, a JSON <see cref="CheckpointHeader"/> (config, model version,
+/// step, energy statistics), then the weights in TorchSharp's format. Written to a temporary file and renamed,
+/// so a crash mid-write leaves the previous checkpoint intact.
+/// </summary>
+public static class Checkpoint
+{
+    public const int FormatVersion = 1;
+    private static readonly byte[] Magic = "SJEPACK\n"u8.ToArray();
+
+    public static void Save(string path, HJepa model, CheckpointHeader header)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Magic);
+                writer.Write(FormatVersion);
+                var json = JsonSerializer.SerializeToUtf8Bytes(header, ConfigLoader.JsonOptions);
+                writer.Write(json.Length);
+                writer.Write(json);
+                model.save(writer);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>Reads only the header (cheap: no weights are loaded).</summary>
+    public static CheckpointHeader ReadHeader(string path)
+    {
+        using var stream = OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        return ReadHeader(reader, path);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint. When <paramref name="expected"/> is given, a checkpoint made for another architecture is
+    /// refused with a message naming every differing key.
+    /// </summary>
+    public static (HJepa Model, CheckpointHeader Header) Load(string path, HJepaConfig? expected = null)
+    {
+        using var stream = OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        var header = ReadHeader(reader, path);
+        if (expected is not null)
+        {
+            var differences = ConfigDiff.Between(header.Config, expected);
+            if (differences.Count > 0)
+            {
+                throw new CheckpointException(
+                    $"checkpoint {path} was made for another model: " + string.Join("; ", differences) +
+                    ". Remove the model section to use the checkpoint's own, or give the checkpoint's values.");
+            }
+        }
+
+        var model = new HJepa(header.Config);
+        try
+        {
+            model.load(reader, strict: true);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
+        {
+            model.Dispose();
+            throw new CheckpointException($"checkpoint {path}: weights do not fit its config: {ex.Message}", ex);
+        }
+
+        return (model, header);
+    }
+
+    private static FileStream OpenRead(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CheckpointException($"checkpoint not found: {path}");
+        }
+
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+    }
+
+    private static CheckpointHeader ReadHeader(BinaryReader reader, string path)
+    {
+        try
+        {
+            var magic = reader.ReadBytes(Magic.Length);
+            if (!magic.AsSpan().SequenceEqual(Magic))
+            {
+                throw new CheckpointException($"{path} is not a StreamJepa checkpoint");
+            }
+
+            var version = reader.ReadInt32();
+            if (version != FormatVersion)
+            {
+                throw new CheckpointException($"checkpoint {path} has format version {version}; this build reads version {FormatVersion}");
+            }
+
+            var length = reader.ReadInt32();
+            var header = JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadBytes(length), ConfigLoader.JsonOptions)
+                ?? throw new CheckpointException($"checkpoint {path} has an empty header");
+            return header;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or JsonException)
+        {
+            throw new CheckpointException($"checkpoint {path} is truncated or damaged: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using static TorchSharp.torch;
+
+namespace StreamJepa.Model;
+
+/// <summary>
+/// Energies in representation space. Every D is a mean squared distance over the representation dimension,
+/// so an exact prediction has energy 0 and energies of different widths stay comparable.
+/// </summary>
+public static class Energy
+{
+    /// <summary>Per-token energy of predicted (…, D, G, G) against observed (…, D, G, G) tokens: (…, G, G).</summary>
+    public static Tensor TokenMap(Tensor predicted, Tensor observed) =>
+        (predicted - observed).square().mean([-3]);
+
+    /// <summary>Energy of the pooled (token-mean) vectors of predicted and observed grids: (…).</summary>
+    public static Tensor Pooled(Tensor predicted, Tensor observed) =>
+        (predicted.mean([-2, -1]) - observed.mean([-2, -1])).square().mean([-1]);
+
+    /// <summary>
+    /// Level-1 free energy of observed tokens (B, D, G, G) under predictions for K latent candidates
+    /// (B, K, D, G, G): F = min over z of [mean token energy + pooled energy + R(z)], the energy at z = 0,
+    /// and the token energy map (B, G, G) at the minimising z.
+    /// </summary>
+    public static FreeEnergy OfFrames(Tensor predicted, Tensor observed, Tensor regulariser)
+    {
+        using var scope = NewDisposeScope();
+        var target = observed.unsqueeze(1);                                   // (B, 1, D, G, G)
+        var maps = TokenMap(predicted, target);                               // (B, K, G, G)
+        var energies = maps.mean([-2, -1]) + Pooled(predicted, target) + regulariser.unsqueeze(0);  // (B, K)
+        var (free, best) = energies.min(1);                                   // (B), (B)
+        var index = best.view(-1, 1, 1, 1).expand(-1, 1, maps.shape[2], maps.shape[3]);
+        var map = maps.gather(1, index).squeeze(1);                          // (B, G, G)
+        return new FreeEnergy(free.MoveToOuterDisposeScope(), energies[.., 0].MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Free energy of observed vectors (B, D) under predictions for K candidates (B, K, D).</summary>
+    public static FreeEnergy OfVectors(Tensor predicted, Tensor observed, Tensor regulariser)
+    {
+        using var scope = NewDisposeScope();
+        var energies = (predicted - observed.unsqueeze(1)).square().mean([-1]) + regulariser.unsqueeze(0);  // (B, K)
+        var free = energies.min(1).values;
+        return new FreeEnergy(free.MoveToOuterDisposeScope(), energies[.., 0].MoveToOuterDisposeScope(), null);
+    }
+}
+
+/// <summary>Free energy (B), energy at z = 0 (B) and, for frames, the token energy map at the best z (B, G, G).</summary>
+public sealed record FreeEnergy(Tensor Free, Tensor AtZeroLatent, Tensor? Map) : IDisposable
+{
+    public void Dispose()
+    {
+        Free.Dispose();
+        AtZeroLatent.Dispose();
+        Map?.Dispose();
+    }
+}

@@ -1,0 +1,59 @@
+using StreamJepa.Core.Modeling;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace StreamJepa.Model;
+
+/// <summary>
+/// Level-1 encoder: stride-2 convolutions from (B, C, S, S) frames to a (B, D, G, G) grid of tokens, each token
+/// layer-normalised, plus their mean as the pooled frame vector (B, D).
+/// </summary>
+public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
+{
+    [ComponentName(Name = "convs")]
+    private readonly Sequential _convs;
+    [ComponentName(Name = "norm")]
+    private readonly LayerNorm _norm;
+    private readonly HJepaConfig _config;
+
+    public FrameEncoder(HJepaConfig config)
+        : base(nameof(FrameEncoder))
+    {
+        _config = config;
+        var layers = new List<(string, Module<Tensor, Tensor>)>();
+        var inChannels = config.Channels;
+        var i = 0;
+        foreach (var channels in config.EncoderChannels)
+        {
+            layers.Add(($"conv{i}", Conv2d(inChannels, channels, 3, stride: 2, padding: 1)));
+            layers.Add(($"norm{i}", GroupNorm(Math.Min(8, channels), channels)));
+            layers.Add(($"act{i}", GELU()));
+            inChannels = channels;
+            i++;
+        }
+
+        layers.Add(("project", Conv2d(inChannels, config.Dim, 3, stride: 2, padding: 1)));
+        _convs = Sequential(layers);
+        _norm = LayerNorm(config.Dim);
+        RegisterComponents();
+    }
+
+    public override FrameRepresentation forward(Tensor frames)
+    {
+        using var scope = NewDisposeScope();
+        var (b, s) = (frames.shape[0], _config.ImageSize);
+        if (frames.dim() != 4 || frames.shape[1] != _config.Channels || frames.shape[2] != s || frames.shape[3] != s)
+        {
+            throw new ArgumentException($"expected frames (B, {_config.Channels}, {s}, {s}), got ({string.Join(", ", frames.shape)})", nameof(frames));
+        }
+
+        var grid = _convs.forward(frames);                              // (B, D, G, G)
+        var tokens = _norm.forward(grid.permute(0, 2, 3, 1))            // (B, G, G, D)
+            .permute(0, 3, 1, 2).contiguous();                          // (B, D, G, G)
+        var pooled = tokens.mean([2, 3]);                               // (B, D)
+        _ = b;
+        return new FrameRepresentation(tokens.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
+    }
+}

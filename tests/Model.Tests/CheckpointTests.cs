@@ -1,0 +1,87 @@
+using static TorchSharp.torch;
+
+namespace StreamJepa.Model.Tests;
+
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-ckpt").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void SaveLoad_RoundTripsWeightsAndHeader()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        var header = new CheckpointHeader(TinyConfig.Value, 7, 1234, DateTimeOffset.UnixEpoch, [new EnergyStats(1, 0.5, 0.1, 900)]);
+
+        Checkpoint.Save(path, model, header);
+        var (loaded, read) = Checkpoint.Load(path, TinyConfig.Value);
+
+        using (loaded)
+        using (var scope = NewDisposeScope())
+        using (inference_mode())
+        {
+            model.eval();
+            loaded.eval();
+            var frames = randn(2, 3, 32, 32);
+            Assert.True(model.Encoder.forward(frames).Tokens.allclose(loaded.Encoder.forward(frames).Tokens, rtol: 0, atol: 0));
+        }
+
+        Assert.Equal(7, read.ModelVersion);
+        Assert.Equal(1234, read.Step);
+        Assert.Equal(0.5, read.EnergyStats[0].Median);
+        Assert.Equal([1, 3], read.Config.Horizons);
+        Assert.Equal(2, read.Config.Levels.Count);
+    }
+
+    [Fact]
+    public void Load_OtherArchitecture_RefusedNamingTheKeys()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, TinyConfig.Value with { Dim = 32 }));
+
+        Assert.Contains("model.dim is 16 in the checkpoint, 32 here", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_TruncatedFile_SaysItIsDamaged()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NotACheckpoint_SaysSo()
+    {
+        var path = Path.Combine(_dir, "notes.txt");
+        File.WriteAllText(path, "hello");
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains("not a StreamJepa checkpoint", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Save_LeavesNoTemporaryFileBehind()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 2, 0, DateTimeOffset.UnixEpoch, []));
+
+        Assert.Equal(["model.ckpt"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal(2, Checkpoint.ReadHeader(path).ModelVersion);
+    }
+}

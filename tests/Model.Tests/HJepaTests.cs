@@ -1,0 +1,85 @@
+using static TorchSharp.torch;
+
+namespace StreamJepa.Model.Tests;
+
+public sealed class HJepaTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Forward_ShapesFollowTheConfig(int batch)
+    {
+        var config = TinyConfig.Value;
+        using var model = new HJepa(config);
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var latents = LatentCandidates.Create(config, CPU);
+
+        using var rep = model.Encoder.forward(randn(batch, 3, 32, 32));
+        var predicted = model.Predictor.forward(new PredictorInput(randn(batch, 2 * 16, 4, 4), latents));
+        var level2 = model.Levels[0];
+        var window = level2.Encoder.forward(randn(batch, 4, 16));
+        var windowPrediction = level2.Predictor.forward(new PredictorInput(randn(batch, 2 * 12), latents));
+        var level3 = model.Levels[1].Encoder.forward(randn(batch, 3, 12));
+
+        Assert.Equal([batch, 16, 4, 4], rep.Tokens.shape);
+        Assert.Equal([batch, 16], rep.Pooled.shape);
+        Assert.Equal([batch, 5, 2, 16, 4, 4], predicted.shape);
+        Assert.Equal([batch, 12], window.shape);
+        Assert.Equal([batch, 5, 2, 12], windowPrediction.shape);
+        Assert.Equal([batch, 8], level3.shape);
+    }
+
+    [Fact]
+    public void Encoder_WrongInputShape_SaysWhatItExpected()
+    {
+        using var model = new HJepa(TinyConfig.Value);
+        using var frames = zeros(2, 3, 64, 64);
+
+        var ex = Assert.Throws<ArgumentException>(() => model.Encoder.forward(frames));
+
+        Assert.Contains("(B, 3, 32, 32)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Encoder_EachFrameEncodedIndependentlyOfItsBatch()
+    {
+        using var model = new HJepa(TinyConfig.Value);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var frames = randn(4, 3, 32, 32);
+
+        var alone = model.Encoder.forward(frames[2..3]).Tokens;
+        var batched = model.Encoder.forward(frames).Tokens[2..3];
+
+        Assert.True(allclose(alone, batched, rtol: 1e-5, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Forward_ManyTimes_LeavesNoTensorAlive()
+    {
+        var config = TinyConfig.Value;
+        using var model = new HJepa(config);
+        using var latents = LatentCandidates.Create(config, CPU);
+        using var frames = randn(3, 3, 32, 32);
+        using var context = randn(3, 32, 4, 4);
+        RunOnce();
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        for (var i = 0; i < 50; i++)
+        {
+            RunOnce();
+        }
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+
+        void RunOnce()
+        {
+            using var scope = NewDisposeScope();
+            using var _ = inference_mode();
+            model.Encoder.forward(frames);
+            model.Predictor.forward(new PredictorInput(context, latents));
+        }
+    }
+}
