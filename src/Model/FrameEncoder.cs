@@ -28,7 +28,7 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
         foreach (var channels in config.EncoderChannels)
         {
             layers.Add(($"conv{i}", Conv2d(inChannels, channels, 3, stride: 2, padding: 1)));
-            layers.Add(($"norm{i}", GroupNorm(Math.Min(8, channels), channels)));
+            layers.Add(($"norm{i}", Layers.GroupNorm(Math.Min(8, channels), channels)));
             layers.Add(($"act{i}", GELU()));
             inChannels = channels;
             i++;

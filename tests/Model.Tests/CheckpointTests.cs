@@ -25,7 +25,8 @@ public sealed class CheckpointTests : IDisposable
             model.eval();
             loaded.eval();
             var frames = randn(2, 3, 32, 32);
-            Assert.True(model.Encoder.forward(frames).Tokens.allclose(loaded.Encoder.forward(frames).Tokens, rtol: 0, atol: 0));
+            var diff = (model.Encoder.forward(frames).Tokens - loaded.Encoder.forward(frames).Tokens).abs().max().item<float>();
+            Assert.True(diff == 0, $"max difference {diff}");
         }
 
         Assert.Equal(7, read.ModelVersion);

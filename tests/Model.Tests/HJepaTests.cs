@@ -31,6 +31,24 @@ public sealed class HJepaTests
     }
 
     [Fact]
+    public void NewModel_EveryWeightFinite_NormsStartAsIdentity()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            using var model = new HJepa(TinyConfig.Value);
+
+            foreach (var (name, parameter) in model.named_parameters())
+            {
+                Assert.True(parameter.isfinite().all().item<bool>(), name);
+                if (name.Contains("norm", StringComparison.Ordinal) && name.EndsWith(".weight", StringComparison.Ordinal))
+                {
+                    Assert.True(parameter.eq(1f).all().item<bool>(), name);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Encoder_WrongInputShape_SaysWhatItExpected()
     {
         using var model = new HJepa(TinyConfig.Value);
@@ -53,7 +71,8 @@ public sealed class HJepaTests
         var alone = model.Encoder.forward(frames[2..3]).Tokens;
         var batched = model.Encoder.forward(frames).Tokens[2..3];
 
-        Assert.True(allclose(alone, batched, rtol: 1e-5, atol: 1e-5));
+        var diff = (alone - batched).abs().max().item<float>();
+        Assert.True(diff < 1e-4f, $"max difference {diff}");
     }
 
     [Fact]
