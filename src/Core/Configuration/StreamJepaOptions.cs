@@ -1,3 +1,5 @@
+using StreamJepa.Core.Modeling;
+
 namespace StreamJepa.Core.Configuration;
 
 /// <summary>The whole configuration, as read from JSON and overridden from the command line or environment.</summary>
@@ -6,6 +8,32 @@ public sealed record StreamJepaOptions
     public IReadOnlyList<SourceOptions> Sources { get; init; } = [];
 
     public IngestOptions Ingest { get; init; } = new();
+
+    /// <summary>Model architecture; leave out to take a checkpoint's (or the defaults without one).</summary>
+    public HJepaConfig? Model { get; init; }
+
+    public InferenceOptions Inference { get; init; } = new();
+
+    public ScoringOptions Scoring { get; init; } = new();
+
+    public OutputOptions Output { get; init; } = new();
+
+    /// <summary>Checks that frames from ingest fit <paramref name="model"/>; throws naming the keys that disagree.</summary>
+    public void ValidateModelInput(HJepaConfig model)
+    {
+        var errors = new ConfigErrors();
+        if (Ingest.Width != model.ImageSize || Ingest.Height != model.ImageSize)
+        {
+            errors.Add("ingest.width", $"{Ingest.Width}x{Ingest.Height}", $"the model takes {model.ImageSize}x{model.ImageSize} frames (model.imageSize)");
+        }
+
+        if (Ingest.Channels != model.Channels)
+        {
+            errors.Add("ingest.colorOrder", Ingest.ColorOrder.ToString(), $"gives {Ingest.Channels} channel(s); the model takes {model.Channels} (model.channels)");
+        }
+
+        errors.ThrowIfAny();
+    }
 
     /// <summary>Throws <see cref="ConfigException"/> naming every bad key and value.</summary>
     public void Validate()
@@ -17,6 +45,9 @@ public sealed record StreamJepaOptions
         }
 
         Ingest.Validate("ingest", errors);
+        Model?.Validate("model", errors);
+        Inference.Validate("inference", errors);
+        Scoring.Validate("scoring", errors);
         errors.ThrowIfAny();
     }
 }

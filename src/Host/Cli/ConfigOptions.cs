@@ -28,6 +28,9 @@ internal sealed class ConfigOptions
         Description = "Pace files at their native frame rate and drop the oldest frames when behind, like a live camera.",
     };
 
+    /// <summary>Verb options that are shorthands for a configuration key (applied as overrides).</summary>
+    public List<(Option Option, string Key)> Mapped { get; } = [];
+
     public void AddTo(Command command)
     {
         command.Options.Add(Config);
@@ -43,6 +46,15 @@ internal sealed class ConfigOptions
         if (parse.GetValue(Realtime))
         {
             overrides.Add("ingest.realtime=true");
+        }
+
+        foreach (var (option, key) in Mapped)
+        {
+            if (parse.GetResult(option) is { Implicit: false } result && result.Tokens.Count > 0)
+            {
+                var value = result.Tokens[0].Value;
+                overrides.Add($"{key}={System.Text.Json.JsonSerializer.Serialize(option.ValueType == typeof(FileInfo) ? Path.GetFullPath(value) : value)}");
+            }
         }
 
         var options = ConfigLoader.Load(parse.GetValue(Config)?.FullName, overrides);

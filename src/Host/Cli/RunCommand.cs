@@ -1,6 +1,7 @@
 using System.CommandLine;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Running;
+using StreamJepa.Model;
 
 namespace StreamJepa.Host.Cli;
 
@@ -19,8 +20,25 @@ internal static class RunCommand
             Description = "Seconds between live summary lines.",
             DefaultValueFactory = _ => 2.0,
         };
-        var command = new Command("run", "Read the sources and show per-stream frames/s, drops and errors until they end or Ctrl+C.");
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Model checkpoint to score with (inference.checkpoint); without one the model starts untrained." };
+        var scores = new Option<FileInfo?>("--scores") { Description = "Write one JSON object per frame per stream here (output.scores)." };
+        var episodes = new Option<FileInfo?>("--episodes") { Description = "Write anomaly episodes here as JSON Lines (output.episodes)." };
+        var embeddings = new Option<FileInfo?>("--embeddings") { Description = "Write embeddings here as JSON Lines (output.embeddings)." };
+        var device = new Option<string?>("--device") { Description = "auto | cpu | cuda (inference.device)." };
+        var command = new Command("run", "Score the sources with the H-JEPA: per-stream frames/s, drops, surprise per level and anomaly episodes, until they end or Ctrl+C.")
+        {
+            checkpoint,
+            scores,
+            episodes,
+            embeddings,
+            device,
+        };
         config.AddTo(command);
+        config.Mapped.Add((checkpoint, "inference.checkpoint"));
+        config.Mapped.Add((scores, "output.scores"));
+        config.Mapped.Add((episodes, "output.episodes"));
+        config.Mapped.Add((embeddings, "output.embeddings"));
+        config.Mapped.Add((device, "inference.device"));
         command.Options.Add(duration);
         command.Options.Add(interval);
         command.SetAction(async (parse, cancellationToken) =>
@@ -52,12 +70,20 @@ internal static class RunCommand
 
             using var loggers = Logging.Create();
             var seconds = parse.GetValue(duration);
-            var run = new IngestRun(options, parse.InvocationConfiguration.Output, TimeProvider.System, loggers)
+            var run = new PipelineRun(options, parse.InvocationConfiguration.Output, TimeProvider.System, loggers)
             {
                 Duration = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
                 SummaryInterval = TimeSpan.FromSeconds(parse.GetValue(interval)),
             };
-            return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ConfigException or CheckpointException)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
         });
         return command;
     }

@@ -1,10 +1,14 @@
 using System.Globalization;
 using System.Text;
+using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
 
 namespace StreamJepa.Host.Running;
 
-/// <summary>A readable per-stream table: status, frames, frames/s since the last one, drops, damage, reconnects, errors.</summary>
+/// <summary>
+/// A readable per-stream table: status, frames, frames/s since the last one, drops, damage, reconnects, errors,
+/// the latest combined surprise and per-level surprise, and whether an anomaly is open.
+/// </summary>
 internal sealed class StreamSummary
 {
     private readonly TimeProvider _time;
@@ -17,13 +21,16 @@ internal sealed class StreamSummary
         _start = time.GetTimestamp();
     }
 
-    public string Render(IReadOnlyCollection<StreamStats> streams, bool final)
+    public string Render(IReadOnlyCollection<StreamStats> streams, InferencePipeline inference, bool final)
     {
         var now = _time.GetTimestamp();
         var elapsed = _time.GetElapsedTime(_start);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{(final ? "final" : "live")} summary at {elapsed.TotalSeconds:0.0} s");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  {"stream",-16} {"status",-12} {"frames",9} {"fps",8} {"dropped",8} {"damaged",8} {"reconn",7} {"errors",7}  last error");
+        var latency = inference.Latency;
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{(final ? "final" : "live")} summary at {elapsed.TotalSeconds:0.0} s: model v{inference.ModelVersion}, {inference.EpisodesOpened} anomaly episode(s), decode→score latency p50 {latency.Percentile(0.5):0} ms p99 {latency.Percentile(0.99):0} ms");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"  {"stream",-16} {"status",-12} {"frames",7} {"fps",7} {"dropped",7} {"damaged",7} {"reconn",6} {"errors",6} {"score",7} {"levels",-16} {"anomaly",-7}  last error");
         foreach (var s in streams)
         {
             var frames = s.Frames;
@@ -31,8 +38,11 @@ internal sealed class StreamSummary
             var seconds = _time.GetElapsedTime(lastTime, now).TotalSeconds;
             var fps = final ? s.AverageFps(_time) : seconds > 0 ? (frames - lastFrames) / seconds : 0;
             _previous[s.StreamId] = (frames, now);
+            var latest = inference.Latest.GetValueOrDefault(s.StreamId);
+            var score = latest?.Score is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+            var levels = latest is null ? "-" : string.Join(" ", latest.Levels.Select(l => l.Surprise is { } x ? x.ToString("0.0", CultureInfo.InvariantCulture) : "-"));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"  {Clip(s.StreamId, 16),-16} {s.Status.ToString().ToLowerInvariant(),-12} {frames,9} {fps,8:0.0} {s.Dropped,8} {s.Damaged,8} {s.Reconnects,7} {s.Errors,7}  {s.LastError ?? "-"}");
+                $"  {Clip(s.StreamId, 16),-16} {s.Status.ToString().ToLowerInvariant(),-12} {frames,7} {fps,7:0.0} {s.Dropped,7} {s.Damaged,7} {s.Reconnects,6} {s.Errors,6} {score,7} {Clip(levels, 16),-16} {(latest?.Anomaly == true ? "OPEN" : "-"),-7}  {s.LastError ?? "-"}");
         }
 
         return text.ToString();

@@ -3,6 +3,7 @@ using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Core.Results;
 using StreamJepa.Ingest.Sources;
 
 namespace StreamJepa.Ingest.Pipeline;
@@ -23,9 +24,16 @@ public sealed class IngestPipeline : IDisposable
     private readonly ConcurrentDictionary<string, StreamStats> _streams = new(StringComparer.Ordinal);
     private readonly List<Task> _readers = [];
     private readonly Lock _gate = new();
+    private readonly Action<FrameGap>? _onGap;
 
-    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="options">Ingest settings.</param>
+    /// <param name="target">The shared, bounded downstream block every stream feeds.</param>
+    /// <param name="time">Clock for pacing, timestamps and reconnect delays.</param>
+    /// <param name="loggers">Logging.</param>
+    /// <param name="onGap">Told (on reader threads) of every frame that is dropped or undecodable, so it keeps its place downstream.</param>
+    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers, Action<FrameGap>? onGap = null)
     {
+        _onGap = onGap;
         _options = options;
         _target = target;
         _time = time;
@@ -109,6 +117,12 @@ public sealed class IngestPipeline : IDisposable
             var stats = new StreamStats(candidate, target);
             if (_streams.TryAdd(candidate, stats))
             {
+                if (_onGap is { } onGap)
+                {
+                    stats.FrameDropped += h => onGap(new FrameGap(h.StreamId, h.Sequence, FrameGapReason.Dropped));
+                    stats.FrameDamaged += h => onGap(new FrameGap(h.StreamId, h.Sequence, FrameGapReason.Damaged));
+                }
+
                 if (candidate != id)
                 {
                     _logger.LogInformation("stream id '{Id}' is taken; this source is '{Candidate}'", id, candidate);

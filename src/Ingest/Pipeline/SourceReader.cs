@@ -141,10 +141,11 @@ internal sealed class SourceReader
 
             if (pendingDamaged > 0)
             {
-                Stats.OnDamaged(pendingDamaged);
                 _logger.LogWarning("source '{Stream}': skipped {Count} damaged frame(s) before frame {Sequence}", _source.Id, pendingDamaged, _sequence + pendingDamaged);
-                _sequence += pendingDamaged;
-                pendingDamaged = 0;
+                for (; pendingDamaged > 0; pendingDamaged--)
+                {
+                    Stats.OnDamaged(new FrameHeader(_source.Id, _sequence++, double.NaN, false, 0, 0, _time.GetTimestamp()));
+                }
             }
 
             decodedHere++;

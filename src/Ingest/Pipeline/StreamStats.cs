@@ -62,7 +62,14 @@ public sealed class StreamStats
         Interlocked.Increment(ref _frames);
     }
 
-    internal void OnDamaged(long count = 1) => Interlocked.Add(ref _damaged, count);
+    /// <summary>Raised (on the reader's thread) for each frame skipped because it could not be decoded.</summary>
+    public event Action<FrameHeader>? FrameDamaged;
+
+    internal void OnDamaged(FrameHeader header)
+    {
+        Interlocked.Increment(ref _damaged);
+        FrameDamaged?.Invoke(header);
+    }
 
     internal void OnDropped(FrameHeader header)
     {

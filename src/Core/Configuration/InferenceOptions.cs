@@ -1,0 +1,40 @@
+namespace StreamJepa.Core.Configuration;
+
+/// <summary>Where and how the model runs, and how frames are batched across streams.</summary>
+public sealed record InferenceOptions
+{
+    /// <summary>auto (CUDA when present, else CPU) | cpu | cuda.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>libtorch intra-op threads; 0 = one per core.</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>libtorch inter-op threads.</summary>
+    public int InterOpThreads { get; init; } = 1;
+
+    /// <summary>Most frames in one batch (from any streams).</summary>
+    public int MaxBatch { get; init; } = 16;
+
+    /// <summary>A batch is sent when full or when its first frame has waited this long, so slow streams never wait for fast ones.</summary>
+    public int BatchTimeoutMs { get; init; } = 20;
+
+    /// <summary>Checkpoint to load; none starts from freshly initialised weights (model version 0).</summary>
+    public string? Checkpoint { get; init; }
+
+    internal void Validate(string key, ConfigErrors errors)
+    {
+        if (Device is not ("auto" or "cpu" or "cuda"))
+        {
+            errors.Add($"{key}.device", Device, "must be auto, cpu or cuda");
+        }
+
+        errors.Range($"{key}.intraOpThreads", IntraOpThreads, 0, 1024);
+        errors.Range($"{key}.interOpThreads", InterOpThreads, 1, 1024);
+        errors.Range($"{key}.maxBatch", MaxBatch, 1, 4096);
+        errors.Range($"{key}.batchTimeoutMs", BatchTimeoutMs, 1, 60_000);
+        if (Checkpoint is { Length: 0 })
+        {
+            errors.Add($"{key}.checkpoint", Checkpoint, "must be a file path (or left out)");
+        }
+    }
+}

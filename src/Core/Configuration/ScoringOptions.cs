@@ -1,0 +1,33 @@
+namespace StreamJepa.Core.Configuration;
+
+/// <summary>How energies become surprise scores and anomaly episodes.</summary>
+public sealed record ScoringOptions
+{
+    /// <summary>Recent normal energies per stream and level behind the running median and MAD.</summary>
+    public int Window { get; init; } = 500;
+
+    /// <summary>A stream's own statistics take over from the checkpoint's once it has this many energies.</summary>
+    public int MinSamples { get; init; } = 30;
+
+    /// <summary>Surprise (robust z-score) at or above which a frame counts towards opening an episode.</summary>
+    public double OnThreshold { get; init; } = 4.0;
+
+    /// <summary>An open episode closes at the first frame whose surprise falls below this.</summary>
+    public double OffThreshold { get; init; } = 2.0;
+
+    /// <summary>Consecutive frames at or above <see cref="OnThreshold"/> that open an episode.</summary>
+    public int OpenAfter { get; init; } = 3;
+
+    /// <summary>Spatial cells of the level-1 energy map reported per episode.</summary>
+    public int TopCells { get; init; } = 3;
+
+    internal void Validate(string key, ConfigErrors errors)
+    {
+        errors.Range($"{key}.window", Window, 8, 1_000_000);
+        errors.Range($"{key}.minSamples", MinSamples, 2, Window);
+        errors.Range($"{key}.onThreshold", OnThreshold, 0.1, 1e6);
+        errors.Range($"{key}.offThreshold", OffThreshold, -1e6, OnThreshold);
+        errors.Range($"{key}.openAfter", OpenAfter, 1, 10_000);
+        errors.Range($"{key}.topCells", TopCells, 0, 1024);
+    }
+}

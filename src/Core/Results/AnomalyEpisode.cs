@@ -1,0 +1,35 @@
+namespace StreamJepa.Core.Results;
+
+/// <summary>
+/// A run of surprising frames on one stream. Published when it opens (<see cref="EndFrame"/> null) and when it closes.
+/// </summary>
+/// <param name="Stream">Stream id.</param>
+/// <param name="Id">Sequence number of the episode on its stream (1, 2, …).</param>
+/// <param name="State">opened or closed.</param>
+/// <param name="StartFrame">First frame of the run that opened the episode.</param>
+/// <param name="EndFrame">Last frame of the episode (null while open).</param>
+/// <param name="StartPtsMs">Presentation time of the first frame.</param>
+/// <param name="EndPtsMs">Presentation time of the last frame (null while open).</param>
+/// <param name="Frames">Frames in the episode so far.</param>
+/// <param name="PeakScore">Highest combined surprise.</param>
+/// <param name="Levels">Peak and mean surprise per level.</param>
+/// <param name="FiredLevels">Levels whose surprise reached the on-threshold (which timescale was surprised).</param>
+/// <param name="TopCells">Where in the image: the highest-energy level-1 cells at the peak frame.</param>
+/// <param name="ModelVersion">Version of the weights at the peak frame.</param>
+public sealed record AnomalyEpisode(
+    string Stream,
+    long Id,
+    string State,
+    long StartFrame,
+    long? EndFrame,
+    double StartPtsMs,
+    double? EndPtsMs,
+    long Frames,
+    double PeakScore,
+    IReadOnlyList<EpisodeLevel> Levels,
+    IReadOnlyList<int> FiredLevels,
+    IReadOnlyList<SpatialCell> TopCells,
+    long ModelVersion);
+
+/// <summary>Peak and mean surprise of one level over an episode.</summary>
+public sealed record EpisodeLevel(int Level, double PeakSurprise, double MeanSurprise);

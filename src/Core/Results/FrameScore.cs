@@ -1,0 +1,20 @@
+namespace StreamJepa.Core.Results;
+
+/// <summary>The score of one frame of one stream.</summary>
+/// <param name="Stream">Stream id.</param>
+/// <param name="Frame">0-based index of the frame in its source.</param>
+/// <param name="PtsMs">Presentation time in milliseconds.</param>
+/// <param name="Score">Combined surprise (the highest of the levels); null before the model's context has filled.</param>
+/// <param name="Levels">Per-level energies and surprise.</param>
+/// <param name="Anomaly">True while an anomaly episode is open on this stream.</param>
+/// <param name="ModelVersion">Version of the weights that scored the frame.</param>
+/// <param name="Error">Why the frame could not be scored (non-finite input or representation), else null.</param>
+public sealed record FrameScore(
+    string Stream,
+    long Frame,
+    double PtsMs,
+    double? Score,
+    IReadOnlyList<LevelScore> Levels,
+    bool Anomaly,
+    long ModelVersion,
+    string? Error = null);

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
+using StreamJepa.Host.Cli;
+using StreamJepa.Inference.Engine;
+using StreamJepa.Inference.Pipeline;
+using StreamJepa.Inference.Sinks;
+using StreamJepa.Ingest.Pipeline;
+
+namespace StreamJepa.Host.Running;
+
+/// <summary>
+/// The main job: every source decoded into the inference stage (batched H-JEPA, free energy, surprise, episodes),
+/// results to the configured sinks, with a live per-stream summary until the sources end or the run is stopped.
+/// </summary>
+internal sealed class PipelineRun
+{
+    private readonly StreamJepaOptions _options;
+    private readonly TextWriter _output;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+
+    public PipelineRun(StreamJepaOptions options, TextWriter output, TimeProvider time, ILoggerFactory loggers)
+    {
+        _options = options;
+        _output = output;
+        _time = time;
+        _loggers = loggers;
+    }
+
+    public TimeSpan? Duration { get; init; }
+
+    public TimeSpan SummaryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var logger = _loggers.CreateLogger<PipelineRun>();
+        var (model, header) = ModelLoader.Load(_options);
+        _options.ValidateModelInput(model.Config);
+        var device = TorchRuntime.Initialize(_options.Inference);
+        logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Levels} levels, {Grid}x{Grid} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.LevelCount, model.Config.Grid, model.Config.Grid, model.Config.Dim);
+
+        using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch);
+        IResultSink[] sinks = [new JsonlSink(_options.Output)];
+        var inference = new InferencePipeline(engine, _options, header.EnergyStats, sinks, _time, _loggers.CreateLogger<InferencePipeline>());
+        await using (inference.ConfigureAwait(false))
+        {
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap);
+            var summary = new StreamSummary(_time);
+            foreach (var source in _options.Sources)
+            {
+                ingest.Add(source);
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (Duration is { } duration)
+            {
+                stop.CancelAfter(duration);
+            }
+
+            using (stop.Token.Register(ingest.Stop))
+            {
+                var done = ingest.WhenSourcesDoneAsync();
+                while (!done.IsCompleted)
+                {
+                    await Task.WhenAny(done, Task.Delay(SummaryInterval, _time, CancellationToken.None)).ConfigureAwait(false);
+                    if (!done.IsCompleted)
+                    {
+                        await _output.WriteAsync(summary.Render(ingest.Streams, inference, final: false)).ConfigureAwait(false);
+                    }
+                }
+
+                await done.ConfigureAwait(false);
+            }
+
+            await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            await _output.WriteAsync(summary.Render(ingest.Streams, inference, final: true)).ConfigureAwait(false);
+            await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            return ingest.Streams.Any(s => s.Status == StreamStatus.Failed) ? ExitCodes.SourceFailed : ExitCodes.Ok;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Threading.Tasks.Dataflow;
+using Microsoft.Extensions.Logging;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
+using StreamJepa.Core.Results;
+using StreamJepa.Inference.Engine;
+using StreamJepa.Model;
+
+namespace StreamJepa.Inference.Pipeline;
+
+/// <summary>
+/// The inference stage as Dataflow blocks: a batch block gathers frames from all streams (sent when full, or by a
+/// timer so a slow stream never waits for a fast one) → one model block (degree of parallelism 1, owns the engine;
+/// frames are released as soon as their pixels are copied) → one result block (scoring, sinks).
+/// No tensor crosses a block: the model block emits host records only.
+/// </summary>
+public sealed class InferencePipeline : IAsyncDisposable
+{
+    private readonly BatchBlock<Frame> _batch;
+    private readonly TransformBlock<Frame[], StageItem> _model;
+    private readonly ActionBlock<StageItem> _results;
+    private readonly ITimer _trigger;
+    private readonly ResultRouter _router;
+    private readonly HJepaEngine _engine;
+    private readonly IReadOnlyList<IResultSink> _sinks;
+    private readonly ILogger _logger;
+
+    public InferencePipeline(
+        HJepaEngine engine,
+        StreamJepaOptions options,
+        IReadOnlyList<EnergyStats> priors,
+        IReadOnlyList<IResultSink> sinks,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _engine = engine;
+        _sinks = sinks;
+        _logger = logger;
+        var inference = options.Inference;
+        _router = new ResultRouter(options.Scoring, engine.Config, priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time);
+        _batch = new BatchBlock<Frame>(inference.MaxBatch, new GroupingDataflowBlockOptions { BoundedCapacity = inference.MaxBatch * 2 });
+        _model = new TransformBlock<Frame[], StageItem>(
+            RunModel,
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, SingleProducerConstrained = true });
+        _results = new ActionBlock<StageItem>(_router.Handle, new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1 });
+        _batch.LinkTo(_model, new DataflowLinkOptions { PropagateCompletion = true });
+        _model.LinkTo(_results, new DataflowLinkOptions { PropagateCompletion = true });
+        var period = TimeSpan.FromMilliseconds(inference.BatchTimeoutMs);
+        _trigger = time.CreateTimer(_ => _batch.TriggerBatch(), null, period, period);
+    }
+
+    /// <summary>Where frames go in (bounded: a full stage makes replayed files wait).</summary>
+    public ITargetBlock<Frame> Input => _batch;
+
+    public IReadOnlyDictionary<string, FrameScore> Latest => _router.Latest;
+
+    public LatencyRecorder Latency => _router.Latency;
+
+    public long EpisodesOpened => _router.EpisodesOpened;
+
+    public long ModelVersion => _engine.ModelVersion;
+
+    /// <summary>Reports a frame that will never be scored (dropped or damaged), so it keeps its place in the output.</summary>
+    public void ReportGap(FrameGap gap) => _results.Post(new GapItem(gap));
+
+    /// <summary>Scores what was accepted, closes open episodes and flushes the sinks.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        _batch.Complete();
+        await _results.Completion.ConfigureAwait(false);
+        _router.Finish();
+        foreach (var sink in _sinks)
+        {
+            await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _trigger.DisposeAsync().ConfigureAwait(false);
+        _batch.Complete();
+        foreach (var sink in _sinks)
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private StageItem RunModel(Frame[] frames)
+    {
+        try
+        {
+            return new ScoredBatch(_engine.Process(frames), _engine.ModelVersion);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A batch the model cannot process is reported frame by frame; the stage goes on.
+            _logger.LogError(ex, "model failed on a batch of {Count} frames", frames.Length);
+            var failed = frames.Select(f => new FrameOutcome(f.Header, [], [], null, null, [], $"model error: {ex.Message}")).ToList();
+            return new ScoredBatch(failed, _engine.ModelVersion);
+        }
+        finally
+        {
+            foreach (var frame in frames)
+            {
+                frame.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Modeling;
+using StreamJepa.Core.Results;
+using StreamJepa.Inference.Scoring;
+
+namespace StreamJepa.Inference.Pipeline;
+
+/// <summary>
+/// The result stage: scores each stream's outcomes (one <see cref="StreamScorer"/> per stream) and hands scores,
+/// gaps, embeddings and episodes to every sink. Runs on one thread (a Dataflow block with one degree of parallelism).
+/// </summary>
+internal sealed class ResultRouter
+{
+    private readonly ScoringOptions _options;
+    private readonly HJepaConfig _model;
+    private readonly IReadOnlyDictionary<int, (double Median, double Mad)> _priors;
+    private readonly IReadOnlyList<IResultSink> _sinks;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, StreamScorer> _scorers = new(StringComparer.Ordinal);
+    private long _episodes;
+
+    public ResultRouter(ScoringOptions options, HJepaConfig model, IReadOnlyDictionary<int, (double, double)> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time)
+    {
+        _options = options;
+        _model = model;
+        _priors = priors;
+        _sinks = sinks;
+        _time = time;
+    }
+
+    /// <summary>The latest score of each stream, for live views.</summary>
+    public ConcurrentDictionary<string, FrameScore> Latest { get; } = new(StringComparer.Ordinal);
+
+    public LatencyRecorder Latency { get; } = new();
+
+    public long EpisodesOpened => Interlocked.Read(ref _episodes);
+
+    public long Scored { get; private set; }
+
+    public void Handle(StageItem item)
+    {
+        switch (item)
+        {
+            case GapItem gap:
+                foreach (var sink in _sinks)
+                {
+                    sink.OnGap(gap.Gap);
+                }
+
+                break;
+            case ScoredBatch batch:
+                foreach (var outcome in batch.Outcomes)
+                {
+                    Route(outcome, batch.ModelVersion);
+                }
+
+                break;
+        }
+    }
+
+    public void Finish()
+    {
+        foreach (var scorer in _scorers.Values)
+        {
+            if (scorer.Finish() is { } episode)
+            {
+                Publish(episode);
+            }
+        }
+    }
+
+    private void Route(Engine.FrameOutcome outcome, long modelVersion)
+    {
+        var header = outcome.Header;
+        if (!_scorers.TryGetValue(header.StreamId, out var scorer))
+        {
+            scorer = new StreamScorer(header.StreamId, _options, _model.LevelCount, _model.Grid, _priors);
+            _scorers.Add(header.StreamId, scorer);
+        }
+
+        var (score, episode) = scorer.Score(outcome, modelVersion);
+        Latency.Add(_time.GetElapsedTime(header.DecodedTimestamp).TotalMilliseconds);
+        Scored++;
+        Latest[header.StreamId] = score;
+        foreach (var sink in _sinks)
+        {
+            sink.OnScore(score);
+            if (outcome.Pooled is { } pooled)
+            {
+                sink.OnEmbedding(new Embedding(header.StreamId, header.Sequence, header.PtsMs, 1, modelVersion, pooled));
+            }
+
+            foreach (var (level, vector) in outcome.Windows)
+            {
+                sink.OnEmbedding(new Embedding(header.StreamId, header.Sequence, header.PtsMs, level, modelVersion, vector));
+            }
+        }
+
+        if (episode is not null)
+        {
+            Publish(episode);
+        }
+    }
+
+    private void Publish(AnomalyEpisode episode)
+    {
+        if (episode.State == "opened")
+        {
+            Interlocked.Increment(ref _episodes);
+        }
+
+        foreach (var sink in _sinks)
+        {
+            sink.OnEpisode(episode);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
+
+namespace StreamJepa.Inference.Scoring;
+
+/// <summary>
+/// Hysteresis over one stream's combined surprise: an episode opens after <c>openAfter</c> consecutive frames at or
+/// above the on-threshold (starting at the first of them) and closes at the first frame below the off-threshold.
+/// </summary>
+internal sealed class EpisodeTracker
+{
+    private readonly ScoringOptions _options;
+    private readonly string _stream;
+    private readonly int _levels;
+    private readonly int _grid;
+    private Run? _run;
+    private long _episodes;
+
+    public EpisodeTracker(string stream, ScoringOptions options, int levels, int grid)
+    {
+        _stream = stream;
+        _options = options;
+        _levels = levels;
+        _grid = grid;
+    }
+
+    public bool IsOpen => _run is { Open: true };
+
+    /// <summary>Feeds one scored frame; returns an episode when one opens or closes at this frame.</summary>
+    public AnomalyEpisode? Update(long frame, double ptsMs, double? score, IReadOnlyList<double?> surprises, float[]? energyMap, long modelVersion)
+    {
+        if (score is not { } s)
+        {
+            return null;
+        }
+
+        if (_run is { Open: true } open)
+        {
+            if (s < _options.OffThreshold)
+            {
+                _run = null;
+                return open.Episode(_stream, "closed", _options, _grid);
+            }
+
+            open.Add(frame, ptsMs, s, surprises, energyMap, modelVersion);
+            return null;
+        }
+
+        if (s < _options.OnThreshold)
+        {
+            _run = null;
+            return null;
+        }
+
+        _run ??= new Run(++_episodes, frame, ptsMs, _levels);
+        _run.Add(frame, ptsMs, s, surprises, energyMap, modelVersion);
+        if (_run.Frames < _options.OpenAfter)
+        {
+            return null;
+        }
+
+        _run.Open = true;
+        return _run.Episode(_stream, "opened", _options, _grid);
+    }
+
+    /// <summary>Closes an open episode at the end of the stream.</summary>
+    public AnomalyEpisode? Finish()
+    {
+        var open = _run is { Open: true } run ? run.Episode(_stream, "closed", _options, _grid) : null;
+        _run = null;
+        return open;
+    }
+
+    private sealed class Run
+    {
+        private readonly double[] _peak;
+        private readonly double[] _sum;
+        private readonly int[] _count;
+        private readonly bool[] _fired;
+        private float[]? _peakMap;
+
+        public Run(long id, long startFrame, double startPts, int levels)
+        {
+            Id = id;
+            StartFrame = startFrame;
+            StartPts = startPts;
+            _peak = new double[levels];
+            Array.Fill(_peak, double.NegativeInfinity);
+            _sum = new double[levels];
+            _count = new int[levels];
+            _fired = new bool[levels];
+        }
+
+        public long Id { get; }
+
+        public long StartFrame { get; }
+
+        public double StartPts { get; }
+
+        public bool Open { get; set; }
+
+        public long Frames { get; private set; }
+
+        private long LastFrame { get; set; }
+
+        private double LastPts { get; set; }
+
+        private double PeakScore { get; set; } = double.NegativeInfinity;
+
+        private long PeakVersion { get; set; }
+
+        public void Add(long frame, double pts, double score, IReadOnlyList<double?> surprises, float[]? map, long version)
+        {
+            Frames++;
+            LastFrame = frame;
+            LastPts = pts;
+            for (var l = 0; l < surprises.Count; l++)
+            {
+                if (surprises[l] is { } v)
+                {
+                    _peak[l] = Math.Max(_peak[l], v);
+                    _sum[l] += v;
+                    _count[l]++;
+                }
+            }
+
+            if (score > PeakScore)
+            {
+                PeakScore = score;
+                PeakVersion = version;
+                _peakMap = map ?? _peakMap;
+            }
+        }
+
+        public AnomalyEpisode Episode(string stream, string state, ScoringOptions options, int grid)
+        {
+            var levels = new List<EpisodeLevel>();
+            var fired = new List<int>();
+            for (var l = 0; l < _peak.Length; l++)
+            {
+                if (_count[l] > 0)
+                {
+                    levels.Add(new EpisodeLevel(l + 1, _peak[l], _sum[l] / _count[l]));
+                    if (_peak[l] >= options.OnThreshold)
+                    {
+                        fired.Add(l + 1);
+                    }
+                }
+            }
+
+            var closed = state == "closed";
+            return new AnomalyEpisode(
+                stream, Id, state, StartFrame, closed ? LastFrame : null, StartPts, closed ? LastPts : null,
+                Frames, PeakScore, levels, fired, TopCells(_peakMap, grid, options.TopCells), PeakVersion);
+        }
+
+        private static List<SpatialCell> TopCells(float[]? map, int grid, int count)
+        {
+            if (map is null || count == 0)
+            {
+                return [];
+            }
+
+            return [.. map.Select((energy, i) => (energy, i))
+                .OrderByDescending(c => c.energy)
+                .Take(count)
+                .Select(c => new SpatialCell(c.i / grid, c.i % grid, (double)(c.i % grid) / grid, (double)(c.i / grid) / grid, 1.0 / grid, c.energy))];
+        }
+    }
+}

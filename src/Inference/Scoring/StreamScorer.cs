@@ -1,0 +1,61 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
+using StreamJepa.Inference.Engine;
+
+namespace StreamJepa.Inference.Scoring;
+
+/// <summary>
+/// Turns one stream's frame outcomes into scores: per-level surprise from running robust statistics (energies
+/// inside an episode, or themselves surprising, are not learned as normal), the combined score (the most
+/// surprised level), and anomaly episodes.
+/// </summary>
+internal sealed class StreamScorer
+{
+    private readonly ScoringOptions _options;
+    private readonly RobustStats[] _stats;
+    private readonly double?[] _surprise;
+    private readonly EpisodeTracker _episodes;
+
+    public StreamScorer(string stream, ScoringOptions options, int levels, int grid, IReadOnlyDictionary<int, (double Median, double Mad)> priors)
+    {
+        _options = options;
+        _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? p : null))];
+        _surprise = new double?[levels];
+        _episodes = new EpisodeTracker(stream, options, levels, grid);
+    }
+
+    public bool AnomalyOpen => _episodes.IsOpen;
+
+    public (FrameScore Score, AnomalyEpisode? Episode) Score(FrameOutcome outcome, long modelVersion)
+    {
+        var header = outcome.Header;
+        if (outcome.Error is not null)
+        {
+            return (new FrameScore(header.StreamId, header.Sequence, header.PtsMs, null, [], _episodes.IsOpen, modelVersion, outcome.Error), null);
+        }
+
+        var levels = new LevelScore[_stats.Length];
+        for (var l = 0; l < _stats.Length; l++)
+        {
+            var value = outcome.Levels[l];
+            if (value is { } v && outcome.Fresh[l])
+            {
+                _surprise[l] = _stats[l].Surprise(v.Free);
+                var normal = !_episodes.IsOpen && (_surprise[l] is null || _surprise[l] < _options.OnThreshold);
+                if (normal)
+                {
+                    _stats[l].Add(v.Free);
+                }
+            }
+
+            levels[l] = new LevelScore(l + 1, value?.Energy, value?.Free, value is null ? null : _surprise[l]);
+        }
+
+        double? combined = levels[0].Surprise is null ? null : levels.Max(l => l.Surprise ?? double.NegativeInfinity);
+        var episode = _episodes.Update(header.Sequence, header.PtsMs, combined, [.. levels.Select(l => l.Surprise)], outcome.EnergyMap, modelVersion);
+        var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, _episodes.IsOpen, modelVersion);
+        return (score, episode);
+    }
+
+    public AnomalyEpisode? Finish() => _episodes.Finish();
+}

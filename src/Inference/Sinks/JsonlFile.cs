@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace StreamJepa.Inference.Sinks;
+
+/// <summary>A JSON Lines file: one compact JSON value per line, through one reused writer.</summary>
+internal sealed class JsonlFile : IAsyncDisposable
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private readonly FileStream _stream;
+    private readonly Utf8JsonWriter _json;
+
+    private JsonlFile(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        _json = new Utf8JsonWriter(_stream);
+    }
+
+    public static JsonlFile? Open(string? path) => string.IsNullOrWhiteSpace(path) ? null : new JsonlFile(path);
+
+    public void Write(Action<Utf8JsonWriter> value)
+    {
+        value(_json);
+        _json.Flush();
+        _json.Reset();
+        _stream.Write(NewLine);
+    }
+
+    public async ValueTask FlushAsync(CancellationToken cancellationToken) =>
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _json.DisposeAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+}

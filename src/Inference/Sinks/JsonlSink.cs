@@ -1,0 +1,92 @@
+using System.Text.Json;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
+
+namespace StreamJepa.Inference.Sinks;
+
+/// <summary>
+/// Writes results as JSON Lines: per-frame scores (and dropped/damaged frames) in frame order per stream,
+/// anomaly episodes, and embeddings, each to its own file when configured.
+/// </summary>
+public sealed class JsonlSink : IResultSink
+{
+    private const int MaxWaitingPerStream = 4096;
+    private readonly JsonlFile? _scores;
+    private readonly JsonlFile? _episodes;
+    private readonly JsonlFile? _embeddings;
+    private readonly Dictionary<string, StreamOrder<object>> _order = new(StringComparer.Ordinal);
+
+    public JsonlSink(OutputOptions output)
+    {
+        _scores = JsonlFile.Open(output.Scores);
+        _episodes = JsonlFile.Open(output.Episodes);
+        _embeddings = JsonlFile.Open(output.Embeddings);
+    }
+
+    public void OnScore(FrameScore score) => Ordered(score.Stream, score.Frame, score);
+
+    public void OnGap(FrameGap gap) => Ordered(gap.Stream, gap.Frame, gap);
+
+    public void OnEmbedding(Embedding embedding) => _embeddings?.Write(json => JsonlRecords.Write(json, embedding));
+
+    public void OnEpisode(AnomalyEpisode episode) =>
+        _episodes?.Write(json => JsonSerializer.Serialize(json, episode, ConfigLoader.JsonOptions));
+
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        foreach (var file in Files())
+        {
+            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var order in _order.Values)
+        {
+            foreach (var record in order.Drain())
+            {
+                WriteFrameRecord(record);
+            }
+        }
+
+        foreach (var file in Files())
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<JsonlFile> Files() => new[] { _scores, _episodes, _embeddings }.OfType<JsonlFile>();
+
+    private void Ordered(string stream, long frame, object record)
+    {
+        if (_scores is null)
+        {
+            return;
+        }
+
+        if (!_order.TryGetValue(stream, out var order))
+        {
+            order = new StreamOrder<object>(MaxWaitingPerStream);
+            _order.Add(stream, order);
+        }
+
+        foreach (var ready in order.Add(frame, record))
+        {
+            WriteFrameRecord(ready);
+        }
+    }
+
+    private void WriteFrameRecord(object record)
+    {
+        switch (record)
+        {
+            case FrameScore score:
+                _scores!.Write(json => JsonlRecords.Write(json, score));
+                break;
+            case FrameGap gap:
+                _scores!.Write(json => JsonlRecords.Write(json, gap));
+                break;
+        }
+    }
+}
