@@ -53,7 +53,7 @@ public sealed class RunCommandTests : IDisposable
         }
 
         var (exit, output, _) = await CommandRunner.RunAsync(
-            "run", "--source", clip, "--source", "scene=synthetic:frames=30&width=64&height=48", "--set", "ingest.width=32", "--set", "ingest.height=32");
+            "run", "--source", clip, "--source", "scene=synthetic:frames=30&width=64&height=48");
 
         Assert.Equal(0, exit);
         Assert.Contains("final summary", output, StringComparison.Ordinal);

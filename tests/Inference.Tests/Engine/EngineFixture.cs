@@ -1,0 +1,45 @@
+using StreamJepa.Core.Frames;
+using StreamJepa.Core.Modeling;
+using StreamJepa.Inference.Engine;
+using StreamJepa.Model;
+using static TorchSharp.torch;
+
+namespace StreamJepa.Inference.Tests.Engine;
+
+/// <summary>Small models and deterministic frames for engine tests.</summary>
+internal static class EngineFixture
+{
+    public static readonly HJepaConfig Config = new()
+    {
+        ImageSize = 32,
+        EncoderChannels = [8, 8],
+        Dim = 16,
+        ContextFrames = 2,
+        Horizons = [1, 2],
+        PredictorChannels = 16,
+        LatentDim = 2,
+        Levels = [new TemporalLevelConfig { Window = 4, Stride = 2, Dim = 8, Hidden = 16, ContextWindows = 2, Horizons = [1] }],
+    };
+
+    private static readonly FramePool Pool = new(new FrameShape(3, 32, 32));
+
+    /// <summary>Two engines over identical weights (the same seed).</summary>
+    public static HJepaEngine Engine(int maxBatch = 16, int seed = 3)
+    {
+        random.manual_seed(seed);
+        return new HJepaEngine(new HJepa(Config), 1, CPU, maxBatch);
+    }
+
+    /// <summary>Frame <paramref name="index"/> of stream <paramref name="stream"/>: a smooth pattern that moves with the index.</summary>
+    public static Frame Frame(string stream, long index, float? fill = null)
+    {
+        var frame = Pool.Rent(new FrameHeader(stream, index, index * 100.0, true, 64, 64, 0));
+        var phase = (stream.GetHashCode(StringComparison.Ordinal) & 7) + (index * 0.3);
+        for (var i = 0; i < frame.Pixels.Length; i++)
+        {
+            frame.Pixels[i] = fill ?? (float)Math.Sin((i % 32 * 0.4) + ((i / 32 % 32) * 0.2) + phase);
+        }
+
+        return frame;
+    }
+}

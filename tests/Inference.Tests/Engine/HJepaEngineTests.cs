@@ -1,0 +1,149 @@
+using StreamJepa.Core.Frames;
+using StreamJepa.Inference.Engine;
+
+namespace StreamJepa.Inference.Tests.Engine;
+
+public sealed class HJepaEngineTests
+{
+    [Fact]
+    public void Process_FirstFramesHaveNoEnergy_UntilTheContextHasFilled()
+    {
+        using var engine = EngineFixture.Engine();
+
+        var outcomes = Enumerable.Range(0, 6).Select(i => Single(engine, EngineFixture.Frame("a", i))).ToList();
+
+        // Context of 2 frames: frames 0 and 1 have no prediction; frame 2 is predicted from 0..1.
+        Assert.Null(outcomes[0].Levels[0]);
+        Assert.Null(outcomes[1].Levels[0]);
+        Assert.All(outcomes.Skip(2), o => Assert.NotNull(o.Levels[0]));
+        Assert.All(outcomes.Skip(2), o => Assert.True(o.Levels[0]!.Value.Free <= o.Levels[0]!.Value.Energy + 1e-6));
+        Assert.All(outcomes, o => Assert.Equal(16, o.Pooled!.Length));
+        Assert.Equal(16, outcomes[3].EnergyMap!.Length);
+    }
+
+    [Fact]
+    public void Process_StreamScoredAloneOrBatchedWithOthers_GivesTheSameScores()
+    {
+        using var alone = EngineFixture.Engine();
+        using var batched = EngineFixture.Engine();
+        var expected = new List<FrameOutcome>();
+        var actual = new List<FrameOutcome>();
+
+        for (var i = 0; i < 30; i++)
+        {
+            expected.Add(Single(alone, EngineFixture.Frame("a", i)));
+        }
+
+        // Batched: stream a interleaved with two others, several frames of a in one batch.
+        for (var i = 0; i < 30; i += 3)
+        {
+            var frames = new List<Frame>();
+            for (var j = i; j < i + 3; j++)
+            {
+                frames.Add(EngineFixture.Frame("b", j));
+                frames.Add(EngineFixture.Frame("a", j));
+                frames.Add(EngineFixture.Frame("c", j));
+            }
+
+            actual.AddRange(Process(batched, frames).Where(o => o.Header.StreamId == "a"));
+        }
+
+        Assert.Equal(expected.Select(o => o.Header.Sequence), actual.Select(o => o.Header.Sequence));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            for (var l = 0; l < 2; l++)
+            {
+                var (e, a) = (expected[i].Levels[l], actual[i].Levels[l]);
+                Assert.Equal(e.HasValue, a.HasValue);
+                if (e is { } x && a is { } y)
+                {
+                    Assert.Equal(x.Free, y.Free, 1e-4);
+                    Assert.Equal(x.Energy, y.Energy, 1e-4);
+                }
+            }
+        }
+
+        Assert.Contains(actual, o => o.Levels[1] is not null);
+    }
+
+    [Fact]
+    public void Process_NonFiniteInput_IsReportedNotScored_AndOtherFramesAreFine()
+    {
+        using var engine = EngineFixture.Engine();
+        var bad = EngineFixture.Frame("a", 0);
+        bad.Pixels[17] = float.NaN;
+
+        var outcomes = Process(engine, [bad, EngineFixture.Frame("b", 0)]);
+
+        Assert.Contains("non-finite", outcomes[0].Error, StringComparison.Ordinal);
+        Assert.Null(outcomes[0].Pooled);
+        Assert.Null(outcomes[1].Error);
+    }
+
+    [Fact]
+    public void Process_NonFiniteWeights_AreReported()
+    {
+        using var engine = EngineFixture.Engine();
+        var broken = new Model.HJepa(EngineFixture.Config);
+        using (TorchSharp.torch.no_grad())
+        {
+            broken.Encoder.parameters().First().fill_(float.PositiveInfinity);
+        }
+
+        engine.Swap(broken, 2);
+        var outcome = Single(engine, EngineFixture.Frame("a", 0));
+
+        Assert.Contains("non-finite representation", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Process_ManyBatches_LeavesNoTensorAlive()
+    {
+        using var engine = EngineFixture.Engine();
+        for (var i = 0; i < 5; i++)
+        {
+            Process(engine, [EngineFixture.Frame("a", i), EngineFixture.Frame("b", i)]);
+        }
+
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var i = 5; i < 60; i++)
+        {
+            Process(engine, [EngineFixture.Frame("a", i), EngineFixture.Frame("b", i)]);
+        }
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Swap_KeepsStreamContext_AndCarriesTheNewVersion()
+    {
+        using var engine = EngineFixture.Engine();
+        for (var i = 0; i < 4; i++)
+        {
+            Single(engine, EngineFixture.Frame("a", i));
+        }
+
+        engine.Swap(new Model.HJepa(EngineFixture.Config), 9);
+        var next = Single(engine, EngineFixture.Frame("a", 4));
+
+        Assert.Equal(9, engine.ModelVersion);
+        Assert.NotNull(next.Levels[0]);
+    }
+
+    private static FrameOutcome Single(HJepaEngine engine, Frame frame) => Process(engine, [frame])[0];
+
+    private static IReadOnlyList<FrameOutcome> Process(HJepaEngine engine, IReadOnlyList<Frame> frames)
+    {
+        try
+        {
+            return engine.Process(frames);
+        }
+        finally
+        {
+            foreach (var frame in frames)
+            {
+                frame.Dispose();
+            }
+        }
+    }
+}

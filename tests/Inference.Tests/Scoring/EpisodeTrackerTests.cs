@@ -1,0 +1,61 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Inference.Scoring;
+
+namespace StreamJepa.Inference.Tests.Scoring;
+
+public sealed class EpisodeTrackerTests
+{
+    private static readonly ScoringOptions Options = new() { OnThreshold = 4, OffThreshold = 2, OpenAfter = 3, TopCells = 2 };
+
+    [Fact]
+    public void Update_OpensAfterConsecutiveHighFrames_ClosesBelowOff()
+    {
+        var tracker = new EpisodeTracker("cam", Options, 2, 2);
+        double[] scores = [1, 5, 6, 1, 5, 5, 7, 3, 3, 1.5, 6];
+        var events = new List<(int Frame, string State, long? End, long Start)>();
+
+        for (var f = 0; f < scores.Length; f++)
+        {
+            var map = new float[] { 0, f, 0, 2 * f };
+            if (tracker.Update(f, f * 100, scores[f], [scores[f], 0.5], map, 1) is { } e)
+            {
+                events.Add((f, e.State, e.EndFrame, e.StartFrame));
+            }
+        }
+
+        // 5, 6 then 1: only two high frames, no episode. 5, 5, 7 opens at frame 6 (start 4); 3, 3 stay open
+        // (above off); 1.5 closes at frame 9 with the last frame 8.
+        Assert.Equal([(6, "opened", (long?)null, 4L), (9, "closed", 8L, 4L)], events);
+    }
+
+    [Fact]
+    public void Episode_ReportsLevelsThatFired_PeakAndWhereInTheImage()
+    {
+        var tracker = new EpisodeTracker("cam", Options, 2, 2);
+        tracker.Update(0, 0, 5, [5, 1], [0, 0, 0, 1], 3);
+        tracker.Update(1, 100, 9, [9, 1], [0, 7, 3, 1], 3);
+        var opened = tracker.Update(2, 200, 5, [5, 1], [0, 0, 0, 1], 3)!;
+
+        Assert.Equal(9, opened.PeakScore);
+        Assert.Equal([1], opened.FiredLevels);
+        Assert.Equal(9, opened.Levels[0].PeakSurprise);
+        Assert.Equal((0, 1, 0.5, 0.0), (opened.TopCells[0].Row, opened.TopCells[0].Column, opened.TopCells[0].X, opened.TopCells[0].Y));
+        Assert.Equal(2, opened.TopCells.Count);
+        Assert.Equal(3, opened.ModelVersion);
+    }
+
+    [Fact]
+    public void Finish_ClosesAnOpenEpisode()
+    {
+        var tracker = new EpisodeTracker("cam", Options, 1, 1);
+        for (var f = 0; f < 4; f++)
+        {
+            tracker.Update(f, f, 10, [10], null, 1);
+        }
+
+        var closed = tracker.Finish();
+
+        Assert.Equal(("closed", 0L, 3L, 4L), (closed!.State, closed.StartFrame, closed.EndFrame!.Value, closed.Frames));
+        Assert.False(tracker.IsOpen);
+    }
+}
