@@ -18,6 +18,9 @@ public sealed record InferenceOptions
     /// <summary>A batch is sent when full or when its first frame has waited this long, so slow streams never wait for fast ones.</summary>
     public int BatchTimeoutMs { get; init; } = 20;
 
+    /// <summary>Seed of the initial weights when no checkpoint is given (runs without one are reproducible).</summary>
+    public int Seed { get; init; } = 1;
+
     /// <summary>Checkpoint to load; none starts from freshly initialised weights (model version 0).</summary>
     public string? Checkpoint { get; init; }
 

@@ -15,6 +15,7 @@ public static class ModelLoader
         }
 
         var config = options.Model ?? new HJepaConfig();
+        TorchSharp.torch.random.manual_seed(options.Inference.Seed);
         return (new HJepa(config), new CheckpointHeader(config, 0, 0, DateTimeOffset.UtcNow, []));
     }
 }
