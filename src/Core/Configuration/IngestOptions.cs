@@ -39,6 +39,12 @@ public sealed record IngestOptions
 
     public ReconnectOptions Reconnect { get; init; } = new();
 
+    /// <summary>
+    /// Scheduling niceness of decoder threads (0..19, Linux). Above 0 the model is served first when both want
+    /// the CPU, which keeps a few cores busy instead of stalling each other.
+    /// </summary>
+    public int DecoderNice { get; init; } = 10;
+
     /// <summary>FFmpeg executable that decodes URL sources (the OpenCV runtime's own FFmpeg reads files only).</summary>
     public string FfmpegPath { get; init; } = "ffmpeg";
 
@@ -56,6 +62,7 @@ public sealed record IngestOptions
         errors.Range($"{key}.readTimeoutMs", ReadTimeoutMs, 100, 600_000);
         errors.Range($"{key}.maxConsecutiveDecodeErrors", MaxConsecutiveDecodeErrors, 1, 1_000_000);
         Reconnect.Validate($"{key}.reconnect", errors);
+        errors.Range($"{key}.decoderNice", DecoderNice, 0, 19);
         if (string.IsNullOrWhiteSpace(FfmpegPath))
         {
             errors.Add($"{key}.ffmpegPath", FfmpegPath, "must name the ffmpeg executable");

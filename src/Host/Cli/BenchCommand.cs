@@ -57,6 +57,68 @@ internal static class BenchCommand
             await bench.RunAsync(counts, n, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
-        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { ingest };
+        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { ingest, Pipeline() };
+    }
+
+    private static Command Pipeline()
+    {
+        var config = new ConfigOptions();
+        var video = new Option<FileInfo>("--video")
+        {
+            Description = "Video every stream reads.",
+            DefaultValueFactory = _ => new FileInfo("data/samples/vtest.avi"),
+        };
+        var streams = new Option<int[]>("--streams")
+        {
+            Description = "Concurrent stream counts to measure.",
+            DefaultValueFactory = _ => [1, 4, 8],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var threads = new Option<int[]>("--torch-threads")
+        {
+            Description = "libtorch intra-op thread counts to compare (the CPU split between decoding and the model).",
+            DefaultValueFactory = _ => [Environment.ProcessorCount],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var realtime = new Option<double>("--realtime-seconds")
+        {
+            Description = "Also run the largest stream count at the clip's native rate for this long and report decode→score latency (0 skips).",
+            DefaultValueFactory = _ => 20,
+        };
+        var command = new Command("pipeline", "Whole-pipeline frames/s next to decode-only and model-only on the same cores, their combined ceiling, latency and peak memory.")
+        {
+            video,
+            streams,
+            threads,
+            realtime,
+        };
+        config.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var file = parse.GetValue(video)!;
+            var counts = parse.GetValue(streams) ?? [1, 4, 8];
+            var split = parse.GetValue(threads) ?? [Environment.ProcessorCount];
+            if (!file.Exists || counts.Length == 0 || counts.Any(c => c < 1) || split.Length == 0 || split.Any(t => t < 1))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"bench pipeline: need an existing --video (got {file.FullName}), --streams >= 1 and --torch-threads >= 1").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            StreamJepaOptions options;
+            try
+            {
+                options = config.Load(parse);
+            }
+            catch (ConfigException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var bench = new PipelineBenchmark(options, file.FullName, parse.InvocationConfiguration.Output);
+            await bench.RunAsync(counts, split, parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 }

@@ -40,40 +40,8 @@ internal sealed class BatchWork
 
     public void Fail(int i, string error) => Errors[i] = error;
 
-    public void SetLevel(int i, int level, (double Energy, double Free) value, bool fresh)
-    {
-        Levels[i][level] = value;
-        Fresh[i][level] |= fresh;
-    }
-
-    /// <summary>
-    /// The frames that can be scored, in waves: the first frame of each stream in the batch, then the second, …
-    /// so that frames of one stream are handled in order while different streams share each model call.
-    /// </summary>
-    public IEnumerable<int[]> Waves()
-    {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var waves = new List<List<int>>();
-        for (var i = 0; i < Frames.Count; i++)
-        {
-            if (Errors[i] is not null)
-            {
-                continue;
-            }
-
-            var stream = Frames[i].Header.StreamId;
-            var nth = seen.GetValueOrDefault(stream);
-            seen[stream] = nth + 1;
-            if (waves.Count == nth)
-            {
-                waves.Add([]);
-            }
-
-            waves[nth].Add(i);
-        }
-
-        return waves.Select(w => w.ToArray());
-    }
+    /// <summary>Frames that can be scored, in batch order (so each stream's frames stay in order).</summary>
+    public IEnumerable<int> Scorable() => Enumerable.Range(0, Frames.Count).Where(i => Errors[i] is null);
 
     public IReadOnlyList<FrameOutcome> Outcomes() =>
         [.. Enumerable.Range(0, Frames.Count).Select(i => new FrameOutcome(

@@ -7,11 +7,12 @@ using static TorchSharp.torch;
 namespace StreamJepa.Inference.Engine;
 
 /// <summary>
-/// Runs the H-JEPA over batches of frames from many streams. Every frame is encoded once, in one batch; then,
-/// in waves (the n-th frame of each stream in the batch, so a stream's frames stay in order), each level compares
-/// the predictions waiting for the frame with what it observed (free energy over the latent candidates), stores
-/// the new representation and predicts ahead. Everything runs in <c>inference_mode</c> inside a dispose scope;
-/// results leave as host arrays. One instance per Dataflow block (it is not thread-safe).
+/// Runs the H-JEPA over batches of frames from many streams. Each level makes three model calls per batch, however
+/// the frames are spread over streams: encode every new item once; predict ahead from every item whose context is
+/// full (contexts are assembled from the stream's history and the batch itself); compare every (item, horizon)
+/// with the prediction made for it (free energy over the latent candidates). Everything runs in
+/// <c>inference_mode</c> inside a dispose scope; results leave as host arrays. Not thread-safe: one instance per
+/// Dataflow block.
 /// </summary>
 public sealed class HJepaEngine : IDisposable
 {
@@ -24,8 +25,8 @@ public sealed class HJepaEngine : IDisposable
     private readonly HostBuffer _input;
     private readonly HostBuffer _context;
     private readonly HostBuffer _predictions;
-    private readonly HostBuffer _tokens;
-    private readonly HostBuffer _pooled;
+    private readonly HostBuffer _pairs;
+    private readonly HostBuffer _reps;
     private readonly HostBuffer _small;
     private readonly int _tokenLength;
     private HJepa _model;
@@ -42,13 +43,17 @@ public sealed class HJepaEngine : IDisposable
         _regulariser = LatentCandidates.Regulariser(_latents, _config.LatentWeight).DetachFromDisposeScope();
         var g = _config.Grid;
         _tokenLength = _config.Dim * g * g;
-        var widest = Math.Max(_config.Dim, _config.Levels.Max(l => Math.Max(l.Dim, l.Window * Math.Max(l.Dim, _config.Dim))));
+        var k = _config.Candidates;
+        var inputs = new List<int> { _config.Dim };
+        inputs.AddRange(_config.Levels.Select(l => l.Dim));
+        var contexts = _config.Levels.Select((l, i) => Math.Max(l.ContextWindows * l.Dim, l.Window * inputs[i])).Append(_config.ContextFrames * _tokenLength);
+        var predictions = _config.Levels.Select(l => l.Horizons.Count * k * l.Dim).Append(_config.Horizons.Count * k * _tokenLength);
         _input = new HostBuffer((long)maxBatch * _config.Channels * _config.ImageSize * _config.ImageSize);
-        _context = new HostBuffer((long)maxBatch * Math.Max(_config.ContextFrames * _tokenLength, _config.Levels.Max(l => l.ContextWindows * l.Dim) + widest));
-        _predictions = new HostBuffer((long)maxBatch * _config.Candidates * Math.Max(_config.Horizons.Count * _tokenLength, _config.Levels.Max(l => l.Horizons.Count * l.Dim)));
-        _tokens = new HostBuffer((long)maxBatch * _tokenLength);
-        _pooled = new HostBuffer((long)maxBatch * widest);
-        _small = new HostBuffer((long)maxBatch * Math.Max(2 + (g * g), widest));
+        _context = new HostBuffer((long)maxBatch * contexts.Max());
+        _predictions = new HostBuffer((long)maxBatch * predictions.Max());
+        _pairs = new HostBuffer((long)maxBatch * predictions.Max());
+        _reps = new HostBuffer((long)maxBatch * Math.Max(_tokenLength, inputs.Max()));
+        _small = new HostBuffer((long)maxBatch * Math.Max(_config.Dim, Math.Max(_config.Horizons.Count, _config.Levels.Max(l => l.Horizons.Count)) * (2 + (g * g))));
     }
 
     public HJepaConfig Config => _config;
@@ -58,7 +63,7 @@ public sealed class HJepaEngine : IDisposable
     /// <summary>Replaces the weights at a batch boundary; the streams' context is kept.</summary>
     public void Swap(HJepa model, long modelVersion)
     {
-        if (ConfigDiffers(model.Config))
+        if (System.Text.Json.JsonSerializer.Serialize(model.Config) != System.Text.Json.JsonSerializer.Serialize(_config))
         {
             throw new ArgumentException("a swapped-in model must have the same architecture", nameof(model));
         }
@@ -84,20 +89,8 @@ public sealed class HJepaEngine : IDisposable
         using var mode = inference_mode();
         var batch = new BatchWork(frames, _config);
         var tokens = Encode(batch);
-        foreach (var wave in batch.Waves())
-        {
-            var states = wave.Select(i => State(frames[i].Header.StreamId)).ToArray();
-            ScoreFrames(batch, wave, states, tokens);
-            foreach (var (i, state) in wave.Zip(states))
-            {
-                state.Frames.Push(_tokens.Slice((long)i * _tokenLength, _tokenLength));
-                state.Step++;
-            }
-
-            PredictFrames(wave, states);
-            RunLevels(batch, wave, states);
-        }
-
+        FrameLevel(batch, tokens);
+        UpperLevels(batch);
         return batch.Outcomes();
     }
 
@@ -107,9 +100,6 @@ public sealed class HJepaEngine : IDisposable
         _regulariser.Dispose();
         _model.Dispose();
     }
-
-    private bool ConfigDiffers(HJepaConfig other) =>
-        System.Text.Json.JsonSerializer.Serialize(other) != System.Text.Json.JsonSerializer.Serialize(_config);
 
     private StreamState State(string stream)
     {
@@ -122,7 +112,7 @@ public sealed class HJepaEngine : IDisposable
         return state;
     }
 
-    /// <summary>Encodes every frame of the batch once: tokens (B, D, G, G) on the device, copied to the host too.</summary>
+    /// <summary>Encodes every frame of the batch once: tokens (B, D, G, G) stay on the device, copies go to the host.</summary>
     private Tensor Encode(BatchWork batch)
     {
         var frames = batch.Frames;
@@ -134,253 +124,271 @@ public sealed class HJepaEngine : IDisposable
 
         var s = _config.ImageSize;
         var input = _input.View(frames.Count, _config.Channels, s, s).to(_device);
-        var finiteInput = _small.CopyFrom(input.isfinite().flatten(1).all(1).to(float32)).data<float>().ToArray();
         var representation = _model.Encoder.forward(input);
-        var finiteTokens = representation.Tokens.isfinite().flatten(1).all(1).to(float32);
-        var finite = finiteTokens.cpu().data<float>().ToArray();
+        var finite = stack([input.isfinite().flatten(1).all(1), representation.Tokens.isfinite().flatten(1).all(1)], 1).to(float32);
+        var checks = _small.CopyFrom(finite).data<float>().ToArray();
         for (var i = 0; i < frames.Count; i++)
         {
-            if (finiteInput[i] == 0)
+            if (checks[2 * i] == 0)
             {
                 batch.Fail(i, "non-finite values (NaN or Inf) in the frame's model input");
             }
-            else if (finite[i] == 0)
+            else if (checks[(2 * i) + 1] == 0)
             {
                 batch.Fail(i, "the model produced a non-finite representation (NaN or Inf weights?)");
             }
         }
 
-        _tokens.CopyFrom(representation.Tokens);
-        var pooledHost = _pooled.CopyFrom(representation.Pooled);
+        var pooled = _small.CopyFrom(representation.Pooled).data<float>().ToArray();
         for (var i = 0; i < frames.Count; i++)
         {
-            batch.Pooled[i] = pooledHost[i].data<float>().ToArray();
+            batch.Pooled[i] = pooled.AsSpan(i * _config.Dim, _config.Dim).ToArray();
         }
 
+        _reps.CopyFrom(representation.Tokens);
         return representation.Tokens;
     }
 
-    /// <summary>Level 1: free energy of each frame under the predictions made for it, averaged over horizons.</summary>
-    private void ScoreFrames(BatchWork batch, int[] wave, StreamState[] states, Tensor tokens)
+    /// <summary>Level 1: every scorable frame is one item of its stream's frame sequence.</summary>
+    private void FrameLevel(BatchWork batch, Tensor tokens)
     {
-        var g = _config.Grid;
-        var k = _config.Candidates;
-        var sums = new (double Energy, double Free, int Count)[wave.Length];
-        for (var h = 0; h < _config.Horizons.Count; h++)
+        var pass = new LevelPass();
+        foreach (var i in batch.Scorable())
         {
-            var members = new List<int>();
-            for (var w = 0; w < wave.Length; w++)
-            {
-                if (states[w].Pending.TryGet(states[w].Step, h, out var prediction))
-                {
-                    prediction.CopyTo(_predictions.Slice((long)members.Count * k * _tokenLength, k * _tokenLength));
-                    members.Add(w);
-                }
-            }
-
-            if (members.Count == 0)
-            {
-                continue;
-            }
-
-            var predicted = _predictions.View(members.Count, k, _config.Dim, g, g).to(_device);
-            var index = tensor(members.Select(w => (long)wave[w]).ToArray(), device: _device);
-            using var energy = Energy.OfFrames(predicted, tokens.index_select(0, index), _regulariser);
-            var result = _small.CopyFrom(cat([energy.AtZeroLatent.unsqueeze(1), energy.Free.unsqueeze(1), energy.Map!.flatten(1)], 1));
-            var values = result.data<float>().ToArray();
-            var stride = 2 + (g * g);
-            for (var m = 0; m < members.Count; m++)
-            {
-                var w = members[m];
-                var (e, f, c) = sums[w];
-                sums[w] = (e + values[m * stride], f + values[(m * stride) + 1], c + 1);
-                if (h == 0 || batch.EnergyMap[wave[w]] is null)
-                {
-                    batch.EnergyMap[wave[w]] = values.AsSpan((m * stride) + 2, g * g).ToArray();
-                }
-            }
+            pass.Add(State(batch.Frames[i].Header.StreamId).Frames, i);
         }
 
-        for (var w = 0; w < wave.Length; w++)
+        var g = _config.Grid;
+        var maps = new float[]?[pass.Count];
+        var energies = RunSequences(
+            pass,
+            tokens.index_select(0, tensor(Enumerable.Range(0, pass.Count).Select(p => (long)pass.Frame(p)).ToArray(), device: _device)),
+            p => _reps.Slice((long)pass.Frame(p) * _tokenLength, _tokenLength),
+            [_config.Dim, g, g],
+            _config.ContextFrames,
+            _config.Horizons,
+            context => _model.Predictor.forward(new PredictorInput(context.view(context.shape[0], _config.ContextFrames * _config.Dim, g, g), _latents)),
+            maps);
+        for (var p = 0; p < pass.Count; p++)
         {
-            if (sums[w].Count > 0)
+            var frame = pass.Frame(p);
+            if (energies[p] is { } e)
             {
-                batch.SetLevel(wave[w], 0, (sums[w].Energy / sums[w].Count, sums[w].Free / sums[w].Count), fresh: true);
+                batch.Levels[frame][0] = e;
+                batch.Fresh[frame][0] = true;
+                batch.EnergyMap[frame] = maps[p];
             }
         }
     }
 
-    /// <summary>Level 1: predicts the token grids at every horizon for each stream whose context is full.</summary>
-    private void PredictFrames(int[] wave, StreamState[] states)
+    /// <summary>Levels above the first: windows of the level below, completed in this batch, are the items.</summary>
+    private void UpperLevels(BatchWork batch)
     {
-        var ready = Enumerable.Range(0, wave.Length).Where(w => states[w].Frames.Full).ToArray();
-        if (ready.Length == 0)
+        // Inputs of level 2 are the frames' pooled vectors; each level's windows are the inputs of the next.
+        var inputs = new float[]?[batch.Frames.Count];
+        foreach (var i in batch.Scorable())
         {
-            return;
+            inputs[i] = batch.Pooled[i];
         }
 
-        var contextLength = _config.ContextFrames * _tokenLength;
-        for (var r = 0; r < ready.Length; r++)
-        {
-            states[ready[r]].Frames.CopyTo(_context.Slice((long)r * contextLength, contextLength));
-        }
-
-        var g = _config.Grid;
-        var context = _context.View(ready.Length, _config.ContextFrames * _config.Dim, g, g).to(_device);
-        var predicted = _model.Predictor.forward(new PredictorInput(context, _latents))   // (B, K, H, D, G, G)
-            .permute(0, 2, 1, 3, 4, 5).contiguous();                                      // (B, H, K, D, G, G)
-        _predictions.CopyFrom(predicted);
-        var each = _config.Candidates * _tokenLength;
-        for (var r = 0; r < ready.Length; r++)
-        {
-            var state = states[ready[r]];
-            for (var h = 0; h < _config.Horizons.Count; h++)
-            {
-                var target = state.Step - 1 + _config.Horizons[h];
-                _predictions.Slice(((long)r * _config.Horizons.Count + h) * each, each).CopyTo(state.Pending.Store(target, h));
-            }
-        }
-    }
-
-    /// <summary>Levels above the first: windows of the level below's vectors, their energies and predictions.</summary>
-    private void RunLevels(BatchWork batch, int[] wave, StreamState[] states)
-    {
-        // Input to level 2 is each frame's pooled vector; a level's completed windows feed the next level.
-        var inputs = wave.Select(i => batch.Pooled[i]).ToArray();
         for (var l = 0; l < _config.Levels.Count; l++)
         {
             var level = _config.Levels[l];
-            var due = new List<int>();
-            for (var w = 0; w < wave.Length; w++)
+            var inputDim = l == 0 ? _config.Dim : _config.Levels[l - 1].Dim;
+            var pass = new LevelPass();
+            var windowLength = level.Window * inputDim;
+            for (var i = 0; i < inputs.Length; i++)
             {
-                if (inputs[w] is null)
+                if (inputs[i] is not { } input)
                 {
                     continue;
                 }
 
-                var levelState = states[w].Levels[l];
-                levelState.Items.Push(inputs[w]);
-                if (levelState.WindowDue)
+                var state = State(batch.Frames[i].Header.StreamId).Levels[l];
+                state.Items.Push(input);
+                if (state.WindowDue)
                 {
-                    due.Add(w);
+                    state.Items.CopyTo(_context.Slice((long)pass.Count * windowLength, windowLength));
+                    pass.Add(state.Windows, i);
                 }
             }
 
-            var outputs = new float[wave.Length][];
-            if (due.Count > 0)
+            var outputs = new float[]?[inputs.Length];
+            if (pass.Count > 0)
             {
-                EncodeWindows(batch, l, level, due, wave, states, outputs);
+                var encoded = _model.Levels[l].Encoder.forward(_context.View(pass.Count, level.Window, inputDim).to(_device));  // (N, D)
+                var host = _reps.CopyFrom(encoded);
+                var energies = RunSequences(
+                    pass,
+                    encoded,
+                    p => _reps.Slice((long)p * level.Dim, level.Dim),
+                    [level.Dim],
+                    level.ContextWindows,
+                    level.Horizons,
+                    context => _model.Levels[l].Predictor.forward(new PredictorInput(context, _latents)),
+                    null);
+                var vectors = host.data<float>().ToArray();
+                for (var p = 0; p < pass.Count; p++)
+                {
+                    var frame = pass.Frame(p);
+                    var vector = vectors.AsSpan(p * level.Dim, level.Dim).ToArray();
+                    outputs[frame] = vector;
+                    batch.Windows[frame].Add((l + 2, vector));
+                    if (energies[p] is { } e)
+                    {
+                        batch.Levels[frame][l + 1] = e;
+                        batch.Fresh[frame][l + 1] = true;
+                    }
+                }
             }
 
-            for (var w = 0; w < wave.Length; w++)
+            // Frames report their level's latest window energy, in batch order (causal within the batch too).
+            foreach (var i in batch.Scorable())
             {
-                if (states[w].Levels[l].Latest is { } latest)
+                var state = State(batch.Frames[i].Header.StreamId).Levels[l];
+                if (batch.Fresh[i][l + 1])
                 {
-                    batch.SetLevel(wave[w], l + 1, latest, fresh: batch.Fresh[wave[w]][l + 1]);
+                    state.Latest = batch.Levels[i][l + 1];
                 }
+
+                batch.Levels[i][l + 1] = state.Latest;
             }
 
             inputs = outputs;
         }
     }
 
-    private void EncodeWindows(BatchWork batch, int l, Core.Modeling.TemporalLevelConfig level, List<int> due, int[] wave, StreamState[] states, float[][] outputs)
+    /// <summary>
+    /// One level over one batch: predicts from every item whose context is full (one call), scores every item
+    /// against the predictions made for it at each horizon, from this batch or earlier ones (one call), then
+    /// stores the items and the new predictions. Returns each item's mean energy and free energy over horizons.
+    /// </summary>
+    private (double Energy, double Free)?[] RunSequences(
+        LevelPass pass,
+        Tensor items,
+        Func<int, Span<float>> host,
+        long[] shape,
+        int contextItems,
+        IReadOnlyList<int> horizons,
+        Func<Tensor, Tensor> predict,
+        float[]?[]? maps)
     {
-        var inputDim = l == 0 ? _config.Dim : _config.Levels[l - 1].Dim;
-        var windowLength = level.Window * inputDim;
-        for (var d = 0; d < due.Count; d++)
-        {
-            states[due[d]].Levels[l].Items.CopyTo(_context.Slice((long)d * windowLength, windowLength));
-        }
-
-        var windows = _context.View(due.Count, level.Window, inputDim).to(_device);
-        var encoded = _model.Levels[l].Encoder.forward(windows);                 // (N, D)
-        var host = _pooled.CopyFrom(encoded).data<float>().ToArray();
+        var length = (int)shape.Aggregate(1L, (a, b) => a * b);
         var k = _config.Candidates;
-        var sums = new (double Energy, double Free, int Count)[due.Count];
-        for (var h = 0; h < level.Horizons.Count; h++)
+        var each = k * length;
+        var rows = Predict(pass, host, length, contextItems, horizons, predict);
+        var sums = new (double Energy, double Free, int Count, int MapHorizon)[pass.Count];
+        var pairs = new List<long>();
+        var stride = 2 + (maps is null ? 0 : length / _config.Dim);
+        for (var h = 0; h < horizons.Count; h++)
         {
-            ScoreWindows(l, level, due, states, encoded, h, sums);
-        }
-
-        for (var d = 0; d < due.Count; d++)
-        {
-            if (sums[d].Count > 0)
+            pairs.Clear();
+            for (var p = 0; p < pass.Count; p++)
             {
-                states[due[d]].Levels[l].Latest = (sums[d].Energy / sums[d].Count, sums[d].Free / sums[d].Count);
-                batch.Fresh[wave[due[d]]][l + 1] = true;
+                var owner = pass.Owner(p);
+                var source = pass.Step(p) - horizons[h];
+                var j = source >= owner.Step ? pass.ItemAt(owner, source) : -1;
+                var target = _pairs.Slice(pairs.Count * (long)each, each);
+                if (j >= 0 && rows[j] >= 0)
+                {
+                    _predictions.Slice(((long)(rows[j] * horizons.Count) + h) * each, each).CopyTo(target);
+                }
+                else if (j >= 0 || !owner.Pending.TryGet(pass.Step(p), h, out var pending))
+                {
+                    continue;
+                }
+                else
+                {
+                    pending.CopyTo(target);
+                }
+
+                pairs.Add(p);
+            }
+
+            if (pairs.Count == 0)
+            {
+                continue;
+            }
+
+            var predicted = _pairs.View([pairs.Count, k, .. shape]).to(_device);
+            var observed = items.index_select(0, tensor(pairs.ToArray(), device: _device));
+            using var energy = maps is null ? Energy.OfVectors(predicted, observed, _regulariser) : Energy.OfFrames(predicted, observed, _regulariser);
+            Tensor[] parts = energy.Map is null ? [energy.AtZeroLatent.unsqueeze(1), energy.Free.unsqueeze(1)] : [energy.AtZeroLatent.unsqueeze(1), energy.Free.unsqueeze(1), energy.Map.flatten(1)];
+            var values = _small.CopyFrom(cat(parts, 1)).data<float>().ToArray();
+            for (var m = 0; m < pairs.Count; m++)
+            {
+                var p = (int)pairs[m];
+                var (e, f, c, _) = sums[p];
+                sums[p] = (e + values[m * stride], f + values[(m * stride) + 1], c + 1, 0);
+                if (maps is not null && maps[p] is null)
+                {
+                    maps[p] = values.AsSpan((m * stride) + 2, stride - 2).ToArray();
+                }
             }
         }
 
-        var readyForPrediction = new List<int>();
-        for (var d = 0; d < due.Count; d++)
-        {
-            var w = due[d];
-            var vector = host.AsSpan(d * level.Dim, level.Dim).ToArray();
-            outputs[w] = vector;
-            batch.Windows[wave[w]].Add((l + 2, vector));
-            var levelState = states[w].Levels[l];
-            levelState.Windows.Push(vector);
-            if (levelState.Windows.Full)
-            {
-                readyForPrediction.Add(w);
-            }
-        }
-
-        if (readyForPrediction.Count == 0)
-        {
-            return;
-        }
-
-        var contextLength = level.ContextWindows * level.Dim;
-        for (var r = 0; r < readyForPrediction.Count; r++)
-        {
-            states[readyForPrediction[r]].Levels[l].Windows.CopyTo(_context.Slice((long)r * contextLength, contextLength));
-        }
-
-        var context = _context.View(readyForPrediction.Count, contextLength).to(_device);
-        var predicted = _model.Levels[l].Predictor.forward(new PredictorInput(context, _latents)).permute(0, 2, 1, 3).contiguous();  // (N, H, K, D)
-        var predictions = _predictions.CopyFrom(predicted).data<float>().ToArray();
-        var each = k * level.Dim;
-        for (var r = 0; r < readyForPrediction.Count; r++)
-        {
-            var levelState = states[readyForPrediction[r]].Levels[l];
-            var current = levelState.Windows.Count - 1;
-            for (var h = 0; h < level.Horizons.Count; h++)
-            {
-                predictions.AsSpan(((r * level.Horizons.Count) + h) * each, each).CopyTo(levelState.Pending.Store(current + level.Horizons[h], h));
-            }
-        }
+        Store(pass, host, horizons, rows, each);
+        return [.. sums.Select(s => s.Count == 0 ? ((double, double)?)null : (s.Energy / s.Count, s.Free / s.Count))];
     }
 
-    private void ScoreWindows(int l, Core.Modeling.TemporalLevelConfig level, List<int> due, StreamState[] states, Tensor encoded, int h, (double Energy, double Free, int Count)[] sums)
+    /// <summary>Predicts from every item whose context is full; returns each item's row in the predictions, or -1.</summary>
+    private int[] Predict(LevelPass pass, Func<int, Span<float>> host, int length, int contextItems, IReadOnlyList<int> horizons, Func<Tensor, Tensor> predict)
     {
-        var k = _config.Candidates;
-        var members = new List<long>();
-        for (var d = 0; d < due.Count; d++)
+        var rows = new int[pass.Count];
+        var ready = 0;
+        var contextLength = contextItems * length;
+        for (var p = 0; p < pass.Count; p++)
         {
-            var levelState = states[due[d]].Levels[l];
-            if (levelState.Pending.TryGet(levelState.Windows.Count, h, out var prediction))
+            rows[p] = -1;
+            var owner = pass.Owner(p);
+            var step = pass.Step(p);
+            if (step + 1 < contextItems)
             {
-                prediction.CopyTo(_predictions.Slice(members.Count * (long)k * level.Dim, k * level.Dim));
-                members.Add(d);
+                continue;
             }
+
+            var context = _context.Slice((long)ready * contextLength, contextLength);
+            for (var c = 0; c < contextItems; c++)
+            {
+                var at = step - contextItems + 1 + c;
+                var j = at >= owner.Step ? pass.ItemAt(owner, at) : -1;
+                var source = j >= 0 ? (ReadOnlySpan<float>)host(j) : owner.History.TryGet(at, out var held) ? held : throw new InvalidOperationException($"step {at} is neither held nor in the batch");
+                source.CopyTo(context.Slice(c * length, length));
+            }
+
+            rows[p] = ready++;
         }
 
-        if (members.Count == 0)
+        if (ready > 0)
         {
-            return;
+            var predicted = predict(_context.View(ready, contextLength).to(_device));  // (N, K, H, …)
+            var order = Enumerable.Range(0, (int)predicted.dim()).Select(d => (long)d).ToArray();
+            (order[1], order[2]) = (2, 1);
+            _predictions.CopyFrom(predicted.permute(order).contiguous());           // (N, H, K, …)
         }
 
-        var predicted = _predictions.View(members.Count, k, level.Dim).to(_device);
-        var observed = encoded.index_select(0, tensor(members.ToArray(), device: _device));
-        using var energy = Energy.OfVectors(predicted, observed, _regulariser);
-        var values = _small.CopyFrom(stack([energy.AtZeroLatent, energy.Free], 1)).data<float>().ToArray();
-        for (var m = 0; m < members.Count; m++)
+        return rows;
+    }
+
+    /// <summary>Appends the items to their sequences and keeps the predictions about later steps.</summary>
+    private void Store(LevelPass pass, Func<int, Span<float>> host, IReadOnlyList<int> horizons, int[] rows, int each)
+    {
+        foreach (var (owner, items) in pass.ByOwner)
         {
-            var d = (int)members[m];
-            var (e, f, c) = sums[d];
-            sums[d] = (e + values[2 * m], f + values[(2 * m) + 1], c + 1);
+            foreach (var p in items)
+            {
+                owner.History.Push(host(p));
+                if (rows[p] < 0)
+                {
+                    continue;
+                }
+
+                for (var h = 0; h < horizons.Count; h++)
+                {
+                    _predictions.Slice(((long)(rows[p] * horizons.Count) + h) * each, each)
+                        .CopyTo(owner.Pending.Store(pass.Step(p) + horizons[h], h));
+                }
+            }
         }
     }
 }

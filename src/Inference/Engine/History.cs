@@ -26,6 +26,14 @@ internal sealed class History
         _count++;
     }
 
+    /// <summary>The representation of <paramref name="step"/>, if it is still held.</summary>
+    public bool TryGet(long step, out ReadOnlySpan<float> item)
+    {
+        var held = step < _count && step >= _count - _items.Length && step >= 0;
+        item = held ? _items[step % _items.Length] : default;
+        return held;
+    }
+
     /// <summary>Writes the history, oldest first, contiguously into <paramref name="destination"/>.</summary>
     public void CopyTo(Span<float> destination)
     {

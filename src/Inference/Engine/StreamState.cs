@@ -10,9 +10,7 @@ internal sealed class StreamState
 {
     public StreamState(HJepaConfig config)
     {
-        var tokens = config.Dim * config.Grid * config.Grid;
-        Frames = new History(config.ContextFrames, tokens);
-        Pending = new PendingPredictions(config.Horizons.Max(), config.Horizons.Count, config.Candidates * tokens);
+        Frames = new Sequence(config.ContextFrames, config.Dim * config.Grid * config.Grid, config.Horizons, config.Candidates);
         var inputDim = config.Dim;
         var levels = new List<LevelState>();
         foreach (var level in config.Levels)
@@ -24,12 +22,7 @@ internal sealed class StreamState
         Levels = levels;
     }
 
-    /// <summary>Frames of this stream the model has seen (the step of the next one).</summary>
-    public long Step { get; set; }
-
-    public History Frames { get; }
-
-    public PendingPredictions Pending { get; }
+    public Sequence Frames { get; }
 
     public IReadOnlyList<LevelState> Levels { get; }
 }

@@ -51,6 +51,7 @@ internal sealed class SourceReader
 
     public void Run(CancellationToken cancellationToken)
     {
+        ThreadNice.Set(_options.DecoderNice);
         using var preprocessor = new FramePreprocessor(_options);
         using var decoded = new Mat();
         _startTimestamp = _time.GetTimestamp();
