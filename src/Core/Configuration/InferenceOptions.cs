@@ -6,7 +6,10 @@ public sealed record InferenceOptions
     /// <summary>auto (CUDA when present, else CPU) | cpu | cuda.</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>libtorch intra-op threads; 0 = one per core.</summary>
+    /// <summary>
+    /// libtorch intra-op threads; 0 = half the cores (at least 1), leaving the rest to decoding: on 2 cores one
+    /// model thread beside the decoders beat two in every `bench pipeline` run (see BENCHMARKS.md).
+    /// </summary>
     public int IntraOpThreads { get; init; }
 
     /// <summary>libtorch inter-op threads.</summary>

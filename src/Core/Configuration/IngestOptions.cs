@@ -40,6 +40,12 @@ public sealed record IngestOptions
     public ReconnectOptions Reconnect { get; init; } = new();
 
     /// <summary>
+    /// FFmpeg decoder threads per file stream; 0 = one per core. Streams already decode in parallel, so one
+    /// thread each avoids oversubscribing the cores (and FFmpeg's frame-threading hand-offs).
+    /// </summary>
+    public int DecodeThreads { get; init; } = 1;
+
+    /// <summary>
     /// Scheduling niceness of decoder threads (0..19, Linux). Above 0 the model is served first when both want
     /// the CPU, which keeps a few cores busy instead of stalling each other.
     /// </summary>
@@ -63,6 +69,7 @@ public sealed record IngestOptions
         errors.Range($"{key}.maxConsecutiveDecodeErrors", MaxConsecutiveDecodeErrors, 1, 1_000_000);
         Reconnect.Validate($"{key}.reconnect", errors);
         errors.Range($"{key}.decoderNice", DecoderNice, 0, 19);
+        errors.Range($"{key}.decodeThreads", DecodeThreads, 0, 64);
         if (string.IsNullOrWhiteSpace(FfmpegPath))
         {
             errors.Add($"{key}.ffmpegPath", FfmpegPath, "must name the ffmpeg executable");

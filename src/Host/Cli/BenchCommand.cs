@@ -77,7 +77,7 @@ internal static class BenchCommand
         var threads = new Option<int[]>("--torch-threads")
         {
             Description = "libtorch intra-op thread counts to compare (the CPU split between decoding and the model).",
-            DefaultValueFactory = _ => [Environment.ProcessorCount],
+            DefaultValueFactory = _ => [Math.Max(1, Environment.ProcessorCount / 2), Environment.ProcessorCount],
             AllowMultipleArgumentsPerToken = true,
         };
         var realtime = new Option<double>("--realtime-seconds")

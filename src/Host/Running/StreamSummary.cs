@@ -28,7 +28,7 @@ internal sealed class StreamSummary
         var text = new StringBuilder();
         var latency = inference.Latency;
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{(final ? "final" : "live")} summary at {elapsed.TotalSeconds:0.0} s: model v{inference.ModelVersion}, {inference.EpisodesOpened} anomaly episode(s), decode→score latency p50 {latency.Percentile(0.5):0} ms p99 {latency.Percentile(0.99):0} ms");
+            $"{(final ? "final" : "live")} summary at {elapsed.TotalSeconds:0.0} s: model v{inference.ModelVersion}, {inference.EpisodesOpened} anomaly episode(s), decode→score latency p50 {latency.Percentile(0.5):0} ms p99 {latency.Percentile(0.99):0} ms; model busy {100 * inference.ModelBusy.TotalSeconds / elapsed.TotalSeconds:0}% ({inference.Batches} batches), results busy {100 * inference.ResultBusy.TotalSeconds / elapsed.TotalSeconds:0}%");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  {"stream",-16} {"status",-12} {"frames",7} {"fps",7} {"dropped",7} {"damaged",7} {"reconn",6} {"errors",6} {"score",7} {"levels",-16} {"anomaly",-7}  last error");
         foreach (var s in streams)

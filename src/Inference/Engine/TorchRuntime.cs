@@ -25,7 +25,7 @@ public static partial class TorchRuntime
             if (!_threadsSet)
             {
                 KeepActivationBuffers();
-                torch.set_num_threads(options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount);
+                torch.set_num_threads(IntraOpThreads(options));
                 torch.set_num_interop_threads(options.InterOpThreads);
                 _threadsSet = true;
             }
@@ -33,6 +33,10 @@ public static partial class TorchRuntime
 
         return SelectDevice(options.Device);
     }
+
+    /// <summary>The intra-op thread count <paramref name="options"/> asks for (0 = half the cores, at least 1).</summary>
+    public static int IntraOpThreads(InferenceOptions options) =>
+        options.IntraOpThreads > 0 ? options.IntraOpThreads : Math.Max(1, Environment.ProcessorCount / 2);
 
     public static Device SelectDevice(string device) => device switch
     {

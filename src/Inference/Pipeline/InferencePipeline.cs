@@ -9,8 +9,8 @@ using StreamJepa.Model;
 namespace StreamJepa.Inference.Pipeline;
 
 /// <summary>
-/// The inference stage as Dataflow blocks: a batch block gathers frames from all streams (sent when full, or by a
-/// timer so a slow stream never waits for a fast one) → one model block (degree of parallelism 1, owns the engine;
+/// The inference stage as Dataflow blocks: a batch block gathers frames from all streams (sent when full, or cut
+/// when the model is idle and the time cap passes, so a slow stream never waits for a fast one) → one model block (degree of parallelism 1, owns the engine;
 /// frames are released as soon as their pixels are copied) → one result block (scoring, sinks).
 /// No tensor crosses a block: the model block emits host records only.
 /// </summary>
@@ -24,6 +24,11 @@ public sealed class InferencePipeline : IAsyncDisposable
     private readonly HJepaEngine _engine;
     private readonly IReadOnlyList<IResultSink> _sinks;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private long _modelTicks;
+    private long _resultTicks;
+    private long _batches;
+    private int _busy;
 
     public InferencePipeline(
         HJepaEngine engine,
@@ -34,6 +39,7 @@ public sealed class InferencePipeline : IAsyncDisposable
         ILogger logger)
     {
         _engine = engine;
+        _time = time;
         _sinks = sinks;
         _logger = logger;
         var inference = options.Inference;
@@ -42,11 +48,11 @@ public sealed class InferencePipeline : IAsyncDisposable
         _model = new TransformBlock<Frame[], StageItem>(
             RunModel,
             new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, SingleProducerConstrained = true });
-        _results = new ActionBlock<StageItem>(_router.Handle, new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1 });
+        _results = new ActionBlock<StageItem>(HandleResult, new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1 });
         _batch.LinkTo(_model, new DataflowLinkOptions { PropagateCompletion = true });
         _model.LinkTo(_results, new DataflowLinkOptions { PropagateCompletion = true });
         var period = TimeSpan.FromMilliseconds(inference.BatchTimeoutMs);
-        _trigger = time.CreateTimer(_ => _batch.TriggerBatch(), null, period, period);
+        _trigger = time.CreateTimer(_ => TriggerIfIdle(), null, period, period);
     }
 
     /// <summary>Where frames go in (bounded: a full stage makes replayed files wait).</summary>
@@ -59,6 +65,15 @@ public sealed class InferencePipeline : IAsyncDisposable
     public long EpisodesOpened => _router.EpisodesOpened;
 
     public long ModelVersion => _engine.ModelVersion;
+
+    /// <summary>Time the model block has spent on batches.</summary>
+    public TimeSpan ModelBusy => TimeSpan.FromTicks(Interlocked.Read(ref _modelTicks));
+
+    /// <summary>Time the result block has spent scoring and handing results to sinks.</summary>
+    public TimeSpan ResultBusy => TimeSpan.FromTicks(Interlocked.Read(ref _resultTicks));
+
+    /// <summary>Batches the model has processed.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
 
     /// <summary>Reports a frame that will never be scored (dropped or damaged), so it keeps its place in the output.</summary>
     public void ReportGap(FrameGap gap) => _results.Post(new GapItem(gap));
@@ -85,8 +100,31 @@ public sealed class InferencePipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The time cap: a partial batch is cut only while the model has nothing to do. While it is busy, frames keep
+    /// gathering into full batches (a busy model is faster per frame on full batches), and a partial batch is cut
+    /// as soon as it is free again, so no frame waits longer than one batch plus the time cap.
+    /// </summary>
+    private void TriggerIfIdle()
+    {
+        if (Volatile.Read(ref _busy) == 0 && _model.InputCount == 0)
+        {
+            _batch.TriggerBatch();
+        }
+    }
+
+    private void HandleResult(StageItem item)
+    {
+        var start = _time.GetTimestamp();
+        _router.Handle(item);
+        Interlocked.Add(ref _resultTicks, _time.GetElapsedTime(start).Ticks);
+    }
+
     private StageItem RunModel(Frame[] frames)
     {
+        var start = _time.GetTimestamp();
+        Interlocked.Increment(ref _batches);
+        Volatile.Write(ref _busy, 1);
         try
         {
             return new ScoredBatch(_engine.Process(frames), _engine.ModelVersion);
@@ -104,6 +142,10 @@ public sealed class InferencePipeline : IAsyncDisposable
             {
                 frame.Dispose();
             }
+
+            Interlocked.Add(ref _modelTicks, _time.GetElapsedTime(start).Ticks);
+            Volatile.Write(ref _busy, 0);
+            TriggerIfIdle();
         }
     }
 }

@@ -14,7 +14,7 @@ public sealed class GrabberFactory
 
     public IFrameGrabber Open(SourceDescriptor source) => source.Kind switch
     {
-        SourceKind.File => VideoCaptureGrabber.OpenFile(source),
+        SourceKind.File => VideoCaptureGrabber.OpenFile(source, _options.DecodeThreads),
         SourceKind.Url => FfmpegPipeGrabber.Open(source, _options.FfmpegPath, _options.OpenTimeoutMs, _options.ReadTimeoutMs),
         SourceKind.Camera => VideoCaptureGrabber.OpenCamera(source, _options.OpenTimeoutMs, _options.ReadTimeoutMs),
         SourceKind.ImageFolder => ImageFolderGrabber.Open(source),

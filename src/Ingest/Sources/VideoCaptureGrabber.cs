@@ -9,6 +9,9 @@ internal sealed class VideoCaptureGrabber : IFrameGrabber
     private const int OpenTimeoutProperty = 53;
     private const int ReadTimeoutProperty = 54;
 
+    // cv::CAP_PROP_N_THREADS (open-only, FFmpeg backend): decoder threads; 0 = one per core.
+    private const int ThreadsProperty = 70;
+
     private readonly VideoCapture _capture;
     private readonly bool _isFile;
     private readonly double _frameCount;
@@ -24,7 +27,7 @@ internal sealed class VideoCaptureGrabber : IFrameGrabber
 
     public double Fps { get; }
 
-    public static VideoCaptureGrabber OpenFile(SourceDescriptor source)
+    public static VideoCaptureGrabber OpenFile(SourceDescriptor source, int decodeThreads)
     {
         var info = new FileInfo(source.Target);
         if (!info.Exists)
@@ -46,7 +49,7 @@ internal sealed class VideoCaptureGrabber : IFrameGrabber
             throw new SourceException(source.Id, $"file cannot be read: {source.Target}: {ex.Message}", inner: ex);
         }
 
-        var capture = new VideoCapture(source.Target, VideoCaptureAPIs.FFMPEG);
+        var capture = new VideoCapture(source.Target, VideoCaptureAPIs.FFMPEG, [ThreadsProperty, decodeThreads]);
         if (!capture.IsOpened())
         {
             capture.Dispose();
