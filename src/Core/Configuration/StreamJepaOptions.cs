@@ -18,6 +18,8 @@ public sealed record StreamJepaOptions
 
     public OutputOptions Output { get; init; } = new();
 
+    public TrainingOptions Training { get; init; } = new();
+
     /// <summary>Checks that frames from ingest fit <paramref name="model"/>; throws naming the keys that disagree.</summary>
     public void ValidateModelInput(HJepaConfig model)
     {
@@ -48,6 +50,7 @@ public sealed record StreamJepaOptions
         Model?.Validate("model", errors);
         Inference.Validate("inference", errors);
         Scoring.Validate("scoring", errors);
+        Training.Validate("training", errors);
         errors.ThrowIfAny();
     }
 }

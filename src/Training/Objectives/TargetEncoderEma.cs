@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -39,6 +38,4 @@ public static class TargetEncoderEma
             parameter.requires_grad = false;
         }
     }
-
-    internal static IEnumerable<Parameter> Frozen(Module target) => target.parameters().Where(p => !p.requires_grad);
 }

@@ -14,7 +14,7 @@ public static class VicReg
     {
         using var scope = NewDisposeScope();
         var std = (embeddings.var(0) + epsilon).sqrt();                     // (D)
-        return functional.relu(gamma - std).mean().MoveToOuterDisposeScope();
+        return (gamma - std).clamp_min(0).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>Sum of squared off-diagonal covariances divided by D, for embeddings (N, D).</summary>

@@ -1,0 +1,132 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Modeling;
+using StreamJepa.Model;
+using StreamJepa.Training.Objectives;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace StreamJepa.Training;
+
+/// <summary>
+/// One level-1 training step of the H-JEPA on clips (B, T, C, S, S) with T = contextFrames + longest horizon:
+/// target forward (EMA encoder, no grad), context forward (online encoder), free-energy prediction loss over the
+/// latent candidates (the same minimisation inference uses, with R(z)), VICReg regulariser, optimiser step, EMA
+/// update — each its own method, as in facebookresearch/jepa's train loop.
+/// </summary>
+public sealed class FrameJepaStep : IDisposable
+{
+    private readonly HJepa _online;
+    private readonly FrameEncoder _target;
+    private readonly TrainingOptions _options;
+    private readonly HJepaConfig _config;
+    private readonly OptimizerHelper _optimizer;
+    private readonly Tensor _latents;
+    private readonly Tensor _regulariser;
+    private readonly Device _device;
+
+    public FrameJepaStep(HJepa online, TrainingOptions options, Device device)
+    {
+        _online = online;
+        _config = online.Config;
+        _options = options;
+        _device = device;
+        _online.to(device).train();
+        _target = new FrameEncoder(_config);
+        _target.to(device);
+        TargetEncoderEma.Copy(_target, _online.Encoder);
+        _target.eval();
+        var parameters = _online.Encoder.parameters().Concat(_online.Predictor.parameters());
+        _optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
+        _latents = LatentCandidates.Create(_config, device).DetachFromDisposeScope();
+        _regulariser = LatentCandidates.Regulariser(_latents, _config.LatentWeight).DetachFromDisposeScope();
+    }
+
+    /// <summary>The EMA target encoder (the encoder a served model uses).</summary>
+    public FrameEncoder Target => _target;
+
+    public StepLosses Step(Tensor clips)
+    {
+        using var scope = NewDisposeScope();
+        var (b, t) = (clips.shape[0], clips.shape[1]);
+        var k = _config.ContextFrames;
+        if (t != k + _config.Horizons.Max())
+        {
+            throw new ArgumentException($"clips must hold {k + _config.Horizons.Max()} frames (context {k} + horizon {_config.Horizons.Max()}), got {t}", nameof(clips));
+        }
+
+        var frames = clips.to(_device);
+        var targets = TargetForward(frames);                           // (B, H, D, G, G)
+        var (context, pooled) = ContextForward(frames);                // (B, k·D, G, G), (B·k, D)
+        var predicted = _online.Predictor.forward(new PredictorInput(context, _latents));  // (B, K, H, D, G, G)
+        var prediction = PredictionLoss(predicted, targets);
+        var (variance, covariance) = Regulariser(pooled);
+        var total = prediction + (variance * _options.VarianceWeight) + (covariance * _options.CovarianceWeight);
+        _optimizer.zero_grad();
+        total.backward();
+        _optimizer.step();
+        EmaUpdate();
+        return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>());
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _target.Dispose();
+        _latents.Dispose();
+        _regulariser.Dispose();
+    }
+
+    /// <summary>Target representations of the frames at every horizon after the context. No gradient with EMA.</summary>
+    private Tensor TargetForward(Tensor frames)
+    {
+        var (b, k) = (frames.shape[0], _config.ContextFrames);
+        var index = tensor(_config.Horizons.Select(h => (long)(k - 1 + h)).ToArray(), device: _device);
+        var future = frames.index_select(1, index).flatten(0, 1);      // (B·H, C, S, S)
+        Tensor tokens;
+        if (_options.Ema)
+        {
+            using var _ = no_grad();
+            tokens = _target.forward(future).Tokens;
+        }
+        else
+        {
+            tokens = _online.Encoder.forward(future).Tokens;           // joint: gradients reach the target side too
+        }
+
+        return tokens.view(b, _config.Horizons.Count, _config.Dim, _config.Grid, _config.Grid);
+    }
+
+    /// <summary>Online representations of the context frames, stacked along channels, and their pooled vectors.</summary>
+    private (Tensor Context, Tensor Pooled) ContextForward(Tensor frames)
+    {
+        var (b, k) = (frames.shape[0], _config.ContextFrames);
+        var representation = _online.Encoder.forward(frames[.., ..k].flatten(0, 1));   // (B·k, D, G, G)
+        var context = representation.Tokens.view(b, k * _config.Dim, _config.Grid, _config.Grid);
+        return (context, representation.Pooled);
+    }
+
+    /// <summary>Free-energy prediction loss: for each clip the best latent's smooth-L1 distance plus R(z).</summary>
+    private Tensor PredictionLoss(Tensor predicted, Tensor targets)
+    {
+        var difference = (predicted - targets.unsqueeze(1)).abs();                    // (B, K, H, D, G, G)
+        var smooth = where(difference < 1, 0.5 * difference.square(), difference - 0.5);
+        var energies = smooth.flatten(2).mean([2]) + _regulariser.unsqueeze(0);      // (B, K)
+        return energies.min(1).values.mean();
+    }
+
+    private (Tensor Variance, Tensor Covariance) Regulariser(Tensor pooled) =>
+        (VicReg.Variance(pooled), VicReg.Covariance(pooled));
+
+    private void EmaUpdate()
+    {
+        if (_options.Ema)
+        {
+            TargetEncoderEma.Update(_target, _online.Encoder, _options.EmaMomentum);
+        }
+        else
+        {
+            TargetEncoderEma.Update(_target, _online.Encoder, 0);
+        }
+    }
+}

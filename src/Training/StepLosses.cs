@@ -1,0 +1,8 @@
+namespace StreamJepa.Training;
+
+/// <summary>The terms of one training step, on the host.</summary>
+/// <param name="Total">What was minimised.</param>
+/// <param name="Prediction">Free-energy prediction loss: min over z of smooth-L1(prediction, target) + R(z).</param>
+/// <param name="Variance">VICReg variance hinge on the pooled embeddings.</param>
+/// <param name="Covariance">VICReg covariance penalty on the pooled embeddings.</param>
+public sealed record StepLosses(double Total, double Prediction, double Variance, double Covariance);

@@ -1,0 +1,35 @@
+using OpenCvSharp;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Preprocessing;
+using StreamJepa.Ingest.Synthetic;
+using static TorchSharp.torch;
+
+namespace StreamJepa.Training.Tests;
+
+/// <summary>Frames of a normal synthetic scene (no anomalies), preprocessed to the model input, as a tensor (N, C, S, S).</summary>
+internal static class SceneClips
+{
+    public static Tensor Frames(int count, int size, int seed = 5)
+    {
+        var scene = new SyntheticSceneOptions { Seed = seed, Width = 96, Height = 72, Frames = count, AnomalyEvery = 0 };
+        using var renderer = new SyntheticScene(scene);
+        using var pre = new FramePreprocessor(new IngestOptions { Width = size, Height = size });
+        using var mat = new Mat();
+        var data = new float[count * pre.Shape.Length];
+        for (var i = 0; i < count; i++)
+        {
+            renderer.Render(mat);
+            pre.Process(mat, data.AsSpan(i * pre.Shape.Length, pre.Shape.Length));
+        }
+
+        return tensor(data, [count, 3, size, size]);
+    }
+
+    /// <summary>A batch of clips of <paramref name="length"/> consecutive frames starting at random places: (B, T, C, S, S).</summary>
+    public static Tensor Sample(Tensor frames, int batch, int length, Random random)
+    {
+        var starts = Enumerable.Range(0, batch).Select(_ => (long)random.Next((int)frames.shape[0] - length)).ToArray();
+        var index = tensor(starts.SelectMany(s => Enumerable.Range(0, length).Select(o => s + o)).ToArray());
+        return frames.index_select(0, index).view(batch, length, frames.shape[1], frames.shape[2], frames.shape[3]);
+    }
+}
