@@ -9,6 +9,7 @@ internal static class StreamJepaCommand
         new("StreamJepa: watches live video, learns what normal looks like, and flags what it could not predict.")
         {
             RunCommand.Create(),
+            TrainCommand.Create(),
             GenerateCommand.Create(),
             BenchCommand.Create(),
         };

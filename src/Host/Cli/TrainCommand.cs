@@ -1,0 +1,72 @@
+using System.CommandLine;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Host.Running;
+using StreamJepa.Model;
+
+namespace StreamJepa.Host.Cli;
+
+/// <summary><c>streamjepa train</c>: offline training from recorded video.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var config = new ConfigOptions();
+        var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Checkpoint to write (and to resume from with --resume).", Required = true };
+        var steps = new Option<int?>("--steps") { Description = "Training steps (default 500 when neither --steps nor --minutes is given)." };
+        var minutes = new Option<double?>("--minutes") { Description = "Train for this long instead of a number of steps." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint's weights, step and version." };
+        var maxFrames = new Option<int>("--max-frames") { Description = "Frames kept in memory per source.", DefaultValueFactory = _ => 3000 };
+        var command = new Command("train", "Train the H-JEPA (every level, non-contrastive: EMA targets, VICReg) on recorded video and write a checkpoint with the energy statistics of its data.")
+        {
+            checkpoint,
+            steps,
+            minutes,
+            resume,
+            maxFrames,
+        };
+        config.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            StreamJepaOptions options;
+            try
+            {
+                options = config.Load(parse);
+                if (options.Sources.Count == 0)
+                {
+                    throw new ConfigException([new ConfigError("sources", null, "nothing to train on: give --source or list sources in the configuration")]);
+                }
+
+                if (parse.GetValue(steps) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8)
+                {
+                    throw new ConfigException([new ConfigError("--steps/--minutes/--max-frames", null, "must be positive (max-frames at least 8)")]);
+                }
+            }
+            catch (ConfigException ex)
+            {
+                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            using var loggers = Logging.Create();
+            var run = new TrainRun(options, parse.InvocationConfiguration.Output, loggers)
+            {
+                CheckpointPath = parse.GetValue(checkpoint)!.FullName,
+                Steps = parse.GetValue(steps),
+                Budget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
+                Resume = parse.GetValue(resume),
+                MaxFramesPerSource = parse.GetValue(maxFrames),
+            };
+            try
+            {
+                return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ConfigException or CheckpointException)
+            {
+                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Tasks.Dataflow;
+using Microsoft.Extensions.Logging;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
+using StreamJepa.Inference.Engine;
+using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Model;
+using StreamJepa.Training;
+using StreamJepa.Training.Data;
+
+namespace StreamJepa.Host.Running;
+
+/// <summary>
+/// Offline training: decode the sources into memory, train every level for a number of steps or minutes with a
+/// progress line, and write checkpoints (atomically) on the way and at the end, with the energy statistics of the
+/// training data.
+/// </summary>
+internal sealed class TrainRun
+{
+    private readonly StreamJepaOptions _options;
+    private readonly TextWriter _output;
+    private readonly ILoggerFactory _loggers;
+
+    public TrainRun(StreamJepaOptions options, TextWriter output, ILoggerFactory loggers)
+    {
+        _options = options;
+        _output = output;
+        _loggers = loggers;
+    }
+
+    public required string CheckpointPath { get; init; }
+
+    public int? Steps { get; init; }
+
+    public TimeSpan? Budget { get; init; }
+
+    public int MaxFramesPerSource { get; init; } = 3000;
+
+    public int CheckpointEvery { get; init; } = 200;
+
+    public bool Resume { get; init; }
+
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var (model, header) = Resume && File.Exists(CheckpointPath)
+            ? Checkpoint.Load(CheckpointPath, _options.Model)
+            : ModelLoader.Load(_options with { Inference = _options.Inference with { Checkpoint = null } });
+        _options.ValidateModelInput(model.Config);
+        var device = TorchRuntime.Initialize(_options.Inference);
+        var store = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"training on {store.Count} frames from {store.Streams.Count} stream(s), starting at step {header.Step}, model version {header.ModelVersion}")).ConfigureAwait(false);
+
+        using var trainer = new HJepaTrainer(model, _options.Training, device);
+        var random = new Random(_options.Inference.Seed);
+        var watch = Stopwatch.StartNew();
+        var step = header.Step;
+        var version = header.ModelVersion;
+        for (var done = 0; !Finished(done, watch.Elapsed) && !cancellationToken.IsCancellationRequested; done++)
+        {
+            var losses = trainer.Step(store, random);
+            step++;
+            if (done % 10 == 0 || Finished(done + 1, watch.Elapsed))
+            {
+                await _output.WriteLineAsync(Progress(step, done + 1, losses, watch.Elapsed)).ConfigureAwait(false);
+            }
+
+            if ((done + 1) % CheckpointEvery == 0)
+            {
+                Save(trainer, step, ++version, []);
+            }
+        }
+
+        using var served = trainer.ServedModel();
+        var stats = EnergyCalibration.Measure(served, store, device, _options.Inference.MaxBatch);
+        Save(trainer, step, ++version, stats);
+        var energies = string.Join(", ", stats.Select(s => string.Create(CultureInfo.InvariantCulture, $"level {s.Level} median {s.Median:0.0000} MAD {s.Mad:0.0000}")));
+        await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"wrote {CheckpointPath}: step {step}, model version {version}; energy {energies}")).ConfigureAwait(false);
+        model.Dispose();
+        return Cli.ExitCodes.Ok;
+    }
+
+    private bool Finished(int done, TimeSpan elapsed) =>
+        (Steps is { } steps && done >= steps) || (Budget is { } budget && elapsed >= budget) || (Steps is null && Budget is null && done >= 500);
+
+    private string Progress(long step, int done, IReadOnlyList<StepLosses> losses, TimeSpan elapsed)
+    {
+        var rate = done / Math.Max(1e-9, elapsed.TotalSeconds);
+        var left = Steps is { } steps ? TimeSpan.FromSeconds((steps - done) / Math.Max(1e-9, rate)) : Budget is { } budget ? budget - elapsed : TimeSpan.Zero;
+        var terms = string.Join("  ", losses.Select((l, i) => $"L{i + 1} {l.Total:0.0000} (pred {l.Prediction:0.0000} var {l.Variance:0.000} cov {l.Covariance:0.000})"));
+        return string.Create(CultureInfo.InvariantCulture, $"step {step,6}  {terms}  {rate:0.0} steps/s  {left:mm\\:ss} left");
+    }
+
+    private void Save(HJepaTrainer trainer, long step, long version, IReadOnlyList<EnergyStats> stats)
+    {
+        using var served = trainer.ServedModel();
+        Checkpoint.Save(CheckpointPath, served, new CheckpointHeader(served.Config, version, step, DateTimeOffset.UtcNow, stats));
+    }
+
+    private async Task<FrameStore> LoadAsync(CancellationToken cancellationToken)
+    {
+        var store = new FrameStore(_options.Ingest.Channels, _options.Ingest.Width);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var collector = new ActionBlock<Frame>(
+            frame =>
+            {
+                using (frame)
+                {
+                    var id = frame.Header.StreamId;
+                    var n = counts.GetValueOrDefault(id);
+                    if (n < MaxFramesPerSource)
+                    {
+                        counts[id] = n + 1;
+                        store.Add(id, frame.Pixels);
+                    }
+                }
+            },
+            new ExecutionDataflowBlockOptions { BoundedCapacity = _options.Ingest.QueueCapacity });
+        using var ingest = new IngestPipeline(_options.Ingest with { Realtime = false }, collector, TimeProvider.System, _loggers);
+        foreach (var source in _options.Sources)
+        {
+            ingest.Add(source);
+        }
+
+        using (cancellationToken.Register(ingest.Stop))
+        {
+            await ingest.WhenSourcesDoneAsync().ConfigureAwait(false);
+        }
+
+        collector.Complete();
+        await collector.Completion.ConfigureAwait(false);
+        if (store.Count == 0)
+        {
+            throw new ConfigException([new ConfigError("sources", null, "no frame could be read from any source to train on")]);
+        }
+
+        return store;
+    }
+}

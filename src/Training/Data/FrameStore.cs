@@ -1,0 +1,74 @@
+using static TorchSharp.torch;
+
+namespace StreamJepa.Training.Data;
+
+/// <summary>
+/// Preprocessed frames per stream, in order, held in memory for offline training: clips of consecutive frames are
+/// sampled from it. Frames are copied out of the pipeline's pooled buffers as they arrive.
+/// </summary>
+public sealed class FrameStore
+{
+    private readonly Dictionary<string, List<float[]>> _streams = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public FrameStore(int channels, int size)
+    {
+        Channels = channels;
+        Size = size;
+    }
+
+    public int Channels { get; }
+
+    public int Size { get; }
+
+    public IReadOnlyDictionary<string, List<float[]>> Streams => _streams;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _streams.Values.Sum(s => s.Count);
+            }
+        }
+    }
+
+    public void Add(string stream, ReadOnlySpan<float> pixels)
+    {
+        lock (_gate)
+        {
+            if (!_streams.TryGetValue(stream, out var frames))
+            {
+                frames = [];
+                _streams.Add(stream, frames);
+            }
+
+            frames.Add(pixels.ToArray());
+        }
+    }
+
+    /// <summary>Clips of <paramref name="length"/> consecutive frames from random streams and places: (B, T, C, S, S).</summary>
+    public Tensor Sample(int batch, int length, Random random)
+    {
+        var eligible = _streams.Values.Where(s => s.Count >= length).ToArray();
+        if (eligible.Length == 0)
+        {
+            throw new InvalidOperationException($"no stream has {length} frames to make a clip from");
+        }
+
+        var each = Channels * Size * Size;
+        var data = new float[batch * length * each];
+        for (var b = 0; b < batch; b++)
+        {
+            var frames = eligible[random.Next(eligible.Length)];
+            var start = random.Next(frames.Count - length + 1);
+            for (var t = 0; t < length; t++)
+            {
+                frames[start + t].CopyTo(data, ((b * length) + t) * each);
+            }
+        }
+
+        return tensor(data, [batch, length, Channels, Size, Size]);
+    }
+}

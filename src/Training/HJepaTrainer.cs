@@ -1,0 +1,115 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Model;
+using StreamJepa.Training.Data;
+using static TorchSharp.torch;
+
+namespace StreamJepa.Training;
+
+/// <summary>
+/// Trains every level of the H-JEPA from a <see cref="FrameStore"/>: level 1 on clips of frames, each level above on
+/// sequences of the level below's target representations (stop-gradient between levels). The model it serves
+/// uses the EMA target encoders with the online predictors.
+/// </summary>
+public sealed class HJepaTrainer : IDisposable
+{
+    private readonly HJepa _online;
+    private readonly TrainingOptions _options;
+    private readonly Device _device;
+    private readonly FrameJepaStep _frames;
+    private readonly List<WindowJepaStep> _levels = [];
+
+    public HJepaTrainer(HJepa online, TrainingOptions options, Device device)
+    {
+        _online = online;
+        _options = options;
+        _device = device;
+        _frames = new FrameJepaStep(online, options, device);
+        var inputDim = online.Config.Dim;
+        foreach (var level in online.Levels)
+        {
+            _levels.Add(new WindowJepaStep(level, inputDim, online.Config, options, device));
+            inputDim = level.Config.Dim;
+        }
+    }
+
+    public long Steps { get; private set; }
+
+    /// <summary>One step of every level; returns each level's losses (index 0 = level 1).</summary>
+    public IReadOnlyList<StepLosses> Step(FrameStore store, Random random)
+    {
+        var config = _online.Config;
+        var losses = new List<StepLosses>();
+        using (var scope = NewDisposeScope())
+        {
+            losses.Add(_frames.Step(store.Sample(_options.BatchSize, config.ContextFrames + config.Horizons.Max(), random)));
+        }
+
+        for (var l = 0; l < _levels.Count; l++)
+        {
+            using var scope = NewDisposeScope();
+            var batch = Math.Max(2, _options.BatchSize / 2);
+            var frames = FramesFor(l, _levels[l].SequenceLength);
+            var clips = store.Sample(batch, frames, random);
+            losses.Add(_levels[l].Step(ItemsOf(l, clips)));
+        }
+
+        Steps++;
+        return losses;
+    }
+
+    /// <summary>A model to serve: the EMA target encoders with the online predictors, on the CPU.</summary>
+    public HJepa ServedModel()
+    {
+        var served = new HJepa(_online.Config);
+        using (no_grad())
+        {
+            served.Encoder.load_state_dict(_frames.Target.state_dict());
+            served.Predictor.load_state_dict(_online.Predictor.state_dict());
+            for (var l = 0; l < _levels.Count; l++)
+            {
+                served.Levels[l].Encoder.load_state_dict(_levels[l].Target.state_dict());
+                served.Levels[l].Predictor.load_state_dict(_online.Levels[l].Predictor.state_dict());
+            }
+        }
+
+        return served;
+    }
+
+    public void Dispose()
+    {
+        _frames.Dispose();
+        foreach (var level in _levels)
+        {
+            level.Dispose();
+        }
+    }
+
+    /// <summary>Frames needed to make <paramref name="items"/> consecutive items for level index <paramref name="l"/> (0 = level 2).</summary>
+    private int FramesFor(int l, int items)
+    {
+        for (var below = l - 1; below >= 0; below--)
+        {
+            var level = _online.Config.Levels[below];
+            items = level.Window + (level.Stride * (items - 1));
+        }
+
+        return items;
+    }
+
+    /// <summary>The input items of level index <paramref name="l"/> for clips (B, T, C, S, S), under stop-gradient.</summary>
+    private Tensor ItemsOf(int l, Tensor clips)
+    {
+        using var _ = no_grad();
+        var (b, t) = (clips.shape[0], clips.shape[1]);
+        var items = _frames.Target.forward(clips.to(_device).flatten(0, 1)).Pooled.view(b, t, -1);  // (B, T, D)
+        for (var below = 0; below < l; below++)
+        {
+            var level = _online.Config.Levels[below];
+            var count = ((items.shape[1] - level.Window) / level.Stride) + 1;
+            var windows = stack([.. Enumerable.Range(0, (int)count).Select(w => items[.., (w * level.Stride)..((w * level.Stride) + level.Window)])], 1);
+            items = _levels[below].Target.forward(windows.flatten(0, 1)).view(b, count, -1);
+        }
+
+        return items;
+    }
+}

@@ -1,0 +1,103 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Modeling;
+using StreamJepa.Model;
+using StreamJepa.Training.Objectives;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace StreamJepa.Training;
+
+/// <summary>
+/// One training step of a level above the first, on sequences of the level below's representations (B, L, Din)
+/// taken under stop-gradient: windows of them are encoded (online for the context, EMA target for the future),
+/// the predictor forecasts the next windows under every latent candidate, and the loss is the free energy plus the
+/// VICReg terms on the window representations.
+/// </summary>
+public sealed class WindowJepaStep : IDisposable
+{
+    private readonly TemporalLevel _online;
+    private readonly WindowEncoder _target;
+    private readonly TemporalLevelConfig _level;
+    private readonly TrainingOptions _options;
+    private readonly OptimizerHelper _optimizer;
+    private readonly Tensor _latents;
+    private readonly Tensor _regulariser;
+    private readonly Device _device;
+
+    public WindowJepaStep(TemporalLevel online, int inputDim, HJepaConfig config, TrainingOptions options, Device device)
+    {
+        _online = online;
+        _level = online.Config;
+        _options = options;
+        _device = device;
+        _online.to(device).train();
+        _target = new WindowEncoder(_level, inputDim);
+        _target.to(device);
+        TargetEncoderEma.Copy(_target, _online.Encoder);
+        _target.eval();
+        _optimizer = optim.AdamW(_online.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        _latents = LatentCandidates.Create(config, device).DetachFromDisposeScope();
+        _regulariser = LatentCandidates.Regulariser(_latents, config.LatentWeight).DetachFromDisposeScope();
+    }
+
+    /// <summary>Items of the level below one training sequence needs.</summary>
+    public int SequenceLength => _level.Window + (_level.Stride * (_level.ContextWindows + _level.Horizons.Max() - 1));
+
+    public WindowEncoder Target => _target;
+
+    public StepLosses Step(Tensor sequences)
+    {
+        using var scope = NewDisposeScope();
+        if (sequences.shape[1] != SequenceLength)
+        {
+            throw new ArgumentException($"sequences must hold {SequenceLength} items, got {sequences.shape[1]}", nameof(sequences));
+        }
+
+        var items = sequences.to(_device).detach();
+        var context = ContextForward(items);                                             // (B, C·D), (B·C, D)
+        var targets = TargetForward(items);                                              // (B, H, D)
+        var predicted = _online.Predictor.forward(new PredictorInput(context.Flat, _latents));  // (B, K, H, D)
+        var difference = (predicted - targets.unsqueeze(1)).abs();
+        var smooth = where(difference < 1, 0.5 * difference.square(), difference - 0.5);
+        var prediction = (smooth.flatten(2).mean([2]) + _regulariser.unsqueeze(0)).min(1).values.mean();
+        var variance = VicReg.Variance(context.Windows);
+        var covariance = VicReg.Covariance(context.Windows);
+        var total = prediction + (variance * _options.VarianceWeight) + (covariance * _options.CovarianceWeight);
+        _optimizer.zero_grad();
+        total.backward();
+        _optimizer.step();
+        TargetEncoderEma.Update(_target, _online.Encoder, _options.Ema ? _options.EmaMomentum : 0);
+        return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>());
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _target.Dispose();
+        _latents.Dispose();
+        _regulariser.Dispose();
+    }
+
+    private Tensor Windows(Tensor items, int first, int count) =>
+        stack([.. Enumerable.Range(first, count).Select(w => items[.., (w * _level.Stride)..((w * _level.Stride) + _level.Window)])], 1);  // (B, count, W, Din)
+
+    private (Tensor Flat, Tensor Windows) ContextForward(Tensor items)
+    {
+        var b = items.shape[0];
+        var windows = Windows(items, 0, _level.ContextWindows).flatten(0, 1);           // (B·C, W, Din)
+        var encoded = _online.Encoder.forward(windows);                                 // (B·C, D)
+        return (encoded.view(b, _level.ContextWindows * _level.Dim), encoded);
+    }
+
+    private Tensor TargetForward(Tensor items)
+    {
+        using var _ = no_grad();
+        var b = items.shape[0];
+        var future = _level.Horizons.Select(h => _level.ContextWindows - 1 + h).ToArray();
+        var windows = stack([.. future.Select(w => items[.., (w * _level.Stride)..((w * _level.Stride) + _level.Window)])], 1).flatten(0, 1);
+        var encoder = _options.Ema ? (Module<Tensor, Tensor>)_target : _online.Encoder;
+        return encoder.forward(windows).view(b, future.Length, _level.Dim);
+    }
+}
