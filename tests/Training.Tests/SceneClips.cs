@@ -25,6 +25,23 @@ internal static class SceneClips
         return tensor(data, [count, 3, size, size]);
     }
 
+    /// <summary>Every frame of <paramref name="scene"/> (anomalies included), preprocessed, one array each.</summary>
+    public static float[][] Render(SyntheticSceneOptions scene, int size)
+    {
+        using var renderer = new SyntheticScene(scene);
+        using var pre = new FramePreprocessor(new IngestOptions { Width = size, Height = size });
+        using var mat = new Mat();
+        var frames = new float[scene.Frames][];
+        for (var i = 0; i < scene.Frames; i++)
+        {
+            renderer.Render(mat);
+            frames[i] = new float[pre.Shape.Length];
+            pre.Process(mat, frames[i]);
+        }
+
+        return frames;
+    }
+
     /// <summary>A batch of clips of <paramref name="length"/> consecutive frames starting at random places: (B, T, C, S, S).</summary>
     public static Tensor Sample(Tensor frames, int batch, int length, Random random)
     {

@@ -100,9 +100,11 @@ public sealed class RunCommandTests : IDisposable
 
     [Theory]
     [InlineData("run")]
+    [InlineData("train")]
     [InlineData("generate")]
     [InlineData("bench")]
     [InlineData("bench", "ingest")]
+    [InlineData("bench", "pipeline")]
     public async Task Help_EveryVerbDescribesItself(params string[] verb)
     {
         var (exit, output, _) = await CommandRunner.RunAsync([.. verb, "--help"]);

@@ -1,0 +1,48 @@
+using StreamJepa.Model;
+
+namespace StreamJepa.Host.Tests.Cli;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private static readonly string[] Small =
+    [
+        "--set", "ingest.width=32", "--set", "ingest.height=32", "--set", "model.imageSize=32", "--set", "model.encoderChannels=[8,8]",
+        "--set", "model.dim=16", "--set", "model.predictorChannels=16", "--set", "model.levels=[{\"window\":4,\"stride\":2,\"dim\":8,\"hidden\":16,\"contextWindows\":2}]",
+        "--set", "training.batchSize=4",
+    ];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-train").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Train_WritesACheckpointWithEnergyStats_ResumeContinuesStepAndVersion()
+    {
+        var checkpoint = Path.Combine(_dir, "model.ckpt");
+        string[] source = ["--source", "synthetic:frames=80&width=64&height=48&anomalyEvery=0"];
+
+        var (exit, output, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "4", .. Small]);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("wrote", output, StringComparison.Ordinal);
+        var first = Checkpoint.ReadHeader(checkpoint);
+        Assert.Equal(4, first.Step);
+        Assert.Equal([1, 2], first.EnergyStats.Select(s => s.Level));
+
+        (exit, _, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "3", "--resume", .. Small]);
+
+        Assert.True(exit == 0, error);
+        var second = Checkpoint.ReadHeader(checkpoint);
+        Assert.Equal(7, second.Step);
+        Assert.True(second.ModelVersion > first.ModelVersion);
+    }
+
+    [Fact]
+    public async Task Train_NoSource_ExitsTwo()
+    {
+        var (exit, _, error) = await CommandRunner.RunAsync("train", "--checkpoint", Path.Combine(_dir, "m.ckpt"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("nothing to train on", error, StringComparison.Ordinal);
+    }
+}
