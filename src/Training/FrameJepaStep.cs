@@ -59,7 +59,7 @@ public sealed class FrameJepaStep : IDisposable
         var targets = TargetForward(frames);                           // (B, H, D, G, G)
         var (context, pooled) = ContextForward(frames);                // (B, k·D, G, G), (B·k, D)
         var predicted = _online.Predictor.forward(new PredictorInput(context, _latents));  // (B, K, H, D, G, G)
-        var prediction = PredictionLoss(predicted, targets);
+        var prediction = FreeEnergyLoss.Of(predicted, targets, _regulariser);
         var (variance, covariance) = Regulariser(pooled);
         var total = prediction + (variance * _options.VarianceWeight) + (covariance * _options.CovarianceWeight);
         _optimizer.zero_grad();
@@ -106,27 +106,10 @@ public sealed class FrameJepaStep : IDisposable
         return (context, representation.Pooled);
     }
 
-    /// <summary>Free-energy prediction loss: for each clip the best latent's smooth-L1 distance plus R(z).</summary>
-    private Tensor PredictionLoss(Tensor predicted, Tensor targets)
-    {
-        var difference = (predicted - targets.unsqueeze(1)).abs();                    // (B, K, H, D, G, G)
-        var smooth = where(difference < 1, 0.5 * difference.square(), difference - 0.5);
-        var energies = smooth.flatten(2).mean([2]) + _regulariser.unsqueeze(0);      // (B, K)
-        return energies.min(1).values.mean();
-    }
-
     private (Tensor Variance, Tensor Covariance) Regulariser(Tensor pooled) =>
         (VicReg.Variance(pooled), VicReg.Covariance(pooled));
 
-    private void EmaUpdate()
-    {
-        if (_options.Ema)
-        {
-            TargetEncoderEma.Update(_target, _online.Encoder, _options.EmaMomentum);
-        }
-        else
-        {
-            TargetEncoderEma.Update(_target, _online.Encoder, 0);
-        }
-    }
+    /// <summary>k ← m·k + (1 − m)·q; without EMA the target simply follows the online encoder (m = 0).</summary>
+    private void EmaUpdate() =>
+        TargetEncoderEma.Update(_target, _online.Encoder, _options.Ema ? _options.EmaMomentum : 0);
 }

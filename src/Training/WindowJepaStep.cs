@@ -59,9 +59,7 @@ public sealed class WindowJepaStep : IDisposable
         var context = ContextForward(items);                                             // (B, C·D), (B·C, D)
         var targets = TargetForward(items);                                              // (B, H, D)
         var predicted = _online.Predictor.forward(new PredictorInput(context.Flat, _latents));  // (B, K, H, D)
-        var difference = (predicted - targets.unsqueeze(1)).abs();
-        var smooth = where(difference < 1, 0.5 * difference.square(), difference - 0.5);
-        var prediction = (smooth.flatten(2).mean([2]) + _regulariser.unsqueeze(0)).min(1).values.mean();
+        var prediction = FreeEnergyLoss.Of(predicted, targets, _regulariser);
         var variance = VicReg.Variance(context.Windows);
         var covariance = VicReg.Covariance(context.Windows);
         var total = prediction + (variance * _options.VarianceWeight) + (covariance * _options.CovarianceWeight);
