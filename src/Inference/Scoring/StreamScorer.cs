@@ -5,9 +5,10 @@ using StreamJepa.Inference.Engine;
 namespace StreamJepa.Inference.Scoring;
 
 /// <summary>
-/// Turns one stream's frame outcomes into scores: per-level surprise from running robust statistics (energies
-/// inside an episode, or themselves surprising, are not learned as normal), the combined score (the most
-/// surprised level), and anomaly episodes.
+/// Turns one stream's frame outcomes into scores: per-level surprise from running robust statistics (the
+/// checkpoint's until the stream has its own first <c>minSamples</c> energies; after that, energies inside an
+/// episode or themselves surprising are not learned as normal), the combined score (the most surprised level),
+/// and anomaly episodes.
 /// </summary>
 internal sealed class StreamScorer
 {
@@ -41,7 +42,11 @@ internal sealed class StreamScorer
             if (value is { } v && outcome.Fresh[l])
             {
                 _surprise[l] = _stats[l].Surprise(v.Free);
-                var normal = !_episodes.IsOpen && (_surprise[l] is null || _surprise[l] < _options.OnThreshold);
+
+                // The stream's own baseline is always collected first (it takes over from the checkpoint's); after
+                // that, energies inside an episode or surprising in themselves are not learned as normal.
+                var warmingUp = _stats[l].Count < _options.MinSamples;
+                var normal = warmingUp || (!_episodes.IsOpen && (_surprise[l] is null || _surprise[l] < _options.OnThreshold));
                 if (normal)
                 {
                     _stats[l].Add(v.Free);

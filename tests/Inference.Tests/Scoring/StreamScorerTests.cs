@@ -1,0 +1,43 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
+using StreamJepa.Inference.Engine;
+using StreamJepa.Inference.Scoring;
+
+namespace StreamJepa.Inference.Tests.Scoring;
+
+public sealed class StreamScorerTests
+{
+    private static readonly ScoringOptions Options = new() { MinSamples = 10, OnThreshold = 4, OffThreshold = 2, OpenAfter = 3 };
+
+    [Fact]
+    public void NewStream_ScoredAtOnceByThePrior_ThenItsOwnBaselineTakesOver()
+    {
+        // The checkpoint's data had energies near 1; this camera's normal is near 5.
+        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
+
+        var first = scorer.Score(Outcome(0, 5.0), 1).Score;
+        var later = Enumerable.Range(1, 40).Select(i => scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1).Score).ToList()[^1];
+
+        Assert.True(first.Score > 4, "judged against the prior, the new camera's energy is surprising");
+        Assert.True(later.Score < 2, $"after its own baseline took over it is normal (score {later.Score})");
+        Assert.False(later.Anomaly);
+    }
+
+    [Fact]
+    public void EstablishedBaseline_AnomalousEnergiesAreNotLearnedAsNormal()
+    {
+        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 30; i++)
+        {
+            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
+        }
+
+        var scores = Enumerable.Range(30, 60).Select(i => scorer.Score(Outcome(i, 9.0), 1).Score).ToList();
+
+        Assert.All(scores.Skip(3), s => Assert.True(s.Anomaly));
+        Assert.True(scores[^1].Score > 4, "a long anomaly stays anomalous");
+    }
+
+    private static FrameOutcome Outcome(long frame, double free) =>
+        new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [(free, free)], [true], null, null, [], null);
+}
