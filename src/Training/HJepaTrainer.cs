@@ -34,8 +34,12 @@ public sealed class HJepaTrainer : IDisposable
 
     public long Steps { get; private set; }
 
+    /// <summary>The most consecutive frames one step samples (the highest level's sequences).</summary>
+    public int LongestClip =>
+        Math.Max(_online.Config.ContextFrames + _online.Config.Horizons.Max(), _levels.Count == 0 ? 0 : _levels.Select((level, l) => FramesFor(l, level.SequenceLength)).Max());
+
     /// <summary>One step of every level; returns each level's losses (index 0 = level 1).</summary>
-    public IReadOnlyList<StepLosses> Step(FrameStore store, Random random)
+    public IReadOnlyList<StepLosses> Step(IClipSource store, Random random)
     {
         var config = _online.Config;
         var losses = new List<StepLosses>();

@@ -22,8 +22,34 @@ public sealed record TrainingOptions
     /// <summary>Weight of the VICReg covariance penalty (0 switches it off).</summary>
     public double CovarianceWeight { get; init; } = 0.04;
 
+    /// <summary>Learn online while `run` scores (`--no-learn` turns it off).</summary>
+    public bool Online { get; init; } = true;
+
+    /// <summary>Most recent consecutive frames the online replay keeps per stream.</summary>
+    public int ReplayRecent { get; init; } = 240;
+
+    /// <summary>Older segments kept per stream (reservoir sampling over everything seen).</summary>
+    public int ReplaySegments { get; init; } = 4;
+
+    /// <summary>Frames the tap may hold for the trainer before the oldest is dropped (inference never waits).</summary>
+    public int TapCapacity { get; init; } = 256;
+
+    /// <summary>Share of wall time the online trainer may spend computing (it sleeps the rest).</summary>
+    public double CpuShare { get; init; } = 0.35;
+
+    /// <summary>Online steps between proposals of new weights to inference.</summary>
+    public int StepsPerProposal { get; init; } = 50;
+
+    /// <summary>Do not learn from frames of a stream while an anomaly episode is open on it.</summary>
+    public bool SkipAnomalies { get; init; } = true;
+
     internal void Validate(string key, ConfigErrors errors)
     {
+        errors.Range($"{key}.replayRecent", ReplayRecent, 8, 100_000);
+        errors.Range($"{key}.replaySegments", ReplaySegments, 0, 10_000);
+        errors.Range($"{key}.tapCapacity", TapCapacity, 1, 1_000_000);
+        errors.Range($"{key}.cpuShare", CpuShare, 0.01, 1);
+        errors.Range($"{key}.stepsPerProposal", StepsPerProposal, 1, 1_000_000);
         errors.Range($"{key}.learningRate", LearningRate, 1e-7, 1);
         errors.Range($"{key}.weightDecay", WeightDecay, 0, 1);
         errors.Range($"{key}.batchSize", BatchSize, 2, 4096);

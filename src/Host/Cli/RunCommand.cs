@@ -25,6 +25,7 @@ internal static class RunCommand
         var episodes = new Option<FileInfo?>("--episodes") { Description = "Write anomaly episodes here as JSON Lines (output.episodes)." };
         var embeddings = new Option<FileInfo?>("--embeddings") { Description = "Write embeddings here as JSON Lines (output.embeddings)." };
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda (inference.device)." };
+        var noLearn = new Option<bool>("--no-learn") { Description = "Do not learn online while scoring (training.online=false)." };
         var command = new Command("run", "Score the sources with the H-JEPA: per-stream frames/s, drops, surprise per level and anomaly episodes, until they end or Ctrl+C.")
         {
             checkpoint,
@@ -32,6 +33,7 @@ internal static class RunCommand
             episodes,
             embeddings,
             device,
+            noLearn,
         };
         config.AddTo(command);
         config.Mapped.Add((checkpoint, "inference.checkpoint"));
@@ -47,6 +49,11 @@ internal static class RunCommand
             try
             {
                 options = config.Load(parse);
+                if (parse.GetValue(noLearn))
+                {
+                    options = options with { Training = options.Training with { Online = false } };
+                }
+
                 if (options.Sources.Count == 0)
                 {
                     throw new ConfigException([new ConfigError("sources", null, "no source to read: give --source or list sources in the configuration")]);

@@ -6,6 +6,8 @@ using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Sinks;
 using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Model;
+using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;
 
@@ -32,6 +34,8 @@ internal sealed class PipelineRun
 
     public TimeSpan SummaryInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    private Action<HJepa, long>? Promote { get; set; }
+
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         var logger = _loggers.CreateLogger<PipelineRun>();
@@ -40,11 +44,21 @@ internal sealed class PipelineRun
         var device = TorchRuntime.Initialize(_options.Inference);
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Levels} levels, {Grid}x{Grid} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.LevelCount, model.Config.Grid, model.Config.Grid, model.Config.Dim);
 
+        using var trainer = _options.Training.Online
+            ? new OnlineTrainer(model, header.ModelVersion, _options.Training, (m, v) => Promote?.Invoke(m, v), _loggers.CreateLogger<OnlineTrainer>())
+            : null;
         using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch);
         IResultSink[] sinks = [new JsonlSink(_options.Output)];
         var inference = new InferencePipeline(engine, _options, header.EnergyStats, sinks, _time, _loggers.CreateLogger<InferencePipeline>());
         await using (inference.ConfigureAwait(false))
         {
+            if (trainer is not null)
+            {
+                Promote = inference.Promote;
+                inference.Tap = trainer.Offer;
+                trainer.Start();
+            }
+
             using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap);
             var summary = new StreamSummary(_time);
             foreach (var source in _options.Sources)
@@ -66,15 +80,17 @@ internal sealed class PipelineRun
                     await Task.WhenAny(done, Task.Delay(SummaryInterval, _time, CancellationToken.None)).ConfigureAwait(false);
                     if (!done.IsCompleted)
                     {
-                        await _output.WriteAsync(summary.Render(ingest.Streams, inference, final: false)).ConfigureAwait(false);
+                        await _output.WriteAsync(summary.Render(ingest.Streams, inference, trainer?.Stats, final: false)).ConfigureAwait(false);
                     }
                 }
 
                 await done.ConfigureAwait(false);
             }
 
+            var learnt = trainer?.Stats;
+            trainer?.Dispose();
             await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-            await _output.WriteAsync(summary.Render(ingest.Streams, inference, final: true)).ConfigureAwait(false);
+            await _output.WriteAsync(summary.Render(ingest.Streams, inference, learnt, final: true)).ConfigureAwait(false);
             await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return ingest.Streams.Any(s => s.Status == StreamStatus.Failed) ? ExitCodes.SourceFailed : ExitCodes.Ok;
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;
 
@@ -21,7 +22,7 @@ internal sealed class StreamSummary
         _start = time.GetTimestamp();
     }
 
-    public string Render(IReadOnlyCollection<StreamStats> streams, InferencePipeline inference, bool final)
+    public string Render(IReadOnlyCollection<StreamStats> streams, InferencePipeline inference, OnlineTrainerStats? learning, bool final)
     {
         var now = _time.GetTimestamp();
         var elapsed = _time.GetElapsedTime(_start);
@@ -29,6 +30,12 @@ internal sealed class StreamSummary
         var latency = inference.Latency;
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{(final ? "final" : "live")} summary at {elapsed.TotalSeconds:0.0} s: model v{inference.ModelVersion}, {inference.EpisodesOpened} anomaly episode(s), decode→score latency p50 {latency.Percentile(0.5):0} ms p99 {latency.Percentile(0.99):0} ms; model busy {100 * inference.ModelBusy.TotalSeconds / elapsed.TotalSeconds:0}% ({inference.Batches} batches), results busy {100 * inference.ResultBusy.TotalSeconds / elapsed.TotalSeconds:0}%");
+        if (learning is { } l)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  learning: {l.Steps} steps, loss {l.LastLosses?.Total:0.0000}, {l.Promotions} promoted, {l.Rejections} rejected{(l.LastRejection is null ? string.Empty : $" ({l.LastRejection})")}, replay {l.ReplayFrames} frames, tap drops {l.TapDrops}, embedding std {l.LastHealth?.MeanStd:0.00} rank {l.LastHealth?.EffectiveRank:0.0}");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  {"stream",-16} {"status",-12} {"frames",7} {"fps",7} {"dropped",7} {"damaged",7} {"reconn",6} {"errors",6} {"score",7} {"levels",-16} {"anomaly",-7}  last error");
         foreach (var s in streams)

@@ -29,6 +29,8 @@ public sealed class InferencePipeline : IAsyncDisposable
     private long _resultTicks;
     private long _batches;
     private int _busy;
+    private (HJepa Model, long Version)? _pending;
+    private readonly Lock _promotion = new();
 
     public InferencePipeline(
         HJepaEngine engine,
@@ -75,6 +77,22 @@ public sealed class InferencePipeline : IAsyncDisposable
     /// <summary>Batches the model has processed.</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
+    /// <summary>
+    /// Sees every frame before it is scored (the online trainer's tap); must copy what it keeps and never block.
+    /// Set before frames flow.
+    /// </summary>
+    public FrameTap? Tap { get; set; }
+
+    /// <summary>Hands new weights to the model block, which swaps them in at the next batch boundary.</summary>
+    public void Promote(HJepa model, long version)
+    {
+        lock (_promotion)
+        {
+            _pending?.Model.Dispose();
+            _pending = (model, version);
+        }
+    }
+
     /// <summary>Reports a frame that will never be scored (dropped or damaged), so it keeps its place in the output.</summary>
     public void ReportGap(FrameGap gap) => _results.Post(new GapItem(gap));
 
@@ -93,6 +111,12 @@ public sealed class InferencePipeline : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _trigger.DisposeAsync().ConfigureAwait(false);
+        lock (_promotion)
+        {
+            _pending?.Model.Dispose();
+            _pending = null;
+        }
+
         _batch.Complete();
         foreach (var sink in _sinks)
         {
@@ -113,6 +137,22 @@ public sealed class InferencePipeline : IAsyncDisposable
         }
     }
 
+    private void SwapIfPromoted()
+    {
+        (HJepa Model, long Version)? pending;
+        lock (_promotion)
+        {
+            pending = _pending;
+            _pending = null;
+        }
+
+        if (pending is { } p)
+        {
+            _engine.Swap(p.Model, p.Version);
+            _logger.LogInformation("serving model version {Version}", p.Version);
+        }
+    }
+
     private void HandleResult(StageItem item)
     {
         var start = _time.GetTimestamp();
@@ -127,6 +167,15 @@ public sealed class InferencePipeline : IAsyncDisposable
         Volatile.Write(ref _busy, 1);
         try
         {
+            SwapIfPromoted();
+            if (Tap is { } tap)
+            {
+                foreach (var frame in frames)
+                {
+                    tap(frame.Header, frame.Pixels, _router.Latest.TryGetValue(frame.Header.StreamId, out var last) && last.Anomaly);
+                }
+            }
+
             return new ScoredBatch(_engine.Process(frames), _engine.ModelVersion);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -6,7 +6,7 @@ namespace StreamJepa.Training.Data;
 /// Preprocessed frames per stream, in order, held in memory for offline training: clips of consecutive frames are
 /// sampled from it. Frames are copied out of the pipeline's pooled buffers as they arrive.
 /// </summary>
-public sealed class FrameStore
+public sealed class FrameStore : IClipSource
 {
     private readonly Dictionary<string, List<float[]>> _streams = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();

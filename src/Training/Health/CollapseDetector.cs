@@ -11,6 +11,32 @@ namespace StreamJepa.Training.Health;
 /// </summary>
 public sealed record CollapseDetector(double MinRankFraction = 0.1, double MinRank = 2.0, double MinMeanStd = 0.05)
 {
+    /// <summary>A proposal whose per-dimension std falls below this fraction of the served model's is collapsing.</summary>
+    public double RelativeStd { get; init; } = 0.2;
+
+    /// <summary>A proposal whose effective rank falls below this fraction of the served model's is collapsing.</summary>
+    public double RelativeRank { get; init; } = 0.5;
+
+    /// <summary>
+    /// Compares a proposed model's health with the served model's on the same frames (absolute levels depend on
+    /// the architecture and the scene; a collapse shows as a fall). Null when the proposal may be served.
+    /// </summary>
+    public string? CheckAgainst(EmbeddingHealth proposal, EmbeddingHealth served)
+    {
+        if (proposal.MeanStd < RelativeStd * served.MeanStd)
+        {
+            return $"mean per-dimension std fell from {served.MeanStd:0.####} to {proposal.MeanStd:0.####} (below {RelativeStd:0.##} of the served model's)";
+        }
+
+        var floor = Math.Max(MinRank, RelativeRank * served.EffectiveRank);
+        if (proposal.EffectiveRank < floor)
+        {
+            return $"effective rank fell from {served.EffectiveRank:0.00} to {proposal.EffectiveRank:0.00} (below {floor:0.00})";
+        }
+
+        return null;
+    }
+
     /// <summary>Null when healthy, else why the representation counts as collapsed.</summary>
     public string? Check(EmbeddingHealth health)
     {

@@ -1,0 +1,195 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
+using StreamJepa.Model;
+using StreamJepa.Training.Health;
+using static TorchSharp.torch;
+
+namespace StreamJepa.Training.Online;
+
+/// <summary>
+/// Learns from the live streams beside inference, on its own thread and its own copy of the model. Inference
+/// offers frames through a bounded, lossy tap (it never waits: the oldest is dropped and counted); the trainer
+/// keeps a replay buffer, trains within its CPU share, and every few steps proposes the model it would serve.
+/// A proposal is promoted only if its weights are finite and its representation has not collapsed; otherwise it
+/// is rejected with the reason, and the served model stays as it was.
+/// </summary>
+public sealed class OnlineTrainer : IDisposable
+{
+    private readonly Channel<(FrameHeader Header, float[] Pixels)> _tap;
+    private readonly HJepa _online;
+    private readonly TrainingOptions _options;
+    private readonly Action<HJepa, long> _promote;
+    private readonly ILogger _logger;
+    private readonly CollapseDetector _detector;
+    private HJepa _served;
+    private readonly ReplayBuffer _replay;
+    private readonly Thread _thread;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly int _clipLength;
+    private readonly HJepaTrainer _trainer;
+    private long _version;
+    private long _steps;
+    private long _promotions;
+    private long _rejections;
+    private long _tapDrops;
+    private int _disposed;
+    private volatile OnlineTrainerStats? _stats;
+
+    /// <param name="served">The model inference starts with; the trainer learns on a copy.</param>
+    /// <param name="version">Its version: proposals get the next ones.</param>
+    /// <param name="options">Training settings.</param>
+    /// <param name="promote">Hands an accepted model (and its version) to inference; called on the trainer's thread.</param>
+    /// <param name="logger">Promotion and rejection log.</param>
+    /// <param name="detector">Decides whether a proposal is collapsing compared with the served model.</param>
+    public OnlineTrainer(HJepa served, long version, TrainingOptions options, Action<HJepa, long> promote, ILogger logger, CollapseDetector? detector = null)
+    {
+        _detector = detector ?? new CollapseDetector();
+        _served = new HJepa(served.Config);
+        _served.load_state_dict(served.state_dict());
+        _options = options;
+        _promote = promote;
+        _logger = logger;
+        _version = version;
+        _online = new HJepa(served.Config);
+        _online.load_state_dict(served.state_dict());
+        var config = served.Config;
+        _clipLength = config.ContextFrames + config.Horizons.Max();
+        _trainer = new HJepaTrainer(_online, options, CPU);
+        var longest = _trainer.LongestClip;
+        _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.Channels, config.ImageSize, 17);
+        _tap = Channel.CreateBounded<(FrameHeader, float[])>(
+            new BoundedChannelOptions(options.TapCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref _tapDrops));
+        _thread = new Thread(Run) { IsBackground = true, Name = "online-trainer" };
+    }
+
+    public OnlineTrainerStats Stats => _stats ?? new(0, 0, 0, Interlocked.Read(ref _tapDrops), 0, null, null, null);
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Offers a frame (copied). Never blocks; frames of a stream with an open anomaly are not learnt from.</summary>
+    public void Offer(FrameHeader header, ReadOnlySpan<float> pixels, bool anomalyOpen)
+    {
+        if (anomalyOpen && _options.SkipAnomalies)
+        {
+            return;
+        }
+
+        _tap.Writer.TryWrite((header, pixels.ToArray()));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        _tap.Writer.TryComplete();
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
+        }
+
+        _replay.Dispose();
+        _trainer.Dispose();
+        _online.Dispose();
+        _served.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Checks a proposed model against the served one on <paramref name="frames"/>; null when it may be served.</summary>
+    public string? Check(HJepa candidate, Tensor frames)
+    {
+        foreach (var (name, parameter) in candidate.named_parameters())
+        {
+            if (!parameter.isfinite().all().item<bool>())
+            {
+                return $"parameter {name} is not finite";
+            }
+        }
+
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        candidate.eval();
+        _served.eval();
+        var health = EmbeddingHealth.Of(candidate.Encoder.forward(frames).Pooled);
+        var reference = EmbeddingHealth.Of(_served.Encoder.forward(frames).Pooled);
+        _stats = Snapshot(_stats?.LastLosses, health, _stats?.LastRejection);
+        return _detector.CheckAgainst(health, reference);
+    }
+
+    private void Run()
+    {
+        var random = new Random(23);
+        var trainer = _trainer;
+        while (!_stop.IsCancellationRequested)
+        {
+            Drain();
+            if (!_replay.CanSample(trainer.LongestClip))
+            {
+                _stop.Token.WaitHandle.WaitOne(100);
+                continue;
+            }
+
+            var started = Environment.TickCount64;
+            var losses = trainer.Step(_replay, random);
+            var steps = Interlocked.Increment(ref _steps);
+            _stats = Snapshot(losses[0], _stats?.LastHealth, _stats?.LastRejection);
+            if (steps % _options.StepsPerProposal == 0)
+            {
+                Propose(trainer, random);
+            }
+
+            // Stay within the CPU share: rest for as long as the step took, scaled.
+            var busy = Environment.TickCount64 - started;
+            var rest = (long)(busy * (1 - _options.CpuShare) / _options.CpuShare);
+            _stop.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(rest, 10_000)));
+        }
+    }
+
+    private void Drain()
+    {
+        while (_tap.Reader.TryRead(out var item))
+        {
+            _replay.Add(item.Header.StreamId, item.Header.Sequence, item.Pixels);
+        }
+    }
+
+    private void Propose(HJepaTrainer trainer, Random random)
+    {
+        var candidate = trainer.ServedModel();
+        string? problem;
+        using (var scope = NewDisposeScope())
+        {
+            var sample = _replay.Sample(8, _clipLength, random).flatten(0, 1);
+            problem = Check(candidate, sample);
+        }
+
+        if (problem is null)
+        {
+            var version = Interlocked.Increment(ref _version);
+            Interlocked.Increment(ref _promotions);
+            _logger.LogInformation("online trainer: promoted model version {Version} after {Steps} steps", version, _steps);
+            var copy = new HJepa(candidate.Config);
+            copy.load_state_dict(candidate.state_dict());
+            var previous = _served;
+            _served = copy;
+            previous.Dispose();
+            _promote(candidate, version);
+        }
+        else
+        {
+            Interlocked.Increment(ref _rejections);
+            _logger.LogWarning("online trainer: rejected the proposal after {Steps} steps: {Reason}", _steps, problem);
+            _stats = Snapshot(_stats?.LastLosses, _stats?.LastHealth, problem);
+            candidate.Dispose();
+        }
+    }
+
+    private OnlineTrainerStats Snapshot(StepLosses? losses, EmbeddingHealth? health, string? rejection) =>
+        new(Interlocked.Read(ref _steps), Interlocked.Read(ref _promotions), Interlocked.Read(ref _rejections), Interlocked.Read(ref _tapDrops), _replay.Frames, losses, health, rejection);
+}

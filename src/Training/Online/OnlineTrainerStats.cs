@@ -1,0 +1,14 @@
+using StreamJepa.Training.Health;
+
+namespace StreamJepa.Training.Online;
+
+/// <summary>What the online trainer has done, for live views and metrics.</summary>
+public sealed record OnlineTrainerStats(
+    long Steps,
+    long Promotions,
+    long Rejections,
+    long TapDrops,
+    int ReplayFrames,
+    StepLosses? LastLosses,
+    EmbeddingHealth? LastHealth,
+    string? LastRejection);

@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace StreamJepa.Host.Tests.Cli;
+
+public sealed class RunLearningTests : IDisposable
+{
+    private static readonly string[] Small =
+    [
+        "--set", "ingest.width=32", "--set", "ingest.height=32", "--set", "model.imageSize=32", "--set", "model.encoderChannels=[8,8]",
+        "--set", "model.dim=16", "--set", "model.predictorChannels=16", "--set", "model.levels=[{\"window\":4,\"stride\":2,\"dim\":8,\"hidden\":16,\"contextWindows\":2}]",
+        "--set", "training.batchSize=4", "--set", "training.stepsPerProposal=2", "--set", "training.cpuShare=1",
+    ];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-learn").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Run_LearningOn_ModelVersionAdvancesInTheOutputs()
+    {
+        var versions = await VersionsAsync();
+
+        Assert.Equal(versions.Order(), versions);
+        Assert.True(versions[^1] > 0, "the online trainer promoted at least one model while the run went on");
+    }
+
+    [Fact]
+    public async Task Run_NoLearn_ServesTheStartingModelThroughout()
+    {
+        var versions = await VersionsAsync("--no-learn");
+
+        Assert.All(versions, v => Assert.Equal(0, v));
+    }
+
+    private async Task<List<long>> VersionsAsync(params string[] extra)
+    {
+        var scores = Path.Combine(_dir, $"{Guid.NewGuid():N}.jsonl");
+        var (exit, _, error) = await CommandRunner.RunAsync(
+            ["run", "--source", "cam=synthetic:frames=600&fps=100&width=64&height=48&anomalyEvery=0", "--realtime", "--scores", scores, .. Small, .. extra]);
+
+        Assert.True(exit == 0, error);
+        return [.. (await File.ReadAllLinesAsync(scores))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(r => r.TryGetProperty("modelVersion", out _))
+            .Select(r => r.GetProperty("modelVersion").GetInt64())];
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
+using StreamJepa.Core.Modeling;
+using StreamJepa.Model;
+using StreamJepa.Training.Health;
+using StreamJepa.Training.Online;
+using static TorchSharp.torch;
+
+namespace StreamJepa.Training.Tests.Online;
+
+public sealed class OnlineTrainerTests
+{
+    private static readonly HJepaConfig Config = new()
+    {
+        ImageSize = 32,
+        EncoderChannels = [8, 8],
+        Dim = 16,
+        ContextFrames = 2,
+        Horizons = [1],
+        PredictorChannels = 16,
+        LatentDim = 2,
+        Levels = [new TemporalLevelConfig { Window = 4, Stride = 2, Dim = 8, Hidden = 16, ContextWindows = 2 }],
+    };
+
+    private static readonly TrainingOptions Fast = new() { BatchSize = 4, StepsPerProposal = 2, CpuShare = 1, ReplayRecent = 64 };
+
+    [Fact]
+    public void LiveFrames_TrainAndPromoteNewVersions()
+    {
+        using var served = new HJepa(Config);
+        var promoted = new List<long>();
+        using var trainer = new OnlineTrainer(served, 5, Fast, (model, version) => { lock (promoted) { promoted.Add(version); } model.Dispose(); }, NullLogger.Instance);
+        trainer.Start();
+
+        Feed(trainer, anomalyOpen: false);
+        WaitFor(() => trainer.Stats.Promotions >= 2);
+
+        lock (promoted)
+        {
+            Assert.Equal([6L, 7L], promoted.Take(2));
+        }
+
+        Assert.True(trainer.Stats.Steps >= 4);
+        Assert.Equal(0, trainer.Stats.Rejections);
+    }
+
+    [Fact]
+    public void RejectedProposal_IsNeverHandedToInference()
+    {
+        using var served = new HJepa(Config);
+        var promoted = 0;
+        var refuseAll = new CollapseDetector { RelativeStd = 1e9 };
+        using var trainer = new OnlineTrainer(served, 5, Fast, (model, _) => { Interlocked.Increment(ref promoted); model.Dispose(); }, NullLogger.Instance, refuseAll);
+        trainer.Start();
+
+        Feed(trainer, anomalyOpen: false);
+        WaitFor(() => trainer.Stats.Rejections >= 2);
+
+        Assert.Equal(0, promoted);
+        Assert.Contains("std fell", trainer.Stats.LastRejection, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FramesInsideAnAnomaly_AreNotLearntFrom()
+    {
+        using var served = new HJepa(Config);
+        using var trainer = new OnlineTrainer(served, 0, Fast, (model, _) => model.Dispose(), NullLogger.Instance);
+        trainer.Start();
+
+        Feed(trainer, anomalyOpen: true);
+        Thread.Sleep(500);
+
+        Assert.Equal(0, trainer.Stats.Steps);
+    }
+
+    private static void Feed(OnlineTrainer trainer, bool anomalyOpen)
+    {
+        random.manual_seed(3);
+        using var frames = SceneClips.Frames(120, 32, seed: 2);
+        var data = frames.data<float>().ToArray();
+        var each = 3 * 32 * 32;
+        for (var i = 0; i < 120; i++)
+        {
+            trainer.Offer(new FrameHeader("cam", i, i * 100, true, 96, 72, 0), data.AsSpan(i * each, each), anomalyOpen);
+            Thread.Sleep(2);
+        }
+    }
+
+    private static void WaitFor(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            Thread.Sleep(20);
+        }
+    }
+}

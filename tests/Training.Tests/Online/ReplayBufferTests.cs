@@ -1,0 +1,61 @@
+using StreamJepa.Training.Online;
+
+namespace StreamJepa.Training.Tests.Online;
+
+public sealed class ReplayBufferTests
+{
+    [Fact]
+    public void Sample_ClipsAreConsecutiveFramesOfOneRun_NeverAcrossAGap()
+    {
+        using var replay = new ReplayBuffer(recentFrames: 100, segments: 2, segmentLength: 4, channels: 1, size: 2, seed: 1);
+        for (var i = 0; i < 10; i++)
+        {
+            replay.Add("a", i, Frame(i));
+        }
+
+        for (var i = 20; i < 23; i++)
+        {
+            replay.Add("a", i, Frame(i));   // after a gap: a run of 3, too short for clips of 4
+        }
+
+        var clips = replay.Sample(32, 4, new Random(2)).data<float>().ToArray();
+        for (var c = 0; c < 32; c++)
+        {
+            var first = clips[c * 16];
+            Assert.True(first <= 6, $"clip starts at {first}, inside the first run");
+            for (var t = 0; t < 4; t++)
+            {
+                Assert.Equal(first + t, clips[(c * 16) + (t * 4)]);
+            }
+        }
+    }
+
+    [Fact]
+    public void OldFrames_KeptAsReservoirSegments_RecentWindowBounded()
+    {
+        using var replay = new ReplayBuffer(recentFrames: 8, segments: 3, segmentLength: 4, channels: 1, size: 1, seed: 1);
+        for (var i = 0; i < 400; i++)
+        {
+            replay.Add("a", i, [i]);
+        }
+
+        Assert.InRange(replay.Frames, 8 + 12, 8 + 4 + 12);
+        var starts = Enumerable.Range(0, 200).Select(_ => replay.Sample(1, 4, new Random(_)).data<float>()[0]).ToHashSet();
+        Assert.Contains(starts, s => s < 300);   // something old is still there
+        Assert.Contains(starts, s => s > 390);   // and the most recent frames
+    }
+
+    [Fact]
+    public void CanSample_OnlyOnceARunIsLongEnough()
+    {
+        using var replay = new ReplayBuffer(10, 1, 4, 1, 1, 1);
+        replay.Add("a", 0, [0f]);
+        replay.Add("a", 1, [1f]);
+
+        Assert.False(replay.CanSample(3));
+        replay.Add("a", 2, [2f]);
+        Assert.True(replay.CanSample(3));
+    }
+
+    private static float[] Frame(int value) => [value, value, value, value];
+}
