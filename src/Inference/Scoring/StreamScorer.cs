@@ -16,6 +16,7 @@ internal sealed class StreamScorer
     private readonly RobustStats[] _stats;
     private readonly double?[] _surprise;
     private readonly EpisodeTracker _episodes;
+    private long? _version;
 
     public StreamScorer(string stream, ScoringOptions options, int levels, int grid, IReadOnlyDictionary<int, (double Median, double Mad)> priors)
     {
@@ -35,6 +36,7 @@ internal sealed class StreamScorer
             return (new FrameScore(header.StreamId, header.Sequence, header.PtsMs, null, [], _episodes.IsOpen, modelVersion, outcome.Error), null);
         }
 
+        RestartBaselineOnNewModel(modelVersion);
         var levels = new LevelScore[_stats.Length];
         for (var l = 0; l < _stats.Length; l++)
         {
@@ -63,4 +65,22 @@ internal sealed class StreamScorer
     }
 
     public AnomalyEpisode? Finish() => _episodes.Finish();
+
+    /// <summary>
+    /// New weights put energies on a new scale: the stream's baseline is measured again from scratch (the
+    /// checkpoint's statistics belong to the weights it was loaded with, so they only serve the first version).
+    /// </summary>
+    private void RestartBaselineOnNewModel(long modelVersion)
+    {
+        if (_version is { } previous && previous != modelVersion)
+        {
+            for (var l = 0; l < _stats.Length; l++)
+            {
+                _stats[l] = new RobustStats(_options.Window, _options.MinSamples, prior: null);
+                _surprise[l] = null;
+            }
+        }
+
+        _version = modelVersion;
+    }
 }

@@ -38,6 +38,22 @@ public sealed class StreamScorerTests
         Assert.True(scores[^1].Score > 4, "a long anomaly stays anomalous");
     }
 
+    [Fact]
+    public void NewModelVersion_BaselineMeasuredAgain()
+    {
+        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 20; i++)
+        {
+            scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1);
+        }
+
+        // Version 2 has energies ten times smaller: judged by version 1's baseline they would all look "negative".
+        var afterSwap = Enumerable.Range(20, 30).Select(i => scorer.Score(Outcome(i, 0.5 + (0.01 * (i % 3))), 2).Score).ToList();
+
+        Assert.All(afterSwap.Take(Options.MinSamples), s => Assert.Null(s.Score));
+        Assert.All(afterSwap.Skip(Options.MinSamples), s => Assert.InRange(s.Score!.Value, -2, 2));
+    }
+
     private static FrameOutcome Outcome(long frame, double free) =>
         new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [(free, free)], [true], null, null, [], null);
 }
