@@ -7,15 +7,16 @@ namespace StreamJepa.Model;
 
 /// <summary>
 /// Checkpoint files: a magic tag, a format version, a JSON <see cref="CheckpointHeader"/> (config, model version,
-/// step, energy statistics), then the weights in TorchSharp's format. Written to a temporary file and renamed,
-/// so a crash mid-write leaves the previous checkpoint intact.
+/// step, energy statistics), the served weights in TorchSharp's format, then optionally the trainer's state
+/// (written and read by the trainer). Written to a temporary file, flushed to disk and renamed, so a crash mid-write
+/// leaves the previous checkpoint intact; the previous ones can be kept as NAME.1 … NAME.(K-1).
 /// </summary>
 public static class Checkpoint
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     private static readonly byte[] Magic = "SJEPACK\n"u8.ToArray();
 
-    public static void Save(string path, HJepa model, CheckpointHeader header)
+    public static void Save(string path, HJepa model, CheckpointHeader header, Action<BinaryWriter>? trainingState = null, int keep = 1)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -31,10 +32,13 @@ public static class Checkpoint
                 writer.Write(json.Length);
                 writer.Write(json);
                 model.save(writer);
+                writer.Write(trainingState is not null);
+                trainingState?.Invoke(writer);
                 writer.Flush();
                 stream.Flush(flushToDisk: true);
             }
 
+            Rotate(path, keep);
             File.Move(temp, path, overwrite: true);
         }
         finally
@@ -55,7 +59,7 @@ public static class Checkpoint
     /// Loads a checkpoint. When <paramref name="expected"/> is given, a checkpoint made for another architecture is
     /// refused with a message naming every differing key.
     /// </summary>
-    public static (HJepa Model, CheckpointHeader Header) Load(string path, HJepaConfig? expected = null)
+    public static (HJepa Model, CheckpointHeader Header) Load(string path, HJepaConfig? expected = null, Action<BinaryReader>? trainingState = null)
     {
         using var stream = OpenRead(path);
         using var reader = new BinaryReader(stream);
@@ -75,6 +79,10 @@ public static class Checkpoint
         try
         {
             model.load(reader, strict: true);
+            if (header.FormatVersion >= 2 && reader.ReadBoolean() && trainingState is not null)
+            {
+                trainingState(reader);
+            }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
         {
@@ -83,6 +91,26 @@ public static class Checkpoint
         }
 
         return (model, header);
+    }
+
+    /// <summary>Keeps the previous checkpoints as NAME.1 (newest) … NAME.(keep-1) before a new one takes NAME.</summary>
+    private static void Rotate(string path, int keep)
+    {
+        if (keep <= 1 || !File.Exists(path))
+        {
+            return;
+        }
+
+        File.Delete($"{path}.{keep - 1}");
+        for (var i = keep - 2; i >= 1; i--)
+        {
+            if (File.Exists($"{path}.{i}"))
+            {
+                File.Move($"{path}.{i}", $"{path}.{i + 1}");
+            }
+        }
+
+        File.Copy(path, $"{path}.1", overwrite: true);
     }
 
     private static FileStream OpenRead(string path)
@@ -106,15 +134,15 @@ public static class Checkpoint
             }
 
             var version = reader.ReadInt32();
-            if (version != FormatVersion)
+            if (version is < 1 or > FormatVersion)
             {
-                throw new CheckpointException($"checkpoint {path} has format version {version}; this build reads version {FormatVersion}");
+                throw new CheckpointException($"checkpoint {path} has format version {version}; this build reads versions 1 to {FormatVersion}");
             }
 
             var length = reader.ReadInt32();
             var header = JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadBytes(length), ConfigLoader.JsonOptions)
                 ?? throw new CheckpointException($"checkpoint {path} has an empty header");
-            return header;
+            return header with { FormatVersion = version };
         }
         catch (Exception ex) when (ex is EndOfStreamException or JsonException)
         {

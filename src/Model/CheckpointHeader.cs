@@ -13,7 +13,12 @@ public sealed record CheckpointHeader(
     long ModelVersion,
     long Step,
     DateTimeOffset CreatedUtc,
-    IReadOnlyList<EnergyStats> EnergyStats);
+    IReadOnlyList<EnergyStats> EnergyStats)
+{
+    /// <summary>Format of the file it was read from (version 1 files hold no training state).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int FormatVersion { get; init; } = Checkpoint.FormatVersion;
+}
 
 /// <summary>Median and MAD of a level's free energy over normal data, and how many frames they summarise.</summary>
 public sealed record EnergyStats(int Level, double Median, double Mad, long Count);

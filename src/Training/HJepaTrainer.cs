@@ -61,6 +61,28 @@ public sealed class HJepaTrainer : IDisposable
         return losses;
     }
 
+    /// <summary>Writes what resuming needs: the online weights, the EMA targets and every optimiser's state.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        _online.save(writer);
+        _frames.SaveState(writer);
+        foreach (var level in _levels)
+        {
+            level.SaveState(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="SaveState"/> wrote, into a trainer of the same architecture.</summary>
+    public void LoadState(BinaryReader reader)
+    {
+        _online.load(reader, strict: true);
+        _frames.LoadState(reader);
+        foreach (var level in _levels)
+        {
+            level.LoadState(reader);
+        }
+    }
+
     /// <summary>A model to serve: the EMA target encoders with the online predictors, on the CPU.</summary>
     public HJepa ServedModel()
     {

@@ -70,6 +70,18 @@ public sealed class WindowJepaStep : IDisposable
         return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>());
     }
 
+    public void SaveState(BinaryWriter writer)
+    {
+        _target.save(writer);
+        _optimizer.save_state_dict(writer);
+    }
+
+    public void LoadState(BinaryReader reader)
+    {
+        _target.load(reader, strict: true);
+        _optimizer.load_state_dict(reader);
+    }
+
     public void Dispose()
     {
         _optimizer.Dispose();

@@ -74,6 +74,37 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Save_KeepsThePreviousOnes_UpToK()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+
+        for (var version = 1; version <= 5; version++)
+        {
+            Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, version, 0, DateTimeOffset.UnixEpoch, []), keep: 3);
+        }
+
+        Assert.Equal(["model.ckpt", "model.ckpt.1", "model.ckpt.2"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order());
+        Assert.Equal([5L, 4L, 3L], new[] { path, path + ".1", path + ".2" }.Select(p => Checkpoint.ReadHeader(p).ModelVersion));
+    }
+
+    [Fact]
+    public void TrainingState_RoundTripsWhenAsked_IgnoredOtherwise()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []), w => w.Write("optimiser"));
+
+        string? state = null;
+        var (withState, _) = Checkpoint.Load(path, trainingState: r => state = r.ReadString());
+        var (without, _) = Checkpoint.Load(path);
+        withState.Dispose();
+        without.Dispose();
+
+        Assert.Equal("optimiser", state);
+    }
+
+    [Fact]
     public void Save_LeavesNoTemporaryFileBehind()
     {
         var path = Path.Combine(_dir, "model.ckpt");

@@ -16,6 +16,8 @@ internal static class TrainCommand
         var minutes = new Option<double?>("--minutes") { Description = "Train for this long instead of a number of steps." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint's weights, step and version." };
         var maxFrames = new Option<int>("--max-frames") { Description = "Frames kept in memory per source.", DefaultValueFactory = _ => 3000 };
+        var keep = new Option<int>("--keep") { Description = "Checkpoints kept: the newest at --checkpoint, older ones as NAME.1, NAME.2, …", DefaultValueFactory = _ => 3 };
+        var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints on the way.", DefaultValueFactory = _ => 200 };
         var command = new Command("train", "Train the H-JEPA (every level, non-contrastive: EMA targets, VICReg) on recorded video and write a checkpoint with the energy statistics of its data.")
         {
             checkpoint,
@@ -23,6 +25,8 @@ internal static class TrainCommand
             minutes,
             resume,
             maxFrames,
+            keep,
+            every,
         };
         config.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -37,9 +41,9 @@ internal static class TrainCommand
                     throw new ConfigException([new ConfigError("sources", null, "nothing to train on: give --source or list sources in the configuration")]);
                 }
 
-                if (parse.GetValue(steps) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8)
+                if (parse.GetValue(steps) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8 || parse.GetValue(keep) < 1 || parse.GetValue(every) < 1)
                 {
-                    throw new ConfigException([new ConfigError("--steps/--minutes/--max-frames", null, "must be positive (max-frames at least 8)")]);
+                    throw new ConfigException([new ConfigError("--steps/--minutes/--max-frames/--keep/--checkpoint-every", null, "must be positive (max-frames at least 8)")]);
                 }
             }
             catch (ConfigException ex)
@@ -56,6 +60,8 @@ internal static class TrainCommand
                 Budget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
                 Resume = parse.GetValue(resume),
                 MaxFramesPerSource = parse.GetValue(maxFrames),
+                Keep = parse.GetValue(keep),
+                CheckpointEvery = parse.GetValue(every),
             };
             try
             {

@@ -42,17 +42,34 @@ internal sealed class TrainRun
 
     public bool Resume { get; init; }
 
+    /// <summary>Checkpoints kept: the newest at the path, older ones as PATH.1, PATH.2, …</summary>
+    public int Keep { get; init; } = 3;
+
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
-        var (model, header) = Resume && File.Exists(CheckpointPath)
+        var resuming = Resume && File.Exists(CheckpointPath);
+        var (model, header) = resuming
             ? Checkpoint.Load(CheckpointPath, _options.Model)
             : ModelLoader.Load(_options with { Inference = _options.Inference with { Checkpoint = null } });
         _options.ValidateModelInput(model.Config);
         var device = TorchRuntime.Initialize(_options.Inference);
         var store = await LoadAsync(cancellationToken).ConfigureAwait(false);
-        await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"training on {store.Count} frames from {store.Streams.Count} stream(s), starting at step {header.Step}, model version {header.ModelVersion}")).ConfigureAwait(false);
 
         using var trainer = new HJepaTrainer(model, _options.Training, device);
+        var restored = false;
+        if (resuming)
+        {
+            // The online weights, EMA targets and optimiser states, when the checkpoint holds them.
+            var (again, _) = Checkpoint.Load(CheckpointPath, _options.Model, reader =>
+            {
+                trainer.LoadState(reader);
+                restored = true;
+            });
+            again.Dispose();
+        }
+
+        await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"training on {store.Count} frames from {store.Streams.Count} stream(s), starting at step {header.Step}, model version {header.ModelVersion}{(resuming ? restored ? ", optimiser state restored" : ", no optimiser state in the checkpoint" : string.Empty)}")).ConfigureAwait(false);
         var random = new Random(_options.Inference.Seed);
         var watch = Stopwatch.StartNew();
         var step = header.Step;
@@ -95,7 +112,7 @@ internal sealed class TrainRun
     private void Save(HJepaTrainer trainer, long step, long version, IReadOnlyList<EnergyStats> stats)
     {
         using var served = trainer.ServedModel();
-        Checkpoint.Save(CheckpointPath, served, new CheckpointHeader(served.Config, version, step, DateTimeOffset.UtcNow, stats));
+        Checkpoint.Save(CheckpointPath, served, new CheckpointHeader(served.Config, version, step, DateTimeOffset.UtcNow, stats), trainer.SaveState, Keep);
     }
 
     private async Task<FrameStore> LoadAsync(CancellationToken cancellationToken)

@@ -29,9 +29,11 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(4, first.Step);
         Assert.Equal([1, 2], first.EnergyStats.Select(s => s.Level));
 
-        (exit, _, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "3", "--resume", .. Small]);
+        (exit, output, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "3", "--resume", .. Small]);
 
         Assert.True(exit == 0, error);
+        Assert.Contains("optimiser state restored", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(checkpoint + ".1"), "the previous checkpoint is kept");
         var second = Checkpoint.ReadHeader(checkpoint);
         Assert.Equal(7, second.Step);
         Assert.True(second.ModelVersion > first.ModelVersion);

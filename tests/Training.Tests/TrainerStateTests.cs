@@ -1,0 +1,71 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Modeling;
+using StreamJepa.Model;
+using StreamJepa.Training.Data;
+using static TorchSharp.torch;
+
+namespace StreamJepa.Training.Tests;
+
+public sealed class TrainerStateTests
+{
+    private static readonly HJepaConfig Config = new()
+    {
+        ImageSize = 32,
+        EncoderChannels = [8, 8],
+        Dim = 16,
+        ContextFrames = 2,
+        Horizons = [1],
+        PredictorChannels = 16,
+        LatentDim = 2,
+        Levels = [new TemporalLevelConfig { Window = 4, Stride = 2, Dim = 8, Hidden = 16, ContextWindows = 2 }],
+    };
+
+    [Fact]
+    public void SavedState_ResumesExactlyWhereTrainingStopped()
+    {
+        random.manual_seed(5);
+        var store = new FrameStore(3, 32);
+        using (var frames = SceneClips.Frames(60, 32))
+        {
+            var data = frames.data<float>().ToArray();
+            for (var i = 0; i < 60; i++)
+            {
+                store.Add("s", data.AsSpan(i * 3072, 3072));
+            }
+        }
+
+        var options = new TrainingOptions { BatchSize = 4 };
+        using var model = new HJepa(Config);
+        using var original = new HJepaTrainer(model, options, CPU);
+        for (var i = 0; i < 3; i++)
+        {
+            original.Step(store, new Random(i));
+        }
+
+        using var saved = new MemoryStream();
+        using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            original.SaveState(writer);
+        }
+
+        using var other = new HJepa(Config);
+        using var resumed = new HJepaTrainer(other, options, CPU);
+        saved.Position = 0;
+        using (var reader = new BinaryReader(saved))
+        {
+            resumed.LoadState(reader);
+        }
+
+        var expected = original.Step(store, new Random(99));
+        var actual = resumed.Step(store, new Random(99));
+
+        Assert.Equal(expected.Select(l => l.Total), actual.Select(l => l.Total), new Close(1e-5));
+    }
+
+    private sealed class Close(double epsilon) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon;
+
+        public int GetHashCode(double obj) => 0;
+    }
+}
