@@ -66,7 +66,8 @@ public sealed class FrameJepaStep : IDisposable
         total.backward();
         _optimizer.step();
         EmaUpdate();
-        return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>());
+        var spread = predicted.detach().var(0).mean().item<float>();
+        return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>(), Health.EmbeddingHealth.Of(pooled.detach()), spread);
     }
 
     public void SaveState(BinaryWriter writer)

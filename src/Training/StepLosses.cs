@@ -5,4 +5,6 @@ namespace StreamJepa.Training;
 /// <param name="Prediction">Free-energy prediction loss: min over z of smooth-L1(prediction, target) + R(z).</param>
 /// <param name="Variance">VICReg variance hinge on the pooled embeddings.</param>
 /// <param name="Covariance">VICReg covariance penalty on the pooled embeddings.</param>
-public sealed record StepLosses(double Total, double Prediction, double Variance, double Covariance);
+/// <param name="Health">Spread and effective rank of the level's context embeddings in this step's batch.</param>
+/// <param name="PredictorVariance">Variance of the predictor's outputs across the batch (near 0: it predicts a constant).</param>
+public sealed record StepLosses(double Total, double Prediction, double Variance, double Covariance, Health.EmbeddingHealth Health, double PredictorVariance);

@@ -67,7 +67,8 @@ public sealed class WindowJepaStep : IDisposable
         total.backward();
         _optimizer.step();
         TargetEncoderEma.Update(_target, _online.Encoder, _options.Ema ? _options.EmaMomentum : 0);
-        return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>());
+        var spread = predicted.detach().var(0).mean().item<float>();
+        return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>(), Health.EmbeddingHealth.Of(context.Windows.detach()), spread);
     }
 
     public void SaveState(BinaryWriter writer)

@@ -12,8 +12,9 @@ internal static class TrainCommand
     {
         var config = new ConfigOptions();
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Checkpoint to write (and to resume from with --resume).", Required = true };
-        var steps = new Option<int?>("--steps") { Description = "Training steps (default 500 when neither --steps nor --minutes is given)." };
+        var steps = new Option<int?>("--steps") { Description = "Training steps (default 500 when none of --steps, --epochs, --minutes is given)." };
         var minutes = new Option<double?>("--minutes") { Description = "Train for this long instead of a number of steps." };
+        var epochs = new Option<int?>("--epochs") { Description = "Passes over the frames held (frames / batch size steps each), instead of --steps." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint's weights, step and version." };
         var maxFrames = new Option<int>("--max-frames") { Description = "Frames kept in memory per source.", DefaultValueFactory = _ => 3000 };
         var keep = new Option<int>("--keep") { Description = "Checkpoints kept: the newest at --checkpoint, older ones as NAME.1, NAME.2, …", DefaultValueFactory = _ => 3 };
@@ -23,6 +24,7 @@ internal static class TrainCommand
             checkpoint,
             steps,
             minutes,
+            epochs,
             resume,
             maxFrames,
             keep,
@@ -41,7 +43,7 @@ internal static class TrainCommand
                     throw new ConfigException([new ConfigError("sources", null, "nothing to train on: give --source or list sources in the configuration")]);
                 }
 
-                if (parse.GetValue(steps) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8 || parse.GetValue(keep) < 1 || parse.GetValue(every) < 1)
+                if (parse.GetValue(steps) is < 1 || parse.GetValue(epochs) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8 || parse.GetValue(keep) < 1 || parse.GetValue(every) < 1)
                 {
                     throw new ConfigException([new ConfigError("--steps/--minutes/--max-frames/--keep/--checkpoint-every", null, "must be positive (max-frames at least 8)")]);
                 }
@@ -57,6 +59,7 @@ internal static class TrainCommand
             {
                 CheckpointPath = parse.GetValue(checkpoint)!.FullName,
                 Steps = parse.GetValue(steps),
+                Epochs = parse.GetValue(epochs),
                 Budget = parse.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
                 Resume = parse.GetValue(resume),
                 MaxFramesPerSource = parse.GetValue(maxFrames),

@@ -32,8 +32,10 @@ internal sealed class StreamSummary
             $"{(final ? "final" : "live")} summary at {elapsed.TotalSeconds:0.0} s: model v{inference.ModelVersion}, {inference.EpisodesOpened} anomaly episode(s), decode→score latency p50 {latency.Percentile(0.5):0} ms p99 {latency.Percentile(0.99):0} ms; model busy {100 * inference.ModelBusy.TotalSeconds / elapsed.TotalSeconds:0}% ({inference.Batches} batches), results busy {100 * inference.ResultBusy.TotalSeconds / elapsed.TotalSeconds:0}%");
         if (learning is { } l)
         {
+            var levels = l.LastLosses is null ? "-" : string.Join("; ", l.LastLosses.Select((x, i) => string.Create(CultureInfo.InvariantCulture,
+                $"L{i + 1} loss {x.Total:0.000} (pred {x.Prediction:0.000}) std {x.Health.MeanStd:0.00} rank {x.Health.EffectiveRank:0.0} pred var {x.PredictorVariance:0.000}")));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"  learning: {l.Steps} steps, loss {l.LastLosses?.Total:0.0000}, {l.Promotions} promoted, {l.Rejections} rejected{(l.LastRejection is null ? string.Empty : $" ({l.LastRejection})")}, replay {l.ReplayFrames} frames, tap drops {l.TapDrops}, embedding std {l.LastHealth?.MeanStd:0.00} rank {l.LastHealth?.EffectiveRank:0.0}");
+                $"  learning: {l.Steps} steps, {l.Promotions} promoted, {l.Rejections} rejected{(l.LastRejection is null ? string.Empty : $" ({l.LastRejection})")}, replay {l.ReplayFrames} frames, tap drops {l.TapDrops}; {levels}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture,

@@ -34,6 +34,9 @@ internal sealed class TrainRun
 
     public int? Steps { get; init; }
 
+    /// <summary>Passes over the frames held (one pass = frames / batch size steps), instead of a step count.</summary>
+    public int? Epochs { get; init; }
+
     public TimeSpan? Budget { get; init; }
 
     public int MaxFramesPerSource { get; init; } = 3000;
@@ -71,6 +74,7 @@ internal sealed class TrainRun
         await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"training on {store.Count} frames from {store.Streams.Count} stream(s), starting at step {header.Step}, model version {header.ModelVersion}{(resuming ? restored ? ", optimiser state restored" : ", no optimiser state in the checkpoint" : string.Empty)}")).ConfigureAwait(false);
         var random = new Random(_options.Inference.Seed);
+        _stepsToRun = Epochs is { } epochs ? epochs * Math.Max(1, store.Count / _options.Training.BatchSize) : Steps;
         var watch = Stopwatch.StartNew();
         var step = header.Step;
         var version = header.ModelVersion;
@@ -98,14 +102,16 @@ internal sealed class TrainRun
         return Cli.ExitCodes.Ok;
     }
 
+    private int? _stepsToRun;
+
     private bool Finished(int done, TimeSpan elapsed) =>
-        (Steps is { } steps && done >= steps) || (Budget is { } budget && elapsed >= budget) || (Steps is null && Budget is null && done >= 500);
+        (_stepsToRun is { } steps && done >= steps) || (Budget is { } budget && elapsed >= budget) || (_stepsToRun is null && Budget is null && done >= 500);
 
     private string Progress(long step, int done, IReadOnlyList<StepLosses> losses, TimeSpan elapsed)
     {
         var rate = done / Math.Max(1e-9, elapsed.TotalSeconds);
-        var left = Steps is { } steps ? TimeSpan.FromSeconds((steps - done) / Math.Max(1e-9, rate)) : Budget is { } budget ? budget - elapsed : TimeSpan.Zero;
-        var terms = string.Join("  ", losses.Select((l, i) => $"L{i + 1} {l.Total:0.0000} (pred {l.Prediction:0.0000} var {l.Variance:0.000} cov {l.Covariance:0.000})"));
+        var left = _stepsToRun is { } steps ? TimeSpan.FromSeconds((steps - done) / Math.Max(1e-9, rate)) : Budget is { } budget ? budget - elapsed : TimeSpan.Zero;
+        var terms = string.Join("  ", losses.Select((l, i) => $"L{i + 1} {l.Total:0.0000} (pred {l.Prediction:0.0000} var {l.Variance:0.000} cov {l.Covariance:0.000} rank {l.Health.EffectiveRank:0.0})"));
         return string.Create(CultureInfo.InvariantCulture, $"step {step,6}  {terms}  {rate:0.0} steps/s  {left:mm\\:ss} left");
     }
 

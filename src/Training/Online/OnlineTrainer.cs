@@ -138,7 +138,7 @@ public sealed class OnlineTrainer : IDisposable
             var started = Environment.TickCount64;
             var losses = trainer.Step(_replay, random);
             var steps = Interlocked.Increment(ref _steps);
-            _stats = Snapshot(losses[0], _stats?.LastHealth, _stats?.LastRejection);
+            _stats = Snapshot(losses, _stats?.LastHealth, _stats?.LastRejection);
             if (steps % _options.StepsPerProposal == 0)
             {
                 Propose(trainer, random);
@@ -190,6 +190,6 @@ public sealed class OnlineTrainer : IDisposable
         }
     }
 
-    private OnlineTrainerStats Snapshot(StepLosses? losses, EmbeddingHealth? health, string? rejection) =>
+    private OnlineTrainerStats Snapshot(IReadOnlyList<StepLosses>? losses, EmbeddingHealth? health, string? rejection) =>
         new(Interlocked.Read(ref _steps), Interlocked.Read(ref _promotions), Interlocked.Read(ref _rejections), Interlocked.Read(ref _tapDrops), _replay.Frames, losses, health, rejection);
 }

@@ -9,6 +9,6 @@ public sealed record OnlineTrainerStats(
     long Rejections,
     long TapDrops,
     int ReplayFrames,
-    StepLosses? LastLosses,
+    IReadOnlyList<StepLosses>? LastLosses,
     EmbeddingHealth? LastHealth,
     string? LastRejection);

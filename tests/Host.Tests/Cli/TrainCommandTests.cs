@@ -40,6 +40,19 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_Epochs_OnePassIsFramesOverBatchSize()
+    {
+        var checkpoint = Path.Combine(_dir, "epochs.ckpt");
+
+        var (exit, output, error) = await CommandRunner.RunAsync(
+            ["train", "--source", "synthetic:frames=40&width=64&height=48&anomalyEvery=0", "--checkpoint", checkpoint, "--epochs", "1", .. Small]);
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(10, Checkpoint.ReadHeader(checkpoint).Step);
+        Assert.Contains("rank", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Train_NoSource_ExitsTwo()
     {
         var (exit, _, error) = await CommandRunner.RunAsync("train", "--checkpoint", Path.Combine(_dir, "m.ckpt"));
