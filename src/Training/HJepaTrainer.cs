@@ -2,6 +2,7 @@ using StreamJepa.Core.Configuration;
 using StreamJepa.Model;
 using StreamJepa.Training.Data;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace StreamJepa.Training;
 
@@ -25,9 +26,11 @@ public sealed class HJepaTrainer : IDisposable
         _device = device;
         _frames = new FrameJepaStep(online, options, device);
         var inputDim = online.Config.Dim;
+        var below = new List<TorchSharp.Modules.Parameter>(online.Encoder.parameters());
         foreach (var level in online.Levels)
         {
-            _levels.Add(new WindowJepaStep(level, inputDim, online.Config, options, device));
+            _levels.Add(new WindowJepaStep(level, inputDim, online.Config, options, device, options.JointLevels ? [.. below] : null));
+            below.AddRange(level.Encoder.parameters());
             inputDim = level.Config.Dim;
         }
     }
@@ -122,18 +125,23 @@ public sealed class HJepaTrainer : IDisposable
         return items;
     }
 
-    /// <summary>The input items of level index <paramref name="l"/> for clips (B, T, C, S, S), under stop-gradient.</summary>
+    /// <summary>
+    /// The input items of level index <paramref name="l"/> for clips (B, T, C, S, S): the lower levels' target
+    /// representations under stop-gradient, or (joint levels) their online representations, with gradient.
+    /// </summary>
     private Tensor ItemsOf(int l, Tensor clips)
     {
-        using var _ = no_grad();
+        using var _ = _options.JointLevels ? null : no_grad();
         var (b, t) = (clips.shape[0], clips.shape[1]);
-        var items = _frames.Target.forward(clips.to(_device).flatten(0, 1)).Pooled.view(b, t, -1);  // (B, T, D)
+        Module<Tensor, FrameRepresentation> frames = _options.JointLevels ? _online.Encoder : _frames.Target;
+        var items = frames.forward(clips.to(_device).flatten(0, 1)).Pooled.view(b, t, -1);  // (B, T, D)
         for (var below = 0; below < l; below++)
         {
             var level = _online.Config.Levels[below];
             var count = ((items.shape[1] - level.Window) / level.Stride) + 1;
             var windows = stack([.. Enumerable.Range(0, (int)count).Select(w => items[.., (w * level.Stride)..((w * level.Stride) + level.Window)])], 1);
-            items = _levels[below].Target.forward(windows.flatten(0, 1)).view(b, count, -1);
+            Module<Tensor, Tensor> encoder = _options.JointLevels ? _online.Levels[below].Encoder : _levels[below].Target;
+            items = encoder.forward(windows.flatten(0, 1)).view(b, count, -1);
         }
 
         return items;

@@ -26,7 +26,13 @@ public sealed class WindowJepaStep : IDisposable
     private readonly Tensor _regulariser;
     private readonly Device _device;
 
-    public WindowJepaStep(TemporalLevel online, int inputDim, HJepaConfig config, TrainingOptions options, Device device)
+    /// <param name="online">The level's online encoder and predictor.</param>
+    /// <param name="inputDim">Width of the level below's representations.</param>
+    /// <param name="config">The whole model's configuration (latent candidates).</param>
+    /// <param name="options">Training settings.</param>
+    /// <param name="device">Where to train.</param>
+    /// <param name="below">Parameters of the levels below, trained by this level's loss too when levels learn jointly.</param>
+    public WindowJepaStep(TemporalLevel online, int inputDim, HJepaConfig config, TrainingOptions options, Device device, IEnumerable<Parameter>? below = null)
     {
         _online = online;
         _level = online.Config;
@@ -37,7 +43,7 @@ public sealed class WindowJepaStep : IDisposable
         _target.to(device);
         TargetEncoderEma.Copy(_target, _online.Encoder);
         _target.eval();
-        _optimizer = optim.AdamW(_online.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        _optimizer = optim.AdamW(_online.parameters().Concat(below ?? []), options.LearningRate, weight_decay: options.WeightDecay);
         _latents = LatentCandidates.Create(config, device).DetachFromDisposeScope();
         _regulariser = LatentCandidates.Regulariser(_latents, config.LatentWeight).DetachFromDisposeScope();
     }
@@ -55,9 +61,9 @@ public sealed class WindowJepaStep : IDisposable
             throw new ArgumentException($"sequences must hold {SequenceLength} items, got {sequences.shape[1]}", nameof(sequences));
         }
 
-        var items = sequences.to(_device).detach();
+        var items = sequences.to(_device);                                               // may carry gradient (joint levels)
         var context = ContextForward(items);                                             // (B, C·D), (B·C, D)
-        var targets = TargetForward(items);                                              // (B, H, D)
+        var targets = TargetForward(items.detach());                                     // (B, H, D), stop-gradient
         var predicted = _online.Predictor.forward(new PredictorInput(context.Flat, _latents));  // (B, K, H, D)
         var prediction = FreeEnergyLoss.Of(predicted, targets, _regulariser);
         var variance = VicReg.Variance(context.Windows);

@@ -62,6 +62,38 @@ public sealed class TrainerStateTests
         Assert.Equal(expected.Select(l => l.Total), actual.Select(l => l.Total), new Close(1e-5));
     }
 
+    [Fact]
+    public void JointLevels_HigherLevelLossAlsoTrainsTheFrameEncoder_StopGradientDoesNot()
+    {
+        random.manual_seed(6);
+        var store = new FrameStore(3, 32);
+        using (var frames = SceneClips.Frames(60, 32))
+        {
+            var data = frames.data<float>().ToArray();
+            for (var i = 0; i < 60; i++)
+            {
+                store.Add("s", data.AsSpan(i * 3072, 3072));
+            }
+        }
+
+        using var start = new HJepa(Config);
+        var stopGradient = EncoderAfterOneStep(start, store, new TrainingOptions { BatchSize = 4 });
+        var joint = EncoderAfterOneStep(start, store, new TrainingOptions { BatchSize = 4, JointLevels = true });
+        var again = EncoderAfterOneStep(start, store, new TrainingOptions { BatchSize = 4 });
+
+        Assert.Equal(stopGradient, again);
+        Assert.NotEqual(stopGradient, joint);
+    }
+
+    private static float[] EncoderAfterOneStep(HJepa start, FrameStore store, TrainingOptions options)
+    {
+        using var model = new HJepa(Config);
+        model.load_state_dict(start.state_dict());
+        using var trainer = new HJepaTrainer(model, options, CPU);
+        trainer.Step(store, new Random(7));
+        return model.Encoder.parameters().First().data<float>().ToArray();
+    }
+
     private sealed class Close(double epsilon) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon;

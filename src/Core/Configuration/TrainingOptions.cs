@@ -22,6 +22,12 @@ public sealed record TrainingOptions
     /// <summary>Weight of the VICReg covariance penalty (0 switches it off).</summary>
     public double CovarianceWeight { get; init; } = 0.04;
 
+    /// <summary>
+    /// Levels above the first learn jointly with the levels below (their loss also trains the lower encoders);
+    /// off, they train on the lower levels' target representations under stop-gradient.
+    /// </summary>
+    public bool JointLevels { get; init; }
+
     /// <summary>Learn online while `run` scores (`--no-learn` turns it off).</summary>
     public bool Online { get; init; } = true;
 
