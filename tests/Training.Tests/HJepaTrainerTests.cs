@@ -4,7 +4,6 @@ using StreamJepa.Core.Modeling;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Ingest.Synthetic;
 using StreamJepa.Model;
-using StreamJepa.Training.Data;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Tests;
@@ -29,7 +28,7 @@ public sealed class HJepaTrainerTests
     public void Training_OnNormalScene_LowersNormalEnergy_AndRaisesAnomalyAuc()
     {
         random.manual_seed(7);
-        var store = Store(SceneClips.Frames(600, Size, seed: 4), "train");
+        var store = SceneClips.Store(SceneClips.Frames(600, Size, seed: 4), "train");
         var test = new SyntheticSceneOptions { Seed = 4, Width = 96, Height = 72, Frames = 500, Warmup = 60, AnomalyEvery = 60, AnomalyLength = 12 };
         var truth = new SyntheticScene(test).Truth();
         var testFrames = SceneClips.Render(test, Size);
@@ -56,7 +55,7 @@ public sealed class HJepaTrainerTests
     public void ServedModel_CarriesTheTargetEncoders_AndCalibrationMeasuresEveryLevel()
     {
         random.manual_seed(8);
-        var store = Store(SceneClips.Frames(120, Size, seed: 6), "s");
+        var store = SceneClips.Store(SceneClips.Frames(120, Size, seed: 6));
         using var online = new HJepa(Config);
         using var trainer = new HJepaTrainer(online, new TrainingOptions(), CPU);
         trainer.Step(store, new Random(1));
@@ -67,19 +66,6 @@ public sealed class HJepaTrainerTests
         Assert.Equal([1, 2], stats.Select(s => s.Level));
         Assert.All(stats, s => Assert.True(s.Median > 0 && s.Mad >= 0 && s.Count > 0));
         Assert.Equal(1, trainer.Steps);
-    }
-
-    private static FrameStore Store(Tensor frames, string stream)
-    {
-        var store = new FrameStore(3, Size);
-        var data = frames.data<float>().ToArray();
-        var each = 3 * Size * Size;
-        for (var i = 0; i < frames.shape[0]; i++)
-        {
-            store.Add(stream, data.AsSpan(i * each, each));
-        }
-
-        return store;
     }
 
     /// <summary>Scores the frames with the inference engine: mean level-1 free energy of normal frames, frame-level ROC-AUC.</summary>

@@ -42,6 +42,21 @@ internal static class SceneClips
         return frames;
     }
 
+    /// <summary>Frames (N, C, S, S) as one stream of a <see cref="Data.FrameStore"/>.</summary>
+    public static Data.FrameStore Store(Tensor frames, string stream = "s")
+    {
+        var (n, c, size) = ((int)frames.shape[0], (int)frames.shape[1], (int)frames.shape[2]);
+        var store = new Data.FrameStore(c, size);
+        var data = frames.data<float>().ToArray();
+        var each = c * size * size;
+        for (var i = 0; i < n; i++)
+        {
+            store.Add(stream, data.AsSpan(i * each, each));
+        }
+
+        return store;
+    }
+
     /// <summary>A batch of clips of <paramref name="length"/> consecutive frames starting at random places: (B, T, C, S, S).</summary>
     public static Tensor Sample(Tensor frames, int batch, int length, Random random)
     {

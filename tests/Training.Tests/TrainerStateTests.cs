@@ -8,31 +8,14 @@ namespace StreamJepa.Training.Tests;
 
 public sealed class TrainerStateTests
 {
-    private static readonly HJepaConfig Config = new()
-    {
-        ImageSize = 32,
-        EncoderChannels = [8, 8],
-        Dim = 16,
-        ContextFrames = 2,
-        Horizons = [1],
-        PredictorChannels = 16,
-        LatentDim = 2,
-        Levels = [new TemporalLevelConfig { Window = 4, Stride = 2, Dim = 8, Hidden = 16, ContextWindows = 2 }],
-    };
+    private static readonly HJepaConfig Config = TinyModel.Config;
 
     [Fact]
     public void SavedState_ResumesExactlyWhereTrainingStopped()
     {
         random.manual_seed(5);
-        var store = new FrameStore(3, 32);
-        using (var frames = SceneClips.Frames(60, 32))
-        {
-            var data = frames.data<float>().ToArray();
-            for (var i = 0; i < 60; i++)
-            {
-                store.Add("s", data.AsSpan(i * 3072, 3072));
-            }
-        }
+        using var frames = SceneClips.Frames(60, 32);
+        var store = SceneClips.Store(frames);
 
         var options = new TrainingOptions { BatchSize = 4 };
         using var model = new HJepa(Config);
@@ -66,15 +49,8 @@ public sealed class TrainerStateTests
     public void JointLevels_HigherLevelLossAlsoTrainsTheFrameEncoder_StopGradientDoesNot()
     {
         random.manual_seed(6);
-        var store = new FrameStore(3, 32);
-        using (var frames = SceneClips.Frames(60, 32))
-        {
-            var data = frames.data<float>().ToArray();
-            for (var i = 0; i < 60; i++)
-            {
-                store.Add("s", data.AsSpan(i * 3072, 3072));
-            }
-        }
+        using var frames = SceneClips.Frames(60, 32);
+        var store = SceneClips.Store(frames);
 
         using var start = new HJepa(Config);
         var stopGradient = EncoderAfterOneStep(start, store, new TrainingOptions { BatchSize = 4 });

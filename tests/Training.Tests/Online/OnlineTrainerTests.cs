@@ -11,17 +11,7 @@ namespace StreamJepa.Training.Tests.Online;
 
 public sealed class OnlineTrainerTests
 {
-    private static readonly HJepaConfig Config = new()
-    {
-        ImageSize = 32,
-        EncoderChannels = [8, 8],
-        Dim = 16,
-        ContextFrames = 2,
-        Horizons = [1],
-        PredictorChannels = 16,
-        LatentDim = 2,
-        Levels = [new TemporalLevelConfig { Window = 4, Stride = 2, Dim = 8, Hidden = 16, ContextWindows = 2 }],
-    };
+    private static readonly HJepaConfig Config = TinyModel.Config;
 
     private static readonly TrainingOptions Fast = new() { BatchSize = 4, StepsPerProposal = 2, CpuShare = 1, ReplayRecent = 64 };
 
