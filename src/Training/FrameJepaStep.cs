@@ -3,7 +3,6 @@ using StreamJepa.Core.Modeling;
 using StreamJepa.Model;
 using StreamJepa.Training.Objectives;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Training;
@@ -20,9 +19,7 @@ public sealed class FrameJepaStep : IDisposable
     private readonly FrameEncoder _target;
     private readonly TrainingOptions _options;
     private readonly HJepaConfig _config;
-    private readonly OptimizerHelper _optimizer;
-    private readonly Tensor _latents;
-    private readonly Tensor _regulariser;
+    private readonly TargetAndOptimizer _parts;
     private readonly Device _device;
 
     public FrameJepaStep(HJepa online, TrainingOptions options, Device device)
@@ -33,13 +30,7 @@ public sealed class FrameJepaStep : IDisposable
         _device = device;
         _online.to(device).train();
         _target = new FrameEncoder(_config);
-        _target.to(device);
-        TargetEncoderEma.Copy(_target, _online.Encoder);
-        _target.eval();
-        var parameters = _online.Encoder.parameters().Concat(_online.Predictor.parameters());
-        _optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
-        _latents = LatentCandidates.Create(_config, device).DetachFromDisposeScope();
-        _regulariser = LatentCandidates.Regulariser(_latents, _config.LatentWeight).DetachFromDisposeScope();
+        _parts = new TargetAndOptimizer(_online.Encoder, _target, _online.Encoder.parameters().Concat(_online.Predictor.parameters()), _config, options, device);
     }
 
     /// <summary>The EMA target encoder (the encoder a served model uses).</summary>
@@ -58,37 +49,23 @@ public sealed class FrameJepaStep : IDisposable
         var frames = clips.to(_device);
         var targets = TargetForward(frames);                           // (B, H, D, G, G)
         var (context, pooled) = ContextForward(frames);                // (B, k·D, G, G), (B·k, D)
-        var predicted = _online.Predictor.forward(new PredictorInput(context, _latents));  // (B, K, H, D, G, G)
-        var prediction = FreeEnergyLoss.Of(predicted, targets, _regulariser);
+        var predicted = _online.Predictor.forward(new PredictorInput(context, _parts.Latents));  // (B, K, H, D, G, G)
+        var prediction = FreeEnergyLoss.Of(predicted, targets, _parts.Regulariser);
         var (variance, covariance) = Regulariser(pooled);
         var total = prediction + (variance * _options.VarianceWeight) + (covariance * _options.CovarianceWeight);
-        _optimizer.zero_grad();
+        _parts.Optimizer.zero_grad();
         total.backward();
-        _optimizer.step();
-        EmaUpdate();
+        _parts.Optimizer.step();
+        _parts.EmaUpdate();
         var spread = predicted.detach().var(0).mean().item<float>();
         return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>(), Health.EmbeddingHealth.Of(pooled.detach()), spread);
     }
 
-    public void SaveState(BinaryWriter writer)
-    {
-        _target.save(writer);
-        _optimizer.save_state_dict(writer);
-    }
+    public void SaveState(BinaryWriter writer) => _parts.SaveState(writer);
 
-    public void LoadState(BinaryReader reader)
-    {
-        _target.load(reader, strict: true);
-        _optimizer.load_state_dict(reader);
-    }
+    public void LoadState(BinaryReader reader) => _parts.LoadState(reader);
 
-    public void Dispose()
-    {
-        _optimizer.Dispose();
-        _target.Dispose();
-        _latents.Dispose();
-        _regulariser.Dispose();
-    }
+    public void Dispose() => _parts.Dispose();
 
     /// <summary>Target representations of the frames at every horizon after the context. No gradient with EMA.</summary>
     private Tensor TargetForward(Tensor frames)
@@ -122,7 +99,4 @@ public sealed class FrameJepaStep : IDisposable
     private (Tensor Variance, Tensor Covariance) Regulariser(Tensor pooled) =>
         (VicReg.Variance(pooled), VicReg.Covariance(pooled));
 
-    /// <summary>k ← m·k + (1 − m)·q; without EMA the target simply follows the online encoder (m = 0).</summary>
-    private void EmaUpdate() =>
-        TargetEncoderEma.Update(_target, _online.Encoder, _options.Ema ? _options.EmaMomentum : 0);
 }

@@ -21,9 +21,7 @@ public sealed class WindowJepaStep : IDisposable
     private readonly WindowEncoder _target;
     private readonly TemporalLevelConfig _level;
     private readonly TrainingOptions _options;
-    private readonly OptimizerHelper _optimizer;
-    private readonly Tensor _latents;
-    private readonly Tensor _regulariser;
+    private readonly TargetAndOptimizer _parts;
     private readonly Device _device;
 
     /// <param name="online">The level's online encoder and predictor.</param>
@@ -40,12 +38,7 @@ public sealed class WindowJepaStep : IDisposable
         _device = device;
         _online.to(device).train();
         _target = new WindowEncoder(_level, inputDim);
-        _target.to(device);
-        TargetEncoderEma.Copy(_target, _online.Encoder);
-        _target.eval();
-        _optimizer = optim.AdamW(_online.parameters().Concat(below ?? []), options.LearningRate, weight_decay: options.WeightDecay);
-        _latents = LatentCandidates.Create(config, device).DetachFromDisposeScope();
-        _regulariser = LatentCandidates.Regulariser(_latents, config.LatentWeight).DetachFromDisposeScope();
+        _parts = new TargetAndOptimizer(_online.Encoder, _target, _online.parameters().Concat(below ?? []), config, options, device);
     }
 
     /// <summary>Items of the level below one training sequence needs.</summary>
@@ -64,38 +57,24 @@ public sealed class WindowJepaStep : IDisposable
         var items = sequences.to(_device);                                               // may carry gradient (joint levels)
         var context = ContextForward(items);                                             // (B, C·D), (B·C, D)
         var targets = TargetForward(items.detach());                                     // (B, H, D), stop-gradient
-        var predicted = _online.Predictor.forward(new PredictorInput(context.Flat, _latents));  // (B, K, H, D)
-        var prediction = FreeEnergyLoss.Of(predicted, targets, _regulariser);
+        var predicted = _online.Predictor.forward(new PredictorInput(context.Flat, _parts.Latents));  // (B, K, H, D)
+        var prediction = FreeEnergyLoss.Of(predicted, targets, _parts.Regulariser);
         var variance = VicReg.Variance(context.Windows);
         var covariance = VicReg.Covariance(context.Windows);
         var total = prediction + (variance * _options.VarianceWeight) + (covariance * _options.CovarianceWeight);
-        _optimizer.zero_grad();
+        _parts.Optimizer.zero_grad();
         total.backward();
-        _optimizer.step();
-        TargetEncoderEma.Update(_target, _online.Encoder, _options.Ema ? _options.EmaMomentum : 0);
+        _parts.Optimizer.step();
+        _parts.EmaUpdate();
         var spread = predicted.detach().var(0).mean().item<float>();
         return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>(), Health.EmbeddingHealth.Of(context.Windows.detach()), spread);
     }
 
-    public void SaveState(BinaryWriter writer)
-    {
-        _target.save(writer);
-        _optimizer.save_state_dict(writer);
-    }
+    public void SaveState(BinaryWriter writer) => _parts.SaveState(writer);
 
-    public void LoadState(BinaryReader reader)
-    {
-        _target.load(reader, strict: true);
-        _optimizer.load_state_dict(reader);
-    }
+    public void LoadState(BinaryReader reader) => _parts.LoadState(reader);
 
-    public void Dispose()
-    {
-        _optimizer.Dispose();
-        _target.Dispose();
-        _latents.Dispose();
-        _regulariser.Dispose();
-    }
+    public void Dispose() => _parts.Dispose();
 
     private Tensor Windows(Tensor items, int first, int count) =>
         stack([.. Enumerable.Range(first, count).Select(w => items[.., (w * _level.Stride)..((w * _level.Stride) + _level.Window)])], 1);  // (B, count, W, Din)

@@ -7,6 +7,9 @@ public interface IResultSink : IAsyncDisposable
 
     void OnGap(FrameGap gap);
 
+    /// <summary>Whether <see cref="OnEmbedding"/> is wanted at all (embedding records are not made otherwise).</summary>
+    bool WantsEmbeddings { get; }
+
     void OnEmbedding(Embedding embedding);
 
     void OnEpisode(AnomalyEpisode episode);

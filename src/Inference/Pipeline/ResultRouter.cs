@@ -18,6 +18,7 @@ internal sealed class ResultRouter
     private readonly IReadOnlyList<IResultSink> _sinks;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, StreamScorer> _scorers = new(StringComparer.Ordinal);
+    private readonly IResultSink[] _embeddingSinks;
     private long _episodes;
 
     public ResultRouter(ScoringOptions options, HJepaConfig model, IReadOnlyDictionary<int, (double, double)> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time)
@@ -26,6 +27,7 @@ internal sealed class ResultRouter
         _model = model;
         _priors = priors;
         _sinks = sinks;
+        _embeddingSinks = [.. sinks.Where(s => s.WantsEmbeddings)];
         _time = time;
     }
 
@@ -86,20 +88,32 @@ internal sealed class ResultRouter
         foreach (var sink in _sinks)
         {
             sink.OnScore(score);
-            if (outcome.Pooled is { } pooled)
-            {
-                sink.OnEmbedding(new Embedding(header.StreamId, header.Sequence, header.PtsMs, 1, modelVersion, pooled));
-            }
+        }
 
-            foreach (var (level, vector) in outcome.Windows)
-            {
-                sink.OnEmbedding(new Embedding(header.StreamId, header.Sequence, header.PtsMs, level, modelVersion, vector));
-            }
+        if (_embeddingSinks.Length > 0)
+        {
+            PublishEmbeddings(outcome, modelVersion);
         }
 
         if (episode is not null)
         {
             Publish(episode);
+        }
+    }
+
+    private void PublishEmbeddings(Engine.FrameOutcome outcome, long modelVersion)
+    {
+        var header = outcome.Header;
+        var embeddings = new List<Embedding>();
+        if (outcome.Pooled is { } pooled)
+        {
+            embeddings.Add(new Embedding(header.StreamId, header.Sequence, header.PtsMs, 1, modelVersion, pooled));
+        }
+
+        embeddings.AddRange(outcome.Windows.Select(w => new Embedding(header.StreamId, header.Sequence, header.PtsMs, w.Level, modelVersion, w.Vector)));
+        foreach (var sink in _embeddingSinks)
+        {
+            embeddings.ForEach(sink.OnEmbedding);
         }
     }
 

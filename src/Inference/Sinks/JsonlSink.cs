@@ -27,6 +27,8 @@ public sealed class JsonlSink : IResultSink
 
     public void OnGap(FrameGap gap) => Ordered(gap.Stream, gap.Frame, gap);
 
+    public bool WantsEmbeddings => _embeddings is not null;
+
     public void OnEmbedding(Embedding embedding) => _embeddings?.Write(json => JsonlRecords.Write(json, embedding));
 
     public void OnEpisode(AnomalyEpisode episode) =>

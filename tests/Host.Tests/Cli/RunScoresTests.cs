@@ -64,6 +64,24 @@ public sealed class RunScoresTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Embeddings_EveryFrameAtLevelOne_WindowsAtLevelTwo()
+    {
+        var embeddings = Path.Combine(_dir, "embeddings.jsonl");
+
+        var (exit, _, error) = await CommandRunner.RunAsync(
+            "run", "--source", "cam=synthetic:frames=40&width=96&height=72", "--embeddings", embeddings, "--no-learn");
+
+        Assert.True(exit == 0, error);
+        var lines = (await File.ReadAllLinesAsync(embeddings)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var level1 = lines.Where(l => l.GetProperty("level").GetInt32() == 1).ToList();
+        var level2 = lines.Where(l => l.GetProperty("level").GetInt32() == 2).ToList();
+        Assert.Equal(Enumerable.Range(0, 40), level1.Select(l => l.GetProperty("frame").GetInt32()));
+        Assert.All(level1, l => Assert.Equal(64, l.GetProperty("vector").GetArrayLength()));
+        // Windows of 8 frames every 4: the first completes at frame 7, then every 4th frame.
+        Assert.Equal([7, 11, 15, 19, 23, 27, 31, 35, 39], level2.Select(l => l.GetProperty("frame").GetInt32()));
+    }
+
+    [Fact]
     public async Task Run_CheckpointForAnotherModel_RefusedNamingTheKey()
     {
         var checkpoint = Path.Combine(_dir, "model.ckpt");

@@ -1,0 +1,65 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Modeling;
+using StreamJepa.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace StreamJepa.Training.Objectives;
+
+/// <summary>
+/// What every level's training step owns besides its online modules: the EMA target copy of its encoder, the
+/// optimiser, and the latent candidates with their regulariser. Saves and restores the state resuming needs.
+/// </summary>
+internal sealed class TargetAndOptimizer : IDisposable
+{
+    private readonly Module _online;
+    private readonly TrainingOptions _options;
+
+    public TargetAndOptimizer(Module online, Module target, IEnumerable<Parameter> trained, HJepaConfig config, TrainingOptions options, Device device)
+    {
+        _online = online;
+        _options = options;
+        Target = target;
+        Target.to(device);
+        TargetEncoderEma.Copy(Target, online);
+        Target.eval();
+        Optimizer = optim.AdamW(trained, options.LearningRate, weight_decay: options.WeightDecay);
+        Latents = LatentCandidates.Create(config, device).DetachFromDisposeScope();
+        Regulariser = LatentCandidates.Regulariser(Latents, config.LatentWeight).DetachFromDisposeScope();
+    }
+
+    public Module Target { get; }
+
+    public OptimizerHelper Optimizer { get; }
+
+    /// <summary>Latent candidates (K, Z).</summary>
+    public Tensor Latents { get; }
+
+    /// <summary>R(z) per candidate (K).</summary>
+    public Tensor Regulariser { get; }
+
+    /// <summary>k ← m·k + (1 − m)·q; without EMA the target simply follows the online encoder (m = 0).</summary>
+    public void EmaUpdate() => TargetEncoderEma.Update(Target, _online, _options.Ema ? _options.EmaMomentum : 0);
+
+    public void SaveState(BinaryWriter writer)
+    {
+        Target.save(writer);
+        Optimizer.save_state_dict(writer);
+    }
+
+    public void LoadState(BinaryReader reader)
+    {
+        Target.load(reader, strict: true);
+        Optimizer.load_state_dict(reader);
+    }
+
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        Target.Dispose();
+        Latents.Dispose();
+        Regulariser.Dispose();
+    }
+}
