@@ -41,7 +41,7 @@ public static class ConfigLoader
 
         var options = Bind(root);
         options.Validate();
-        return options;
+        return options.Model is null ? options : options with { Model = options.Model.Resolve() };
     }
 
     public static StreamJepaOptions Bind(JsonObject root)

@@ -27,6 +27,15 @@ public sealed record HJepaConfig
     /// <summary>Frames ahead the level-1 predictor forecasts (1 = the next frame).</summary>
     public IReadOnlyList<int> Horizons { get; init; } = [1, 2];
 
+    /// <summary>
+    /// Horizons in seconds instead of frames (level 1 and every level that gives its own), turned into frames and
+    /// windows at <see cref="Fps"/> when the configuration is loaded.
+    /// </summary>
+    public IReadOnlyList<double>? HorizonSeconds { get; init; }
+
+    /// <summary>Nominal frame rate of the streams, for horizons given in seconds.</summary>
+    public double Fps { get; init; } = 10;
+
     /// <summary>Channels of the level-1 predictor's trunk.</summary>
     public int PredictorChannels { get; init; } = 96;
 
@@ -54,6 +63,24 @@ public sealed record HJepaConfig
     [JsonIgnore]
     public int LevelCount => 1 + Levels.Count;
 
+    /// <summary>Turns horizons given in seconds into frames (level 1) and windows (levels above) at <see cref="Fps"/>.</summary>
+    public HJepaConfig Resolve()
+    {
+        var resolved = HorizonSeconds is { Count: > 0 } seconds ? this with { Horizons = Steps(seconds, 1.0 / Fps) } : this;
+        var framesPerItem = 1;
+        var levels = new List<TemporalLevelConfig>();
+        foreach (var level in Levels)
+        {
+            framesPerItem *= level.Stride;
+            levels.Add(level.HorizonSeconds is { Count: > 0 } s ? level with { Horizons = Steps(s, framesPerItem / Fps) } : level);
+        }
+
+        return resolved with { Levels = levels };
+    }
+
+    private static int[] Steps(IReadOnlyList<double> seconds, double secondsPerStep) =>
+        [.. seconds.Select(s => Math.Max(1, (int)Math.Round(s / secondsPerStep))).Distinct().Order()];
+
     public void Validate(string key, ConfigErrors errors)
     {
         errors.Range($"{key}.imageSize", ImageSize, 16, 1024);
@@ -69,6 +96,12 @@ public sealed record HJepaConfig
 
         errors.Range($"{key}.dim", Dim, 4, 4096);
         errors.Range($"{key}.contextFrames", ContextFrames, 1, 64);
+        errors.Range($"{key}.fps", Fps, 0.1, 1000);
+        if (HorizonSeconds is { } hs && hs.Any(h => !double.IsFinite(h) || h <= 0 || h > 3600))
+        {
+            errors.Add($"{key}.horizonSeconds", string.Join(",", hs), "must list positive numbers of seconds (at most 3600)");
+        }
+
         CheckHorizons($"{key}.horizons", Horizons, errors);
         errors.Range($"{key}.predictorChannels", PredictorChannels, 4, 4096);
         errors.Range($"{key}.latentDim", LatentDim, 0, 64);

@@ -26,6 +26,9 @@ public sealed record TemporalLevelConfig
     /// <summary>Windows ahead that are predicted (1 = the next window).</summary>
     public IReadOnlyList<int> Horizons { get; init; } = [1];
 
+    /// <summary>Horizons in seconds instead of windows (see <see cref="HJepaConfig.Fps"/>).</summary>
+    public IReadOnlyList<double>? HorizonSeconds { get; init; }
+
     internal void Validate(string key, ConfigErrors errors)
     {
         errors.Range($"{key}.window", Window, 2, 512);
@@ -34,5 +37,9 @@ public sealed record TemporalLevelConfig
         errors.Range($"{key}.hidden", Hidden, 4, 8192);
         errors.Range($"{key}.contextWindows", ContextWindows, 1, 64);
         HJepaConfig.CheckHorizons($"{key}.horizons", Horizons, errors);
+        if (HorizonSeconds is { } hs && hs.Any(h => !double.IsFinite(h) || h <= 0 || h > 3600))
+        {
+            errors.Add($"{key}.horizonSeconds", string.Join(",", hs), "must list positive numbers of seconds (at most 3600)");
+        }
     }
 }
