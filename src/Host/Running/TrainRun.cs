@@ -50,6 +50,7 @@ internal sealed class TrainRun
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
+        EnsureWritable(CheckpointPath);
         var resuming = Resume && File.Exists(CheckpointPath);
         var (model, header) = resuming
             ? Checkpoint.Load(CheckpointPath, _options.Model)
@@ -103,6 +104,23 @@ internal sealed class TrainRun
     }
 
     private int? _stepsToRun;
+
+    /// <summary>Fails at start-up, not after training, when the checkpoint cannot be written where asked.</summary>
+    private static void EnsureWritable(string path)
+    {
+        try
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.probe");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([new ConfigError("--checkpoint", $"\"{path}\"", $"cannot be written: {ex.Message}")]);
+        }
+    }
 
     private bool Finished(int done, TimeSpan elapsed) =>
         (_stepsToRun is { } steps && done >= steps) || (Budget is { } budget && elapsed >= budget) || (_stepsToRun is null && Budget is null && done >= 500);

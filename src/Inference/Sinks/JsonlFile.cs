@@ -21,7 +21,23 @@ internal sealed class JsonlFile : IAsyncDisposable
         _json = new Utf8JsonWriter(_stream);
     }
 
-    public static JsonlFile? Open(string? path) => string.IsNullOrWhiteSpace(path) ? null : new JsonlFile(path);
+    /// <summary>Opens <paramref name="path"/> for the configuration key <paramref name="key"/>; a path that cannot be written stops start-up naming both.</summary>
+    public static JsonlFile? Open(string? path, string key)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new JsonlFile(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new Core.Configuration.ConfigException([new Core.Configuration.ConfigError(key, $"\"{path}\"", $"cannot be written: {ex.Message}")]);
+        }
+    }
 
     public void Write(Action<Utf8JsonWriter> value)
     {

@@ -18,9 +18,9 @@ public sealed class JsonlSink : IResultSink
 
     public JsonlSink(OutputOptions output)
     {
-        _scores = JsonlFile.Open(output.Scores);
-        _episodes = JsonlFile.Open(output.Episodes);
-        _embeddings = JsonlFile.Open(output.Embeddings);
+        _scores = JsonlFile.Open(output.Scores, "output.scores");
+        _episodes = JsonlFile.Open(output.Episodes, "output.episodes");
+        _embeddings = JsonlFile.Open(output.Embeddings, "output.embeddings");
     }
 
     public void OnScore(FrameScore score) => Ordered(score.Stream, score.Frame, score);

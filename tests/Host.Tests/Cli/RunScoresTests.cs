@@ -117,6 +117,20 @@ public sealed class RunScoresTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_UnwritableOutput_ExitsTwoNamingTheKey()
+    {
+        var blocker = Path.Combine(_dir, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+
+        var (exit, _, error) = await CommandRunner.RunAsync(
+            "run", "--source", "synthetic:frames=5", "--no-learn", "--scores", Path.Combine(blocker, "scores.jsonl"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("output.scores", error, StringComparison.Ordinal);
+        Assert.Contains("cannot be written", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_IngestSizeDiffersFromModel_ExitsTwoNamingBoth()
     {
         var (exit, _, error) = await CommandRunner.RunAsync("run", "--source", "synthetic:frames=5", "--set", "ingest.width=96");

@@ -53,6 +53,20 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_UnwritableCheckpoint_ExitsTwoBeforeTraining()
+    {
+        var blocker = Path.Combine(_dir, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+
+        var (exit, output, error) = await CommandRunner.RunAsync(
+            ["train", "--source", "synthetic:frames=40", "--checkpoint", Path.Combine(blocker, "m.ckpt"), "--steps", "2"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--checkpoint", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("training on", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Train_NoSource_ExitsTwo()
     {
         var (exit, _, error) = await CommandRunner.RunAsync("train", "--checkpoint", Path.Combine(_dir, "m.ckpt"));
