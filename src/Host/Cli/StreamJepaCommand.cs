@@ -10,6 +10,7 @@ internal static class StreamJepaCommand
         {
             RunCommand.Create(),
             TrainCommand.Create(),
+            InspectCommand.Create(),
             GenerateCommand.Create(),
             BenchCommand.Create(),
         };

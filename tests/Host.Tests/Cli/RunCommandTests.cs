@@ -101,6 +101,7 @@ public sealed class RunCommandTests : IDisposable
     [Theory]
     [InlineData("run")]
     [InlineData("train")]
+    [InlineData("inspect")]
     [InlineData("generate")]
     [InlineData("bench")]
     [InlineData("bench", "ingest")]

@@ -4,7 +4,7 @@ namespace StreamJepa.Host.Tests.Cli;
 
 public sealed class ShippedConfigTests
 {
-    public static TheoryData<string> Configs => new(Directory.GetFiles(Path.Combine(RepoRoot(), "deploy"), "*.json"));
+    public static TheoryData<string> Configs => new(Directory.GetFiles(Path.Combine(RepoPaths.Root, "deploy"), "*.json"));
 
     [Theory]
     [MemberData(nameof(Configs))]
@@ -13,18 +13,5 @@ public sealed class ShippedConfigTests
         var options = ConfigLoader.Load(path, [], new Dictionary<string, string>());
 
         Assert.NotEmpty(options.Sources);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "StreamJepa.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("StreamJepa.sln not found");
     }
 }

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Model;
+
+namespace StreamJepa.Host.Cli;
+
+/// <summary><c>streamjepa inspect</c>: what a checkpoint holds, without loading its weights.</summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Argument<FileInfo>("checkpoint") { Description = "The checkpoint file." };
+        var command = new Command("inspect", "Show what a checkpoint holds: model version, training step, format, energy statistics and the model configuration.")
+        {
+            checkpoint,
+        };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(checkpoint)!.FullName;
+            var output = parse.InvocationConfiguration.Output;
+            try
+            {
+                var header = Checkpoint.ReadHeader(path);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}\n  model version {header.ModelVersion}, step {header.Step}, written {header.CreatedUtc:u}, format {header.FormatVersion}"));
+                foreach (var stats in header.EnergyStats)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  level {stats.Level} free energy on its training data: median {stats.Median:0.0000}, MAD {stats.Mad:0.0000} ({stats.Count} samples)"));
+                }
+
+                output.WriteLine("  model:");
+                output.WriteLine(JsonSerializer.Serialize(header.Config, ConfigLoader.JsonOptions));
+                return ExitCodes.Ok;
+            }
+            catch (CheckpointException ex)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
+                return ExitCodes.InvalidConfiguration;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,34 @@
+namespace StreamJepa.Host.Tests.Cli;
+
+public sealed class InspectCommandTests
+{
+    [Fact]
+    public async Task Inspect_ShippedDemoCheckpoint_ShowsVersionStepStatsAndModel()
+    {
+        var demo = Path.Combine(RepoPaths.Root, "data", "models", "demo.ckpt");
+
+        var (exit, output, error) = await CommandRunner.RunAsync("inspect", demo);
+
+        Assert.True(exit == 0, error);
+        Assert.Matches(@"model version \d+, step \d+", output);
+        Assert.Contains("level 1 free energy on its training data", output, StringComparison.Ordinal);
+        Assert.Contains("\"imageSize\": 128", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_NotACheckpoint_ExitsTwo()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var (exit, _, error) = await CommandRunner.RunAsync("inspect", file);
+
+            Assert.Equal(2, exit);
+            Assert.Contains("checkpoint", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
