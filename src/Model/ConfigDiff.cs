@@ -5,7 +5,7 @@ using StreamJepa.Core.Configuration;
 namespace StreamJepa.Model;
 
 /// <summary>Lists the keys whose values differ between two configurations, as "key: a vs b".</summary>
-internal static class ConfigDiff
+public static class ConfigDiff
 {
     public static IReadOnlyList<string> Between<T>(T stored, T requested)
     {

@@ -63,7 +63,7 @@ public sealed class HJepaEngine : IDisposable
     /// <summary>Replaces the weights at a batch boundary; the streams' context is kept.</summary>
     public void Swap(HJepa model, long modelVersion)
     {
-        if (System.Text.Json.JsonSerializer.Serialize(model.Config) != System.Text.Json.JsonSerializer.Serialize(_config))
+        if (ConfigDiff.Between(_config, model.Config).Count > 0)
         {
             throw new ArgumentException("a swapped-in model must have the same architecture", nameof(model));
         }
@@ -74,9 +74,6 @@ public sealed class HJepaEngine : IDisposable
         ModelVersion = modelVersion;
         old.Dispose();
     }
-
-    /// <summary>Forgets a stream's context (it starts again as a new stream).</summary>
-    public void Forget(string stream) => _streams.Remove(stream);
 
     public IReadOnlyList<FrameOutcome> Process(IReadOnlyList<Frame> frames)
     {
@@ -126,7 +123,8 @@ public sealed class HJepaEngine : IDisposable
         var input = _input.View(frames.Count, _config.Channels, s, s).to(_device);
         var representation = _model.Encoder.forward(input);
         var finite = stack([input.isfinite().flatten(1).all(1), representation.Tokens.isfinite().flatten(1).all(1)], 1).to(float32);
-        var checks = _small.CopyFrom(finite).data<float>().ToArray();
+        _small.CopyFrom(finite);
+        var checks = _small.Array;
         for (var i = 0; i < frames.Count; i++)
         {
             if (checks[2 * i] == 0)
@@ -139,7 +137,8 @@ public sealed class HJepaEngine : IDisposable
             }
         }
 
-        var pooled = _small.CopyFrom(representation.Pooled).data<float>().ToArray();
+        _small.CopyFrom(representation.Pooled);
+        var pooled = _small.Array;
         for (var i = 0; i < frames.Count; i++)
         {
             batch.Pooled[i] = pooled.AsSpan(i * _config.Dim, _config.Dim).ToArray();
@@ -217,7 +216,7 @@ public sealed class HJepaEngine : IDisposable
             if (pass.Count > 0)
             {
                 var encoded = _model.Levels[l].Encoder.forward(_context.View(pass.Count, level.Window, inputDim).to(_device));  // (N, D)
-                var host = _reps.CopyFrom(encoded);
+                _reps.CopyFrom(encoded);
                 var energies = RunSequences(
                     pass,
                     encoded,
@@ -227,11 +226,10 @@ public sealed class HJepaEngine : IDisposable
                     level.Horizons,
                     context => _model.Levels[l].Predictor.forward(new PredictorInput(context, _latents)),
                     null);
-                var vectors = host.data<float>().ToArray();
                 for (var p = 0; p < pass.Count; p++)
                 {
                     var frame = pass.Frame(p);
-                    var vector = vectors.AsSpan(p * level.Dim, level.Dim).ToArray();
+                    var vector = _reps.Slice((long)p * level.Dim, level.Dim).ToArray();
                     outputs[frame] = vector;
                     batch.Windows[frame].Add((l + 2, vector));
                     if (energies[p] is { } e)
@@ -314,7 +312,8 @@ public sealed class HJepaEngine : IDisposable
             var observed = items.index_select(0, tensor(pairs.ToArray(), device: _device));
             using var energy = maps is null ? Energy.OfVectors(predicted, observed, _regulariser) : Energy.OfFrames(predicted, observed, _regulariser);
             Tensor[] parts = energy.Map is null ? [energy.AtZeroLatent.unsqueeze(1), energy.Free.unsqueeze(1)] : [energy.AtZeroLatent.unsqueeze(1), energy.Free.unsqueeze(1), energy.Map.flatten(1)];
-            var values = _small.CopyFrom(cat(parts, 1)).data<float>().ToArray();
+            _small.CopyFrom(cat(parts, 1));
+            var values = _small.Array;
             for (var m = 0; m < pairs.Count; m++)
             {
                 var p = (int)pairs[m];

@@ -21,8 +21,6 @@ internal sealed class ImageFolderGrabber : IFrameGrabber
 
     public double Fps { get; }
 
-    public int Count => _files.Length;
-
     public static ImageFolderGrabber Open(SourceDescriptor source)
     {
         string[] files;
