@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
@@ -44,7 +43,7 @@ internal sealed class PipelineBenchmark
             foreach (var n in streamCounts)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var decode = await DecodeOnlyAsync(n).ConfigureAwait(false);
+                var decode = await IngestBenchmark.DecodeAsync(_video, _options.Ingest, n, cancellationToken).ConfigureAwait(false);
                 var (encoder, model) = ModelOnly(n);
                 var ceiling = 1 / ((1 / decode) + (1 / model));
                 var (pipeline, _, _) = await PipelineAsync(n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
@@ -64,29 +63,6 @@ internal sealed class PipelineBenchmark
     }
 
     private Task Line(string text) => _output.WriteLineAsync(text);
-
-    private async Task<double> DecodeOnlyAsync(int streams)
-    {
-        long frames = 0;
-        var consumer = new ActionBlock<Frame>(
-            f =>
-            {
-                frames++;
-                f.Dispose();
-            },
-            new ExecutionDataflowBlockOptions { BoundedCapacity = _options.Ingest.QueueCapacity });
-        var watch = Stopwatch.StartNew();
-        using var ingest = new IngestPipeline(_options.Ingest, consumer, TimeProvider.System, NullLoggerFactory.Instance);
-        for (var i = 0; i < streams; i++)
-        {
-            ingest.Add(new SourceOptions { Id = $"s{i}", Uri = _video });
-        }
-
-        await ingest.WhenSourcesDoneAsync().ConfigureAwait(false);
-        consumer.Complete();
-        await consumer.Completion.ConfigureAwait(false);
-        return frames / watch.Elapsed.TotalSeconds;
-    }
 
     /// <summary>Encoder alone, and the whole engine (encode, predict, free-energy search), on frames held in memory.</summary>
     private (double Encoder, double Engine) ModelOnly(int streams)
