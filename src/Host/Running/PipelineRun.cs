@@ -6,7 +6,6 @@ using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Sinks;
 using StreamJepa.Ingest.Pipeline;
-using StreamJepa.Model;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;
@@ -34,8 +33,6 @@ internal sealed class PipelineRun
 
     public TimeSpan SummaryInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    private Action<HJepa, long>? Promote { get; set; }
-
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         var logger = _loggers.CreateLogger<PipelineRun>();
@@ -44,17 +41,16 @@ internal sealed class PipelineRun
         var device = TorchRuntime.Initialize(_options.Inference);
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Levels} levels, {Grid}x{Grid} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.LevelCount, model.Config.Grid, model.Config.Grid, model.Config.Dim);
 
-        using var trainer = _options.Training.Online
-            ? new OnlineTrainer(model, header.ModelVersion, _options.Training, (m, v) => Promote?.Invoke(m, v), _loggers.CreateLogger<OnlineTrainer>())
-            : null;
         using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch);
         IResultSink[] sinks = [new JsonlSink(_options.Output)];
         var inference = new InferencePipeline(engine, _options, header.EnergyStats, sinks, _time, _loggers.CreateLogger<InferencePipeline>());
         await using (inference.ConfigureAwait(false))
         {
+            using var trainer = _options.Training.Online
+                ? new OnlineTrainer(model, header.ModelVersion, _options.Training, inference.Promote, _loggers.CreateLogger<OnlineTrainer>())
+                : null;
             if (trainer is not null)
             {
-                Promote = inference.Promote;
                 inference.Tap = trainer.Offer;
                 trainer.Start();
             }
