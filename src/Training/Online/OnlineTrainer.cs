@@ -104,6 +104,8 @@ public sealed class OnlineTrainer : IDisposable
     /// <summary>Checks a proposed model against the served one on <paramref name="frames"/>; null when it may be served.</summary>
     public string? Check(HJepa candidate, Tensor frames)
     {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
         foreach (var (name, parameter) in candidate.named_parameters())
         {
             if (!parameter.isfinite().all().item<bool>())
@@ -112,8 +114,6 @@ public sealed class OnlineTrainer : IDisposable
             }
         }
 
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
         candidate.eval();
         _served.eval();
         var health = EmbeddingHealth.Of(candidate.Encoder.forward(frames).Pooled);
