@@ -20,6 +20,8 @@ public sealed record StreamJepaOptions
 
     public TrainingOptions Training { get; init; } = new();
 
+    public KafkaOptions Kafka { get; init; } = new();
+
     /// <summary>Checks that frames from ingest fit <paramref name="model"/>; throws naming the keys that disagree.</summary>
     public void ValidateModelInput(HJepaConfig model)
     {
@@ -51,6 +53,12 @@ public sealed record StreamJepaOptions
         Inference.Validate("inference", errors);
         Scoring.Validate("scoring", errors);
         Training.Validate("training", errors);
+        Output.Validate("output", errors);
+        if (Output.Has(SinkKind.Kafka))
+        {
+            Kafka.Validate("kafka", errors);
+        }
+
         errors.ThrowIfAny();
     }
 }

@@ -29,7 +29,7 @@ public sealed class JsonlSink : IResultSink
 
     public bool WantsEmbeddings => _embeddings is not null;
 
-    public void OnEmbedding(Embedding embedding) => _embeddings?.Write(json => JsonlRecords.Write(json, embedding));
+    public void OnEmbedding(Embedding embedding) => _embeddings?.Write(json => ResultJson.Write(json, embedding));
 
     public void OnEpisode(AnomalyEpisode episode) =>
         _episodes?.Write(json => JsonSerializer.Serialize(json, episode, ConfigLoader.JsonOptions));
@@ -84,10 +84,10 @@ public sealed class JsonlSink : IResultSink
         switch (record)
         {
             case FrameScore score:
-                _scores!.Write(json => JsonlRecords.Write(json, score));
+                _scores!.Write(json => ResultJson.Write(json, score));
                 break;
             case FrameGap gap:
-                _scores!.Write(json => JsonlRecords.Write(json, gap));
+                _scores!.Write(json => ResultJson.Write(json, gap));
                 break;
         }
     }

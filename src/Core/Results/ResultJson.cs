@@ -1,10 +1,9 @@
 using System.Text.Json;
-using StreamJepa.Core.Results;
 
-namespace StreamJepa.Inference.Sinks;
+namespace StreamJepa.Core.Results;
 
-/// <summary>The JSON Lines form of each record (documented in docs/jsonl.md).</summary>
-internal static class JsonlRecords
+/// <summary>The JSON form of each per-frame record, shared by the JSONL and Kafka sinks (documented in docs/jsonl.md).</summary>
+public static class ResultJson
 {
     public static void Write(Utf8JsonWriter json, FrameScore score)
     {

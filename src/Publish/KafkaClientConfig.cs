@@ -1,0 +1,65 @@
+using Confluent.Kafka;
+using StreamJepa.Core.Configuration;
+
+namespace StreamJepa.Publish;
+
+/// <summary>
+/// Turns the kafka section into librdkafka client settings: the producer's delivery guarantees, the pass-through
+/// properties (with "env:NAME" values read from the environment), and a description safe to log.
+/// </summary>
+public static class KafkaClientConfig
+{
+    private static readonly string[] SecretMarkers = ["password", "secret", "key", "token", "jaas", "credential", "oauthbearer.config"];
+
+    public static ProducerConfig Producer(KafkaOptions options, string bootstrapServers)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            ClientId = options.ClientId,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            // Never give a message up for lost while the broker is away: librdkafka retries it in order and the
+            // idempotent producer keeps retries from duplicating it. The outbox bounds what waits in memory.
+            MessageTimeoutMs = 0,
+            LingerMs = options.LingerMs,
+            CompressionType = Enum.Parse<CompressionType>(options.Compression, ignoreCase: true),
+            QueueBufferingMaxMessages = Math.Min(10_000_000, (3 * options.MaxInFlight) + 1000),
+            QueueBufferingMaxKbytes = 256 * 1024,
+            BatchSize = 1_000_000,
+        };
+        return Apply(config, options);
+    }
+
+    public static ConsumerConfig Consumer(KafkaOptions options, string bootstrapServers, string groupId) =>
+        Apply(new ConsumerConfig { BootstrapServers = bootstrapServers, ClientId = options.ClientId, GroupId = groupId }, options);
+
+    /// <summary>The settings as "name=value" with secret values masked, for logs.</summary>
+    public static string Describe(IEnumerable<KeyValuePair<string, string>> config) =>
+        string.Join(", ", config.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={(IsSecret(kv.Key) ? "***" : kv.Value)}"));
+
+    public static bool IsSecret(string name) =>
+        SecretMarkers.Any(marker => name.Contains(marker, StringComparison.OrdinalIgnoreCase));
+
+    private static T Apply<T>(T config, KafkaOptions options)
+        where T : ClientConfig
+    {
+        foreach (var (name, value) in options.Properties)
+        {
+            config.Set(name, Resolve(name, value));
+        }
+
+        return config;
+    }
+
+    private static string Resolve(string name, string value)
+    {
+        if (!value.StartsWith("env:", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        return Environment.GetEnvironmentVariable(value[4..])
+            ?? throw new ConfigException([new ConfigError($"kafka.properties.{name}", value, $"environment variable {value[4..]} is not set")]);
+    }
+}

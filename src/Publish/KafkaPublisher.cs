@@ -1,0 +1,305 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Publish.Outbox;
+
+namespace StreamJepa.Publish;
+
+/// <summary>
+/// One long-lived idempotent producer (acks=all) fed by a sender thread from one outbox per channel. Messages are
+/// accepted without blocking; while the broker is away they wait in memory and then in the journal, and the
+/// "kafka-broker" circuit breaker stops handing more to the producer. On shutdown what is in flight gets
+/// <see cref="KafkaOptions.FlushTimeoutSeconds"/> to be delivered and the rest goes to the journal, which the next
+/// start sends first.
+/// </summary>
+public sealed class KafkaPublisher : IAsyncDisposable
+{
+    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(20);
+    private readonly KafkaOptions _options;
+    private readonly string _bootstrapServers;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<PublishChannel, MessageOutbox> _outboxes = [];
+    private readonly MessageOutbox[] _sendOrder;
+    private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly ResiliencePipeline _pipeline;
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly Thread _sender;
+    private IProducer<string, byte[]> _producer;
+    private volatile bool _brokerDown;
+    private volatile bool _stopping;
+    private volatile Error? _fatal;
+    private long _fatalErrors;
+    private string? _lastError;
+    private DateTimeOffset _stopDeadline;
+    private bool _disposed;
+
+    public KafkaPublisher(KafkaOptions options, string bootstrapServers, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _bootstrapServers = bootstrapServers;
+        _time = time;
+        _logger = logger;
+        Add(PublishChannel.Anomalies, options.Anomalies);
+        Add(PublishChannel.Scores, options.Scores);
+        Add(PublishChannel.Embeddings, options.Embeddings);
+        _sendOrder = [.. _outboxes.Values];
+        _pipeline = BrokerPipeline.Build(options.Breaker, _circuit, time, logger);
+        var config = KafkaClientConfig.Producer(options, bootstrapServers);
+        _logger.LogInformation("kafka producer: {Settings}", KafkaClientConfig.Describe(config));
+        _producer = BuildProducer(config);
+        foreach (var outbox in _sendOrder.Where(o => o.Stats().Journaled > 0))
+        {
+            _logger.LogInformation("kafka {Channel}: {Count} messages from the journal go first", outbox.Name, outbox.Stats().Journaled);
+        }
+
+        _sender = new Thread(SendLoop) { IsBackground = true, Name = "kafka-sender" };
+        _sender.Start();
+    }
+
+    public string BootstrapServers => _bootstrapServers;
+
+    /// <summary>Whether the channel is published at all (its topic enabled).</summary>
+    public bool Publishes(PublishChannel channel) => _outboxes.ContainsKey(channel);
+
+    /// <summary>Accepts a message for the channel's topic; never blocks. Key: the stream id (one partition per stream).</summary>
+    public void Publish(PublishChannel channel, string key, byte[] value, Headers headers)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_outboxes.TryGetValue(channel, out var outbox))
+        {
+            outbox.Enqueue(key, value, headers);
+            _wake.Set();
+        }
+    }
+
+    /// <summary>Waits until everything accepted so far was delivered, or <paramref name="limit"/> passed.</summary>
+    public async Task<bool> WaitDeliveredAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + limit;
+        while (Stats().Waiting > 0)
+        {
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
+
+            _wake.Set();
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    public PublisherStats Stats() => new(
+        [.. _sendOrder.Select(o => o.Stats())],
+        _circuit.CircuitState.ToString(),
+        _brokerDown,
+        Interlocked.Read(ref _fatalErrors),
+        Volatile.Read(ref _lastError));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        var limit = TimeSpan.FromSeconds(_options.FlushTimeoutSeconds);
+        _stopDeadline = _time.GetUtcNow() + limit;
+        _stopping = true;
+        _wake.Set();
+        await Task.Run(_sender.Join).ConfigureAwait(false);
+        var left = _stopDeadline - _time.GetUtcNow();
+        var undelivered = _producer.Flush(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        _producer.Dispose();
+        foreach (var outbox in _sendOrder)
+        {
+            var kept = outbox.Persist();
+            var stats = outbox.Stats();
+            _logger.LogInformation(
+                "kafka {Channel}: {Delivered} delivered, {Dropped} dropped, {Rejected} rejected, {Kept} kept in the journal for the next start",
+                outbox.Name, stats.Delivered, stats.Dropped, stats.Rejected, kept);
+            outbox.Dispose();
+        }
+
+        if (undelivered > 0)
+        {
+            _logger.LogWarning("kafka: {Count} messages were not acknowledged within {Seconds}s of shutdown", undelivered, limit.TotalSeconds);
+        }
+
+        _wake.Dispose();
+    }
+
+    private void Add(PublishChannel channel, TopicOptions topic)
+    {
+        if (topic.Enabled)
+        {
+            _outboxes.Add(channel, new MessageOutbox(channel.ToString().ToLowerInvariant(), topic, _options.JournalDirectory));
+        }
+    }
+
+    private IProducer<string, byte[]> BuildProducer(ProducerConfig config) =>
+        new ProducerBuilder<string, byte[]>(config)
+            .SetErrorHandler(OnError)
+            .SetLogHandler((_, log) => _logger.LogDebug("librdkafka {Facility}: {Message}", log.Facility, log.Message))
+            .Build();
+
+    private void SendLoop()
+    {
+        while (true)
+        {
+            _wake.WaitOne(IdleWait);
+            if (_stopping && (!_sendOrder.Any(o => o.HasWork) || _time.GetUtcNow() >= _stopDeadline))
+            {
+                return;
+            }
+
+            if (_fatal is not null)
+            {
+                Recreate();
+                continue;
+            }
+
+            try
+            {
+                _pipeline.Execute(static publisher => publisher.HandOver(), this);
+            }
+            catch (BrokenCircuitException)
+            {
+                // Open: messages wait in the outboxes until the breaker lets one trial through.
+            }
+            catch (BrokerUnavailableException)
+            {
+                // Counted by the breaker; the messages in flight stay with the producer, which keeps retrying them.
+            }
+        }
+    }
+
+    private void HandOver()
+    {
+        if (_brokerDown && _sendOrder.Any(o => o.InFlight > 0))
+        {
+            throw new BrokerUnavailableException($"all brokers are down; {_sendOrder.Sum(o => o.InFlight)} messages wait for acknowledgement");
+        }
+
+        foreach (var outbox in _sendOrder)
+        {
+            while (outbox.TryTake(_options.MaxInFlight, out var item))
+            {
+                if (!Produce(outbox, item))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private bool Produce(MessageOutbox outbox, OutboxItem item)
+    {
+        try
+        {
+            _producer.Produce(item.Topic, item.Message, report => OnDelivery(outbox, item, report));
+            return true;
+        }
+        catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            outbox.Return(item);
+            return false;
+        }
+        catch (KafkaException ex) when (ex.Error.IsFatal)
+        {
+            outbox.Return(item);
+            _fatal = ex.Error;
+            return false;
+        }
+        catch (KafkaException ex)
+        {
+            outbox.Rejected(item);
+            Remember($"{outbox.Name}: message for {item.Message.Key} refused: {ex.Error.Reason}");
+            _logger.LogError("kafka {Channel}: message for stream {Stream} refused and dropped: {Reason}", outbox.Name, item.Message.Key, ex.Error.Reason);
+            return true;
+        }
+    }
+
+    private void OnDelivery(MessageOutbox outbox, OutboxItem item, DeliveryReport<string, byte[]> report)
+    {
+        var error = report.Error;
+        if (!error.IsError)
+        {
+            outbox.Delivered(item);
+            if (_brokerDown)
+            {
+                _brokerDown = false;
+                _logger.LogInformation("kafka: the broker acknowledges messages again");
+            }
+
+            return;
+        }
+
+        switch (error.Code)
+        {
+            case ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight or ErrorCode.Local_Destroy:
+                return; // stays in flight; persisted to the journal at shutdown
+            case ErrorCode.Local_MsgTimedOut:
+                outbox.Return(item); // only with a message timeout set through kafka.properties
+                return;
+            default:
+                if (error.IsFatal)
+                {
+                    _fatal = error;
+                    return;
+                }
+
+                outbox.Rejected(item);
+                Remember($"{outbox.Name}: {error.Code}: {error.Reason}");
+                _logger.LogError("kafka {Channel}: message for stream {Stream} rejected by the broker and dropped: {Code} {Reason}", outbox.Name, item.Message.Key, error.Code, error.Reason);
+                return;
+        }
+    }
+
+    private void OnError(IProducer<string, byte[]> producer, Error error)
+    {
+        if (error.IsFatal)
+        {
+            _fatal = error;
+            Remember($"fatal: {error.Code}: {error.Reason}");
+            _logger.LogCritical("kafka producer fatal error {Code}: {Reason}", error.Code, error.Reason);
+        }
+        else if (error.Code == ErrorCode.Local_AllBrokersDown)
+        {
+            if (!_brokerDown)
+            {
+                _logger.LogWarning("kafka: all brokers are down ({Reason}); messages wait in the outboxes", error.Reason);
+            }
+
+            _brokerDown = true;
+            Remember(error.Reason);
+        }
+        else
+        {
+            _logger.LogDebug("kafka: {Code} {Reason}", error.Code, error.Reason);
+        }
+    }
+
+    /// <summary>A fatal error leaves the producer unusable: a new one takes over and re-sends what was in flight.</summary>
+    private void Recreate()
+    {
+        var error = _fatal;
+        Interlocked.Increment(ref _fatalErrors);
+        _logger.LogError("kafka: replacing the producer after fatal error {Code} ({Reason}); messages in flight are sent again", error?.Code, error?.Reason);
+        _producer.Dispose();
+        foreach (var outbox in _sendOrder)
+        {
+            outbox.RequeueInFlight();
+        }
+
+        _fatal = null;
+        _producer = BuildProducer(KafkaClientConfig.Producer(_options, _bootstrapServers));
+    }
+
+    private void Remember(string? error) => Volatile.Write(ref _lastError, error);
+}

@@ -1,0 +1,60 @@
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
+using StreamJepa.Publish.Messages;
+
+namespace StreamJepa.Publish;
+
+/// <summary>
+/// Hands results to a <see cref="KafkaPublisher"/>: anomaly episodes as JSON, embeddings in the binary form, and
+/// (when enabled) per-frame scores, each keyed by stream id so a stream stays ordered on its partition.
+/// </summary>
+public sealed class KafkaResultSink : IResultSink
+{
+    private readonly KafkaPublisher _publisher;
+    private readonly KafkaOptions _options;
+    private readonly TimeProvider _time;
+
+    public KafkaResultSink(KafkaPublisher publisher, KafkaOptions options, TimeProvider time)
+    {
+        _publisher = publisher;
+        _options = options;
+        _time = time;
+    }
+
+    public bool WantsEmbeddings => _publisher.Publishes(PublishChannel.Embeddings);
+
+    public void OnScore(FrameScore score)
+    {
+        if (_publisher.Publishes(PublishChannel.Scores) && score.Frame % _options.Scores.EveryFrames == 0)
+        {
+            _publisher.Publish(PublishChannel.Scores, score.Stream, ScoreMessage.Encode(score), ScoreMessage.Headers(score.ModelVersion));
+        }
+    }
+
+    public void OnGap(FrameGap gap)
+    {
+        if (_publisher.Publishes(PublishChannel.Scores))
+        {
+            _publisher.Publish(PublishChannel.Scores, gap.Stream, ScoreMessage.Encode(gap), ScoreMessage.Headers(-1));
+        }
+    }
+
+    public void OnEmbedding(Embedding embedding)
+    {
+        if (embedding.Level > 1 || embedding.Frame % _options.Embeddings.EveryFrames == 0)
+        {
+            _publisher.Publish(PublishChannel.Embeddings, embedding.Stream, EmbeddingCodec.Encode(embedding), EmbeddingCodec.Headers(embedding));
+        }
+    }
+
+    public void OnEpisode(AnomalyEpisode episode)
+    {
+        var message = AnomalyMessage.For(episode, _time.GetUtcNow());
+        _publisher.Publish(PublishChannel.Anomalies, episode.Stream, message.ToBytes(), message.Headers());
+    }
+
+    public async ValueTask FlushAsync(CancellationToken cancellationToken) =>
+        await _publisher.WaitDeliveredAsync(TimeSpan.FromSeconds(_options.FlushTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+
+    public ValueTask DisposeAsync() => _publisher.DisposeAsync();
+}
