@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Publish.Embedded;
+using StreamJepa.Publish.Messages;
+
+namespace StreamJepa.Publish.Tests.Support;
+
+/// <summary>An embedded broker, a journal directory, and publishers on them with test-sized settings.</summary>
+internal sealed class PublisherFixture : IDisposable
+{
+    private readonly TempDirectory _journal = new();
+
+    public PublisherFixture()
+    {
+        Kafka = EmbeddedKafka.Start();
+        Kafka.CreateTopic(Options.Anomalies.Topic, 3);
+        Kafka.CreateTopic(Options.Embeddings.Topic, 3);
+    }
+
+    public EmbeddedKafka Kafka { get; }
+
+    public KafkaOptions Options { get; init; } = new()
+    {
+        Anomalies = new TopicOptions { Topic = "anomalies", Overflow = OverflowPolicy.Spool, QueueCapacity = 0 },
+        Embeddings = new TopicOptions { Topic = "embeddings", Overflow = OverflowPolicy.Spool, QueueCapacity = 50 },
+        FlushTimeoutSeconds = 10,
+        Breaker = new BreakerOptions { BreakSeconds = 0.5, SamplingSeconds = 2 },
+    };
+
+    public string JournalDirectory => _journal.Path;
+
+    public KafkaPublisher Publisher(KafkaOptions? options = null) =>
+        new((options ?? Options) with { JournalDirectory = _journal.Path }, Kafka.BootstrapServers, TimeProvider.System, NullLogger.Instance);
+
+    public static void PublishEpisodes(KafkaPublisher publisher, int from, int to, int streams = 3)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var message = AnomalyMessage.For(Episodes.Make($"cam-{i % streams}", i), DateTimeOffset.UtcNow);
+            publisher.Publish(PublishChannel.Anomalies, $"cam-{i % streams}", message.ToBytes(), message.Headers());
+        }
+    }
+
+    /// <summary>Every anomaly on the topic as (stream, episode id), in topic order per stream.</summary>
+    public Dictionary<string, List<long>> ReadEpisodes(int expected)
+    {
+        var read = TopicReader.Read(Kafka.BootstrapServers, Options.Anomalies.Topic, expected);
+        return read.Select(r => AnomalyMessage.Parse(r.Message.Value).Episode)
+            .GroupBy(e => e.Stream)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Id).ToList());
+    }
+
+    public void Dispose()
+    {
+        Kafka.Dispose();
+        _journal.Dispose();
+    }
+}
