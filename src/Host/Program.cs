@@ -1,3 +1,7 @@
+using System.CommandLine;
 using StreamJepa.Host.Cli;
 
-return await StreamJepaCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
+using var signals = new ShutdownSignals();
+return await StreamJepaCommand.Create().Parse(args)
+    .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ShutdownSignals.GracePeriod })
+    .ConfigureAwait(false);

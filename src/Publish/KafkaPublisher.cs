@@ -27,6 +27,7 @@ public sealed class KafkaPublisher : IAsyncDisposable
     private readonly ResiliencePipeline _pipeline;
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _sender;
+    private readonly FileStream _journalLock;
     private IProducer<string, byte[]> _producer;
     private volatile bool _brokerDown;
     private volatile bool _stopping;
@@ -42,6 +43,7 @@ public sealed class KafkaPublisher : IAsyncDisposable
         _bootstrapServers = bootstrapServers;
         _time = time;
         _logger = logger;
+        _journalLock = LockJournal(options.JournalDirectory);
         Add(PublishChannel.Anomalies, options.Anomalies);
         Add(PublishChannel.Scores, options.Scores);
         Add(PublishChannel.Embeddings, options.Embeddings);
@@ -132,6 +134,21 @@ public sealed class KafkaPublisher : IAsyncDisposable
         }
 
         _wake.Dispose();
+        _journalLock.Dispose();
+    }
+
+    /// <summary>One publisher per journal directory: two would interleave their segments.</summary>
+    private static FileStream LockJournal(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        try
+        {
+            return new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new ConfigException([new ConfigError("kafka.journalDirectory", directory, $"is in use by another StreamJepa publisher ({ex.Message}); give each process its own")]);
+        }
     }
 
     private void Add(PublishChannel channel, TopicOptions topic)

@@ -8,6 +8,8 @@ namespace StreamJepa.Publish.Tests;
 
 public sealed class KafkaPublisherTests
 {
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
+
     [Fact]
     public async Task Published_messages_are_consumed_back_complete_decoded_and_in_order_per_stream()
     {
@@ -24,14 +26,14 @@ public sealed class KafkaPublisherTests
             Assert.True(await publisher.WaitDeliveredAsync(TimeSpan.FromSeconds(20), CancellationToken.None));
         }
 
-        var episodes = fixture.ReadEpisodes(30);
+        var episodes = fixture.ReadEpisodes();
         Assert.Equal(3, episodes.Count);
         foreach (var (stream, ids) in episodes)
         {
             Assert.Equal(Enumerable.Range(0, 30).Where(i => $"cam-{i % 3}" == stream).Select(i => (long)i), ids);
         }
 
-        var embeddings = TopicReader.Read(fixture.Kafka.BootstrapServers, "embeddings", 200);
+        var embeddings = TopicReader.ReadAll(fixture.Kafka.BootstrapServers, "embeddings", Quiet);
         Assert.Equal(200, embeddings.Count);
         Assert.All(embeddings, r =>
         {
@@ -75,7 +77,7 @@ public sealed class KafkaPublisherTests
             Assert.Equal("Closed", publisher.Stats().Circuit);
         }
 
-        AssertEachOnceInOrder(fixture.ReadEpisodes(80), 80);
+        AssertEachOnceInOrder(fixture.ReadEpisodes(), 80);
     }
 
     [Fact]
@@ -96,7 +98,7 @@ public sealed class KafkaPublisherTests
             Assert.True(await publisher.WaitDeliveredAsync(TimeSpan.FromSeconds(30), CancellationToken.None));
         }
 
-        AssertEachOnceInOrder(fixture.ReadEpisodes(40), 40);
+        AssertEachOnceInOrder(fixture.ReadEpisodes(), 40);
     }
 
     [Fact]
@@ -111,7 +113,7 @@ public sealed class KafkaPublisherTests
             await Task.Delay(500);
         }
 
-        Assert.NotEmpty(Directory.GetFiles(fixture.JournalDirectory));
+        Assert.NotEmpty(Directory.GetFiles(fixture.JournalDirectory, "*.seg"));
         fixture.Kafka.SetAllBrokersUp();
         await using (var second = fixture.Publisher(options))
         {
@@ -120,8 +122,8 @@ public sealed class KafkaPublisherTests
             Assert.True(await second.WaitDeliveredAsync(TimeSpan.FromSeconds(30), CancellationToken.None));
         }
 
-        AssertEachOnceInOrder(fixture.ReadEpisodes(30), 30);
-        Assert.Empty(Directory.GetFiles(fixture.JournalDirectory));
+        AssertEachOnceInOrder(fixture.ReadEpisodes(), 30);
+        Assert.Empty(Directory.GetFiles(fixture.JournalDirectory, "*.seg"));
     }
 
     [Fact]
@@ -149,12 +151,23 @@ public sealed class KafkaPublisherTests
             dropped = publisher.Stats().Dropped;
         }
 
-        var frames = TopicReader.Read(fixture.Kafka.BootstrapServers, "embeddings", (int)(100 - dropped))
+        var frames = TopicReader.ReadAll(fixture.Kafka.BootstrapServers, "embeddings", Quiet)
             .Select(r => EmbeddingCodec.Decode(r.Message.Value).Frame).ToList();
         Assert.True(dropped > 0);
         Assert.Equal(100 - dropped, frames.Count);
         Assert.Equal(frames.Order(), frames);
         Assert.Equal(99, frames[^1]);
+    }
+
+    [Fact]
+    public async Task A_second_publisher_on_the_same_journal_is_refused_clearly()
+    {
+        using var fixture = new PublisherFixture();
+        await using var first = fixture.Publisher();
+
+        var error = Assert.Throws<ConfigException>(() => fixture.Publisher());
+
+        Assert.Contains("kafka.journalDirectory", error.Message, StringComparison.Ordinal);
     }
 
     private static void AssertEachOnceInOrder(Dictionary<string, List<long>> episodes, int total)

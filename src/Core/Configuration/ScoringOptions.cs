@@ -18,6 +18,9 @@ public sealed record ScoringOptions
     /// <summary>Consecutive frames at or above <see cref="OnThreshold"/> that open an episode.</summary>
     public int OpenAfter { get; init; } = 3;
 
+    /// <summary>While an episode is open, an "updated" event every this many frames (0: only opened and closed).</summary>
+    public int UpdateEvery { get; init; } = 50;
+
     /// <summary>Spatial cells of the level-1 energy map reported per episode.</summary>
     public int TopCells { get; init; } = 3;
 
@@ -28,6 +31,7 @@ public sealed record ScoringOptions
         errors.Range($"{key}.onThreshold", OnThreshold, 0.1, 1e6);
         errors.Range($"{key}.offThreshold", OffThreshold, -1e6, OnThreshold);
         errors.Range($"{key}.openAfter", OpenAfter, 1, 10_000);
+        errors.Range($"{key}.updateEvery", UpdateEvery, 0, 1_000_000);
         errors.Range($"{key}.topCells", TopCells, 0, 1024);
     }
 }

@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>The run finished, but at least one source failed (the others ran to their end).</summary>
     public const int SourceFailed = 3;
+
+    /// <summary>A second SIGINT/SIGTERM ended the run before its graceful stop finished.</summary>
+    public const int Forced = 130;
 }

@@ -13,5 +13,6 @@ internal static class StreamJepaCommand
             InspectCommand.Create(),
             GenerateCommand.Create(),
             BenchCommand.Create(),
+            TailCommand.Create(),
         };
 }

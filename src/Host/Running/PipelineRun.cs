@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
-using StreamJepa.Core.Results;
 using StreamJepa.Host.Cli;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
-using StreamJepa.Inference.Sinks;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Training.Online;
 
@@ -42,8 +40,8 @@ internal sealed class PipelineRun
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Levels} levels, {Grid}x{Grid} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.LevelCount, model.Config.Grid, model.Config.Grid, model.Config.Dim);
 
         using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch);
-        IResultSink[] sinks = [new JsonlSink(_options.Output)];
-        var inference = new InferencePipeline(engine, _options, header.EnergyStats, sinks, _time, _loggers.CreateLogger<InferencePipeline>());
+        using var results = ResultSinks.Open(_options, _output, _time, _loggers);
+        var inference = new InferencePipeline(engine, _options, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>());
         await using (inference.ConfigureAwait(false))
         {
             using var trainer = _options.Training.Online
@@ -76,7 +74,7 @@ internal sealed class PipelineRun
                     await Task.WhenAny(done, Task.Delay(SummaryInterval, _time, CancellationToken.None)).ConfigureAwait(false);
                     if (!done.IsCompleted)
                     {
-                        await _output.WriteAsync(summary.Render(ingest.Streams, inference, trainer?.Stats, final: false)).ConfigureAwait(false);
+                        await _output.WriteAsync(summary.Render(ingest.Streams, inference, trainer?.Stats, results.Publisher?.Stats(), final: false)).ConfigureAwait(false);
                     }
                 }
 
@@ -86,7 +84,7 @@ internal sealed class PipelineRun
             var learnt = trainer?.Stats;
             trainer?.Dispose();
             await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-            await _output.WriteAsync(summary.Render(ingest.Streams, inference, learnt, final: true)).ConfigureAwait(false);
+            await _output.WriteAsync(summary.Render(ingest.Streams, inference, learnt, results.Publisher?.Stats(), final: true)).ConfigureAwait(false);
             await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return ingest.Streams.Any(s => s.Status == StreamStatus.Failed) ? ExitCodes.SourceFailed : ExitCodes.Ok;
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Publish;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;
@@ -22,7 +23,7 @@ internal sealed class StreamSummary
         _start = time.GetTimestamp();
     }
 
-    public string Render(IReadOnlyCollection<StreamStats> streams, InferencePipeline inference, OnlineTrainerStats? learning, bool final)
+    public string Render(IReadOnlyCollection<StreamStats> streams, InferencePipeline inference, OnlineTrainerStats? learning, PublisherStats? publishing, bool final)
     {
         var now = _time.GetTimestamp();
         var elapsed = _time.GetElapsedTime(_start);
@@ -36,6 +37,14 @@ internal sealed class StreamSummary
                 $"L{i + 1} loss {x.Total:0.000} (pred {x.Prediction:0.000}) std {x.Health.MeanStd:0.00} rank {x.Health.EffectiveRank:0.0} pred var {x.PredictorVariance:0.000}")));
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"  learning: {l.Steps} steps, {l.Promotions} promoted, {l.Rejections} rejected{(l.LastRejection is null ? string.Empty : $" ({l.LastRejection})")}, replay {l.ReplayFrames} frames, tap drops {l.TapDrops}; {levels}");
+        }
+
+        if (publishing is { } p)
+        {
+            var channels = string.Join("; ", p.Channels.Select(c => string.Create(CultureInfo.InvariantCulture,
+                $"{c.Name} {c.Delivered} delivered, {c.Waiting} waiting ({c.Journaled} in journal), {c.Dropped} dropped")));
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"  kafka: circuit {p.Circuit.ToLowerInvariant()}, broker {(p.BrokerDown ? "DOWN" : "up")}; {channels}{(p.LastError is null ? string.Empty : $"; last error: {p.LastError}")}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture,

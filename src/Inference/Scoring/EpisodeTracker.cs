@@ -5,7 +5,8 @@ namespace StreamJepa.Inference.Scoring;
 
 /// <summary>
 /// Hysteresis over one stream's combined surprise: an episode opens after <c>openAfter</c> consecutive frames at or
-/// above the on-threshold (starting at the first of them) and closes at the first frame below the off-threshold.
+/// above the on-threshold (starting at the first of them), reports "updated" every <c>updateEvery</c> frames while
+/// open, and closes at the first frame below the off-threshold.
 /// </summary>
 internal sealed class EpisodeTracker
 {
@@ -43,7 +44,9 @@ internal sealed class EpisodeTracker
             }
 
             open.Add(frame, ptsMs, s, surprises, energyMap, modelVersion);
-            return null;
+            return _options.UpdateEvery > 0 && (open.Frames - open.FramesAtOpen) % _options.UpdateEvery == 0
+                ? open.Episode(_stream, "updated", _options, _grid)
+                : null;
         }
 
         if (s < _options.OnThreshold)
@@ -60,6 +63,7 @@ internal sealed class EpisodeTracker
         }
 
         _run.Open = true;
+        _run.FramesAtOpen = _run.Frames;
         return _run.Episode(_stream, "opened", _options, _grid);
     }
 
@@ -98,6 +102,8 @@ internal sealed class EpisodeTracker
         public double StartPts { get; }
 
         public bool Open { get; set; }
+
+        public long FramesAtOpen { get; set; }
 
         public long Frames { get; private set; }
 

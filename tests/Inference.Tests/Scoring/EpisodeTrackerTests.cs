@@ -45,6 +45,22 @@ public sealed class EpisodeTrackerTests
     }
 
     [Fact]
+    public void Update_ReportsAnOpenEpisodeEveryUpdateEveryFrames()
+    {
+        var tracker = new EpisodeTracker("cam", Options with { UpdateEvery = 4 }, 1, 1);
+        var events = new List<(int Frame, string State, long Frames)>();
+        for (var f = 0; f < 14; f++)
+        {
+            if (tracker.Update(f, f, f < 12 ? 9 : 0, [9], null, 1) is { } e)
+            {
+                events.Add((f, e.State, e.Frames));
+            }
+        }
+
+        Assert.Equal([(2, "opened", 3L), (6, "updated", 7L), (10, "updated", 11L), (12, "closed", 12L)], events);
+    }
+
+    [Fact]
     public void Finish_ClosesAnOpenEpisode()
     {
         var tracker = new EpisodeTracker("cam", Options, 1, 1);

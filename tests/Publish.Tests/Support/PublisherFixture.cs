@@ -42,9 +42,9 @@ internal sealed class PublisherFixture : IDisposable
     }
 
     /// <summary>Every anomaly on the topic as (stream, episode id), in topic order per stream.</summary>
-    public Dictionary<string, List<long>> ReadEpisodes(int expected)
+    public Dictionary<string, List<long>> ReadEpisodes()
     {
-        var read = TopicReader.Read(Kafka.BootstrapServers, Options.Anomalies.Topic, expected);
+        var read = TopicReader.ReadAll(Kafka.BootstrapServers, Options.Anomalies.Topic, TimeSpan.FromSeconds(3));
         return read.Select(r => AnomalyMessage.Parse(r.Message.Value).Episode)
             .GroupBy(e => e.Stream)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Id).ToList());

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
+using StreamJepa.Inference.Sinks;
+using StreamJepa.Publish;
+using StreamJepa.Publish.Embedded;
+
+namespace StreamJepa.Host.Running;
+
+/// <summary>
+/// The sink set of output.sinks, and the embedded broker when Kafka is a sink without bootstrap servers. The
+/// inference pipeline disposes the sinks (flushing the publisher); this disposes the embedded broker after them.
+/// </summary>
+internal sealed class ResultSinks : IDisposable
+{
+    private const int EmbeddedPartitions = 4;
+    private readonly string? _scratchJournal;
+
+    private ResultSinks(IReadOnlyList<IResultSink> sinks, KafkaPublisher? publisher, EmbeddedKafka? embedded, string? scratchJournal = null)
+    {
+        _scratchJournal = scratchJournal;
+        Sinks = sinks;
+        Publisher = publisher;
+        Embedded = embedded;
+    }
+
+    public IReadOnlyList<IResultSink> Sinks { get; }
+
+    public KafkaPublisher? Publisher { get; }
+
+    public EmbeddedKafka? Embedded { get; }
+
+    public static ResultSinks Open(StreamJepaOptions options, TextWriter output, TimeProvider time, ILoggerFactory loggers)
+    {
+        var sinks = new List<IResultSink>();
+        if (options.Output.Has(SinkKind.Jsonl))
+        {
+            sinks.Add(new JsonlSink(options.Output));
+        }
+
+        if (options.Output.Has(SinkKind.Console))
+        {
+            sinks.Add(new ConsoleSink(output));
+        }
+
+        if (!options.Output.Has(SinkKind.Kafka))
+        {
+            return new ResultSinks(sinks, null, null);
+        }
+
+        var kafka = options.Kafka;
+        EmbeddedKafka? embedded = null;
+        string? scratch = null;
+        var bootstrap = kafka.BootstrapServers;
+        if (bootstrap is null)
+        {
+            embedded = EmbeddedKafka.Start();
+            foreach (var topic in new[] { kafka.Anomalies, kafka.Embeddings, kafka.Scores }.Where(t => t.Enabled))
+            {
+                embedded.CreateTopic(topic.Topic, EmbeddedPartitions);
+            }
+
+            bootstrap = embedded.BootstrapServers;
+
+            // The embedded broker keeps nothing after this process: a journal outliving it would only replay into
+            // the next run's fresh broker, so it is private to this run.
+            scratch = Directory.CreateTempSubdirectory("streamjepa-journal-").FullName;
+            kafka = kafka with { JournalDirectory = scratch };
+            output.WriteLine($"kafka: embedded broker at {bootstrap} (kafka.bootstrapServers not set); while this runs: streamjepa tail --bootstrap {bootstrap} --topic {kafka.Anomalies.Topic}");
+        }
+
+        try
+        {
+            var publisher = new KafkaPublisher(kafka, bootstrap, time, loggers.CreateLogger<KafkaPublisher>());
+            sinks.Add(new KafkaResultSink(publisher, kafka, time));
+            return new ResultSinks(sinks, publisher, embedded, scratch);
+        }
+        catch
+        {
+            embedded?.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Embedded?.Dispose();
+        if (_scratchJournal is not null && Directory.Exists(_scratchJournal))
+        {
+            Directory.Delete(_scratchJournal, recursive: true);
+        }
+    }
+}
