@@ -132,7 +132,7 @@ public sealed class KafkaPublisherTests
         using var fixture = new PublisherFixture();
         var options = fixture.Options with
         {
-            Embeddings = new TopicOptions { Topic = "embeddings", Overflow = OverflowPolicy.DropOldest, QueueCapacity = 10 },
+            Embeddings = new EmbeddingTopicOptions { Topic = "embeddings", Overflow = OverflowPolicy.DropOldest, QueueCapacity = 10 },
             MaxInFlight = 5,
         };
         long dropped;

@@ -12,18 +12,13 @@ public sealed record KafkaOptions
     public string ClientId { get; init; } = "streamjepa";
 
     /// <summary>Anomaly episodes (opened, updated, closed) as JSON. Never dropped.</summary>
-    public TopicOptions Anomalies { get; init; } = new()
-    {
-        Topic = "streamjepa.anomalies",
-        Overflow = OverflowPolicy.Spool,
-        QueueCapacity = 0,
-    };
+    public AnomalyTopicOptions Anomalies { get; init; } = new();
 
     /// <summary>Embeddings per frame (level 1) and per window (higher levels) in the binary form.</summary>
-    public TopicOptions Embeddings { get; init; } = new() { Topic = "streamjepa.embeddings" };
+    public EmbeddingTopicOptions Embeddings { get; init; } = new();
 
     /// <summary>Per-frame scores as JSON (the JSONL score records); off unless enabled.</summary>
-    public TopicOptions Scores { get; init; } = new() { Topic = "streamjepa.scores", Enabled = false };
+    public ScoreTopicOptions Scores { get; init; } = new();
 
     /// <summary>Where messages that could not be delivered wait on disk (and survive a restart).</summary>
     public string JournalDirectory { get; init; } = "streamjepa-journal";
@@ -61,16 +56,6 @@ public sealed record KafkaOptions
         }
 
         Anomalies.Validate($"{key}.anomalies", errors);
-        if (Anomalies.Overflow != OverflowPolicy.Spool)
-        {
-            errors.Add($"{key}.anomalies.overflow", Anomalies.Overflow.ToString(), "anomalies are never dropped: must be spool");
-        }
-
-        if (!Anomalies.Enabled)
-        {
-            errors.Add($"{key}.anomalies.enabled", false, "anomalies are always published when Kafka is a sink");
-        }
-
         Embeddings.Validate($"{key}.embeddings", errors);
         Scores.Validate($"{key}.scores", errors);
         if (string.IsNullOrWhiteSpace(JournalDirectory))

@@ -1,7 +1,7 @@
 namespace StreamJepa.Core.Configuration;
 
 /// <summary>One output topic: its name, whether it is published, and what happens when the broker cannot keep up.</summary>
-public sealed record TopicOptions
+public record TopicOptions
 {
     public string Topic { get; init; } = string.Empty;
 
@@ -16,7 +16,7 @@ public sealed record TopicOptions
     /// <summary>Messages held in memory while the broker is away; 0 writes every message to the journal first.</summary>
     public int QueueCapacity { get; init; } = 20_000;
 
-    internal void Validate(string key, ConfigErrors errors)
+    internal virtual void Validate(string key, ConfigErrors errors)
     {
         if (string.IsNullOrWhiteSpace(Topic) || Topic.Length > 249 || Topic.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
         {
@@ -29,5 +29,46 @@ public sealed record TopicOptions
         {
             errors.Add($"{key}.queueCapacity", QueueCapacity, "must be at least 1 with overflow dropOldest");
         }
+    }
+}
+
+/// <summary>The anomalies topic: always published, never dropped (spooled), written to the journal first by default.</summary>
+public sealed record AnomalyTopicOptions : TopicOptions
+{
+    public AnomalyTopicOptions()
+    {
+        Topic = "streamjepa.anomalies";
+        Overflow = OverflowPolicy.Spool;
+        QueueCapacity = 0;
+    }
+
+    internal override void Validate(string key, ConfigErrors errors)
+    {
+        base.Validate(key, errors);
+        if (Overflow != OverflowPolicy.Spool)
+        {
+            errors.Add($"{key}.overflow", Overflow.ToString(), "anomalies are never dropped: must be spool");
+        }
+
+        if (!Enabled)
+        {
+            errors.Add($"{key}.enabled", false, "anomalies are always published when kafka is a sink");
+        }
+    }
+}
+
+/// <summary>The embeddings topic: on by default; the oldest are dropped (and counted) when the broker cannot keep up.</summary>
+public sealed record EmbeddingTopicOptions : TopicOptions
+{
+    public EmbeddingTopicOptions() => Topic = "streamjepa.embeddings";
+}
+
+/// <summary>The per-frame scores topic: off by default.</summary>
+public sealed record ScoreTopicOptions : TopicOptions
+{
+    public ScoreTopicOptions()
+    {
+        Topic = "streamjepa.scores";
+        Enabled = false;
     }
 }

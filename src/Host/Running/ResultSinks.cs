@@ -55,7 +55,7 @@ internal sealed class ResultSinks : IDisposable
         if (bootstrap is null)
         {
             embedded = EmbeddedKafka.Start();
-            foreach (var topic in new[] { kafka.Anomalies, kafka.Embeddings, kafka.Scores }.Where(t => t.Enabled))
+            foreach (var topic in new TopicOptions[] { kafka.Anomalies, kafka.Embeddings, kafka.Scores }.Where(t => t.Enabled))
             {
                 embedded.CreateTopic(topic.Topic, EmbeddedPartitions);
             }

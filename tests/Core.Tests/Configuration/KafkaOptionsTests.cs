@@ -33,6 +33,16 @@ public sealed class KafkaOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Overriding_one_key_of_a_topic_keeps_that_topics_other_defaults()
+    {
+        var options = ConfigLoader.Load(null, ["kafka.scores.enabled=true", "kafka.anomalies.topic=alerts"], new Dictionary<string, string>());
+
+        Assert.Equal(("streamjepa.scores", true), (options.Kafka.Scores.Topic, options.Kafka.Scores.Enabled));
+        Assert.Equal(("alerts", OverflowPolicy.Spool, 0), (options.Kafka.Anomalies.Topic, options.Kafka.Anomalies.Overflow, options.Kafka.Anomalies.QueueCapacity));
+        Assert.Equal(OverflowPolicy.DropOldest, options.Kafka.Embeddings.Overflow);
+    }
+
+    [Fact]
     public void Sinks_are_chosen_in_configuration_and_an_unknown_one_is_refused()
     {
         var options = ConfigLoader.Load(null, ["output.sinks=[\"console\"]"], new Dictionary<string, string>());

@@ -21,8 +21,8 @@ internal sealed class PublisherFixture : IDisposable
 
     public KafkaOptions Options { get; init; } = new()
     {
-        Anomalies = new TopicOptions { Topic = "anomalies", Overflow = OverflowPolicy.Spool, QueueCapacity = 0 },
-        Embeddings = new TopicOptions { Topic = "embeddings", Overflow = OverflowPolicy.Spool, QueueCapacity = 50 },
+        Anomalies = new AnomalyTopicOptions { Topic = "anomalies" },
+        Embeddings = new EmbeddingTopicOptions { Topic = "embeddings", Overflow = OverflowPolicy.Spool, QueueCapacity = 50 },
         FlushTimeoutSeconds = 10,
         Breaker = new BreakerOptions { BreakSeconds = 0.5, SamplingSeconds = 2 },
     };

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text.Json;
+using StreamJepa.Publish;
+using StreamJepa.Publish.Embedded;
+using StreamJepa.Publish.Messages;
+
+namespace StreamJepa.Host.Tests.Cli;
+
+public sealed class RunKafkaTests : IDisposable
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-kafka").FullName;
+    private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start();
+
+    public void Dispose()
+    {
+        _kafka.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task What_run_publishes_is_consumed_back_complete_and_matches_the_jsonl_records()
+    {
+        var scores = Path.Combine(_dir, "scores.jsonl");
+        var episodes = Path.Combine(_dir, "episodes.jsonl");
+
+        var (exit, _, error) = await CommandRunner.RunAsync(
+            [
+                "run", "--source", "a=synthetic:frames=80&width=96&height=72&seed=1", "--source", "b=synthetic:frames=60&width=96&height=72&seed=2",
+                "--no-learn", "--scores", scores, "--episodes", episodes, .. KafkaSettings(),
+                "--set", "scoring.onThreshold=0.5", "--set", "scoring.offThreshold=0.2", "--set", "scoring.openAfter=1", "--set", "scoring.minSamples=4",
+            ]);
+
+        Assert.True(exit == 0, error);
+        var jsonlScores = (await File.ReadAllLinesAsync(scores)).ToList();
+        var kafkaScores = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.scores", Quiet);
+        Assert.Equal(Ordered(jsonlScores), Ordered(kafkaScores.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value))));
+        Assert.All(kafkaScores, r => Assert.Equal(JsonDocument.Parse(r.Message.Value).RootElement.GetProperty("stream").GetString(), r.Message.Key));
+
+        var jsonlEpisodes = (await File.ReadAllLinesAsync(episodes)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var kafkaEpisodes = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.anomalies", Quiet).Select(r => AnomalyMessage.Parse(r.Message.Value)).ToList();
+        Assert.NotEmpty(jsonlEpisodes);
+        Assert.Equal(
+            jsonlEpisodes.Select(e => $"{e.GetProperty("stream").GetString()}/{e.GetProperty("id").GetInt64()}/{e.GetProperty("state").GetString()}").Order(),
+            kafkaEpisodes.Select(m => $"{m.Episode.Stream}/{m.Episode.Id}/{m.Event}").Order());
+
+        var embeddings = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.embeddings", Quiet).Select(r => EmbeddingCodec.Decode(r.Message.Value)).ToList();
+        foreach (var (stream, frames) in new[] { ("a", 80), ("b", 60) })
+        {
+            var level1 = embeddings.Where(e => e.Stream == stream && e.Level == 1).Select(e => e.Frame).ToList();
+            Assert.Equal(Enumerable.Range(0, frames).Select(f => (long)f), level1);
+            Assert.Contains(embeddings, e => e.Stream == stream && e.Level == 2);
+        }
+    }
+
+    [Fact]
+    public async Task Results_accepted_before_a_SIGINT_are_delivered_before_the_process_exits()
+    {
+        var scores = Path.Combine(_dir, "scores.jsonl");
+        using var run = Start(
+            [
+                "run", "--source", "live=synthetic:frames=100000&width=96&height=72&fps=25", "--realtime", "--no-learn", "--scores", scores,
+                .. KafkaSettings(), "--set", "kafka.lingerMs=200",
+            ]);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!File.Exists(scores) || File.ReadLines(scores).Count() < 40)
+        {
+            Assert.False(run.HasExited, "run ended before it was interrupted");
+            Assert.True(DateTime.UtcNow < deadline, "no scores within 90 s");
+            await Task.Delay(100);
+        }
+
+        Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(60)), "run did not stop within 60 s of SIGINT");
+
+        Assert.Equal(0, run.ExitCode);
+        var accepted = await File.ReadAllLinesAsync(scores);
+        var delivered = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.scores", Quiet);
+        Assert.True(accepted.Length >= 40);
+        Assert.Equal(Ordered(accepted), Ordered(delivered.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value))));
+    }
+
+    [Fact]
+    public async Task Tail_prints_each_message_decoded()
+    {
+        var (exit, _, error) = await CommandRunner.RunAsync(
+            ["run", "--source", "cam=synthetic:frames=20&width=96&height=72", "--no-learn", .. KafkaSettings()]);
+        Assert.True(exit == 0, error);
+
+        var (tailExit, output, tailError) = await CommandRunner.RunAsync(
+            "tail", "--bootstrap", _kafka.BootstrapServers, "--topic", "sj.embeddings", "--from-beginning", "--max", "3");
+
+        Assert.True(tailExit == 0, tailError);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, l => Assert.Matches(@"^sj\.embeddings p\d+@\d+ key=cam streamjepa\.embedding \(model v0\): stream cam frame \d+ \(.* level [12] dim \d+ \|v\| ", l));
+    }
+
+    private static IEnumerable<string> Ordered(IEnumerable<string> records) =>
+        records.Select(r => JsonDocument.Parse(r).RootElement)
+            .OrderBy(r => r.GetProperty("stream").GetString(), StringComparer.Ordinal)
+            .ThenBy(r => r.GetProperty("frame").GetInt64())
+            .Select(r => r.GetRawText());
+
+    private static Process Start(string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "streamjepa.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private string[] KafkaSettings() =>
+    [
+        "--set", $"kafka.bootstrapServers={_kafka.BootstrapServers}",
+        "--set", $"kafka.journalDirectory={Path.Combine(_dir, "journal")}",
+        "--set", "kafka.anomalies.topic=sj.anomalies",
+        "--set", "kafka.embeddings.topic=sj.embeddings",
+        "--set", "kafka.scores.topic=sj.scores",
+        "--set", "kafka.scores.enabled=true",
+    ];
+}
