@@ -57,7 +57,44 @@ internal static class BenchCommand
             await bench.RunAsync(counts, n, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
-        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { ingest, Pipeline() };
+        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { ingest, Pipeline(), Publish() };
+    }
+
+    private static Command Publish()
+    {
+        var config = new Option<FileInfo?>("--config", "-c") { Description = "Configuration whose kafka section (compression, linger, in-flight limit) to use." };
+        var messages = new Option<int>("--messages") { Description = "Messages per round.", DefaultValueFactory = _ => 200_000 };
+        var dim = new Option<int>("--dim") { Description = "Embedding dimension (4 bytes each).", DefaultValueFactory = _ => 64 };
+        var streams = new Option<int>("--streams") { Description = "Streams (message keys).", DefaultValueFactory = _ => 8 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds (bare producer and sink alternate; the median is reported).", DefaultValueFactory = _ => 3 };
+        var command = new Command("publish", "Messages/s and MB/s of the Kafka sink next to a bare Confluent.Kafka producer on the same embedded broker.")
+        {
+            config, messages, dim, streams, rounds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(messages) < 1 || parse.GetValue(dim) < 1 || parse.GetValue(streams) < 1 || parse.GetValue(rounds) < 1)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("bench publish: --messages, --dim, --streams and --rounds must be at least 1").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            KafkaOptions kafka;
+            try
+            {
+                kafka = ConfigLoader.Load(parse.GetValue(config)?.FullName, []).Kafka;
+            }
+            catch (ConfigException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var bench = new PublishBenchmark(kafka, parse.InvocationConfiguration.Output);
+            await bench.RunAsync(parse.GetValue(messages), parse.GetValue(dim), parse.GetValue(streams), parse.GetValue(rounds), cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static Command Pipeline()

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
+using StreamJepa.Publish;
+using StreamJepa.Publish.Embedded;
+using StreamJepa.Publish.Messages;
+
+namespace StreamJepa.Host.Benchmarks;
+
+/// <summary>
+/// Publishing throughput on the embedded broker: embeddings through StreamJepa's Kafka sink (encode, outbox,
+/// sender thread, circuit breaker, idempotent producer) next to a bare Confluent.Kafka producer with the same
+/// settings that encodes and calls Produce with a delivery handler, alternated round by round, each round timed
+/// from the first message to the last acknowledgement.
+/// </summary>
+internal sealed class PublishBenchmark
+{
+    private const int Partitions = 8;
+    private readonly KafkaOptions _options;
+    private readonly TextWriter _output;
+
+    public PublishBenchmark(KafkaOptions options, TextWriter output)
+    {
+        _options = options;
+        _output = output;
+    }
+
+    public async Task RunAsync(int messages, int dim, int streams, int rounds, CancellationToken cancellationToken)
+    {
+        using var kafka = EmbeddedKafka.Start();
+        var embeddings = Enumerable.Range(0, messages)
+            .Select(i => new Embedding($"cam-{i % streams}", i / streams, i * 40.0, 1, 1, [.. Enumerable.Range(0, dim).Select(d => MathF.Sin(i + d))]))
+            .ToArray();
+        var bytes = (double)EmbeddingCodec.Encode(embeddings[0]).Length;
+        await Line(string.Create(CultureInfo.InvariantCulture,
+            $"publish benchmark: {messages} embeddings of dim {dim} ({bytes:0} B each) from {streams} streams per round, embedded broker {kafka.BootstrapServers} ({Partitions} partitions), compression {_options.Compression}, linger {_options.LingerMs} ms, {rounds} round(s), {Environment.ProcessorCount} cores, median of rounds")).ConfigureAwait(false);
+        var bare = new List<double>();
+        var sink = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            bare.Add(Bare(kafka, Topic(kafka, $"bare-{round}"), embeddings));
+            sink.Add(await ThroughSinkAsync(kafka, Topic(kafka, $"sink-{round}"), embeddings, round, cancellationToken).ConfigureAwait(false));
+        }
+
+        var b = Median(bare);
+        var s = Median(sink);
+        await Line("| path | messages/s | MB/s | vs bare producer |").ConfigureAwait(false);
+        await Line("|---|---:|---:|---:|").ConfigureAwait(false);
+        await Line(string.Create(CultureInfo.InvariantCulture, $"| bare Confluent.Kafka Produce + handler | {b:0} | {b * bytes / 1e6:0.0} | 1.00 |")).ConfigureAwait(false);
+        await Line(string.Create(CultureInfo.InvariantCulture, $"| StreamJepa Kafka sink (outbox, journal on, breaker) | {s:0} | {s * bytes / 1e6:0.0} | {s / b:0.00} |")).ConfigureAwait(false);
+        await Line(string.Create(CultureInfo.InvariantCulture, $"rounds (messages/s): bare {string.Join(" ", bare.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))}; sink {string.Join(" ", sink.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))}")).ConfigureAwait(false);
+    }
+
+    private static string Topic(EmbeddedKafka kafka, string name)
+    {
+        kafka.CreateTopic(name, Partitions);
+        return name;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private double Bare(EmbeddedKafka kafka, string topic, Embedding[] embeddings)
+    {
+        var delivered = 0L;
+        var failed = 0L;
+        using var producer = new ProducerBuilder<string, byte[]>(KafkaClientConfig.Producer(_options, kafka.BootstrapServers))
+            .SetLogHandler((_, _) => { })
+            .Build();
+        Action<DeliveryReport<string, byte[]>> handler = report =>
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.Increment(ref failed);
+            }
+            else
+            {
+                Interlocked.Increment(ref delivered);
+            }
+        };
+        var clock = Stopwatch.StartNew();
+        foreach (var e in embeddings)
+        {
+            var message = new Message<string, byte[]> { Key = e.Stream, Value = EmbeddingCodec.Encode(e), Headers = EmbeddingCodec.Headers(e) };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, message, handler);
+                    break;
+                }
+                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(1));
+                }
+            }
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(2));
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (delivered != embeddings.Length || failed != 0)
+        {
+            throw new InvalidOperationException($"bare producer delivered {delivered} of {embeddings.Length} ({failed} failed)");
+        }
+
+        return embeddings.Length / seconds;
+    }
+
+    private async Task<double> ThroughSinkAsync(EmbeddedKafka kafka, string topic, Embedding[] embeddings, int round, CancellationToken cancellationToken)
+    {
+        var journal = Directory.CreateTempSubdirectory("streamjepa-bench-journal-").FullName;
+        try
+        {
+            var options = _options with
+            {
+                JournalDirectory = journal,
+                Embeddings = new EmbeddingTopicOptions { Topic = topic, Overflow = OverflowPolicy.Spool },
+                Anomalies = new AnomalyTopicOptions { Topic = $"bench-anomalies-{round}" },
+            };
+            var publisher = new KafkaPublisher(options, kafka.BootstrapServers, TimeProvider.System, NullLogger.Instance);
+            await using (publisher.ConfigureAwait(false))
+            {
+                var sink = new KafkaResultSink(publisher, options, TimeProvider.System);
+                var clock = Stopwatch.StartNew();
+                foreach (var e in embeddings)
+                {
+                    sink.OnEmbedding(e);
+                }
+
+                if (!await publisher.WaitDeliveredAsync(TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"the sink did not deliver within 2 minutes: {publisher.Stats()}");
+                }
+
+                var seconds = clock.Elapsed.TotalSeconds;
+                var stats = publisher.Stats();
+                if (stats.Delivered != embeddings.Length)
+                {
+                    throw new InvalidOperationException($"the sink delivered {stats.Delivered} of {embeddings.Length}");
+                }
+
+                return embeddings.Length / seconds;
+            }
+        }
+        finally
+        {
+            Directory.Delete(journal, recursive: true);
+        }
+    }
+
+    private Task Line(string text) => _output.WriteLineAsync(text);
+}
