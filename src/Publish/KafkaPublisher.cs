@@ -17,6 +17,7 @@ namespace StreamJepa.Publish;
 public sealed class KafkaPublisher : IAsyncDisposable
 {
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(20);
+    private const int BatchSize = 512;
     private readonly KafkaOptions _options;
     private readonly string _bootstrapServers;
     private readonly TimeProvider _time;
@@ -26,11 +27,14 @@ public sealed class KafkaPublisher : IAsyncDisposable
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly ResiliencePipeline _pipeline;
     private readonly AutoResetEvent _wake = new(false);
+    private readonly Lock _send = new();
+    private readonly List<OutboxItem> _batch = new(BatchSize);
     private readonly Thread _sender;
     private readonly FileStream _journalLock;
     private IProducer<string, byte[]> _producer;
     private volatile bool _brokerDown;
     private volatile bool _stopping;
+    private volatile bool _senderIdle;
     private volatile Error? _fatal;
     private long _fatalErrors;
     private string? _lastError;
@@ -70,9 +74,28 @@ public sealed class KafkaPublisher : IAsyncDisposable
     public void Publish(PublishChannel channel, string key, byte[] value, Headers headers)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_outboxes.TryGetValue(channel, out var outbox))
+        if (!_outboxes.TryGetValue(channel, out var outbox))
         {
-            outbox.Enqueue(key, value, headers);
+            return;
+        }
+
+        outbox.Enqueue(key, value, headers);
+
+        // The hot path hands the message to the producer right here, as a plain Produce would; when another
+        // thread is handing over (or the breaker is open) the sender thread takes it from the outbox.
+        if (_fatal is null && !_stopping && !_brokerDown && _circuit.CircuitState == CircuitState.Closed && _send.TryEnter())
+        {
+            try
+            {
+                Send();
+            }
+            finally
+            {
+                _send.Exit();
+            }
+        }
+        else if (_senderIdle)
+        {
             _wake.Set();
         }
     }
@@ -169,30 +192,40 @@ public sealed class KafkaPublisher : IAsyncDisposable
     {
         while (true)
         {
+            _senderIdle = true;
             _wake.WaitOne(IdleWait);
+            _senderIdle = false;
             if (_stopping && (!_sendOrder.Any(o => o.HasWork) || _time.GetUtcNow() >= _stopDeadline))
             {
                 return;
             }
 
-            if (_fatal is not null)
+            lock (_send)
             {
-                Recreate();
-                continue;
-            }
+                if (_fatal is not null)
+                {
+                    Recreate();
+                }
 
-            try
-            {
-                _pipeline.Execute(static publisher => publisher.HandOver(), this);
+                Send();
             }
-            catch (BrokenCircuitException)
-            {
-                // Open: messages wait in the outboxes until the breaker lets one trial through.
-            }
-            catch (BrokerUnavailableException)
-            {
-                // Counted by the breaker; the messages in flight stay with the producer, which keeps retrying them.
-            }
+        }
+    }
+
+    /// <summary>One hand-over through the circuit breaker; the caller holds the send lock.</summary>
+    private void Send()
+    {
+        try
+        {
+            _pipeline.Execute(static publisher => publisher.HandOver(), this);
+        }
+        catch (BrokenCircuitException)
+        {
+            // Open: messages wait in the outboxes until the breaker lets one trial through.
+        }
+        catch (BrokerUnavailableException)
+        {
+            // Counted by the breaker; the messages in flight stay with the producer, which keeps retrying them.
         }
     }
 
@@ -205,11 +238,22 @@ public sealed class KafkaPublisher : IAsyncDisposable
 
         foreach (var outbox in _sendOrder)
         {
-            while (outbox.TryTake(_options.MaxInFlight, out var item))
+            while (true)
             {
-                if (!Produce(outbox, item))
+                _batch.Clear();
+                outbox.TakeBatch(_options.MaxInFlight, BatchSize, _batch);
+                if (_batch.Count == 0)
                 {
                     break;
+                }
+
+                for (var i = 0; i < _batch.Count; i++)
+                {
+                    if (!Produce(outbox, _batch[i]))
+                    {
+                        outbox.PutBack(_batch.Skip(i));
+                        return;
+                    }
                 }
             }
         }
@@ -217,24 +261,27 @@ public sealed class KafkaPublisher : IAsyncDisposable
 
     private bool Produce(MessageOutbox outbox, OutboxItem item)
     {
+        outbox.Sending(item);
         try
         {
             _producer.Produce(item.Topic, item.Message, report => OnDelivery(outbox, item, report));
+            outbox.Sent(item);
             return true;
         }
         catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
         {
-            outbox.Return(item);
+            outbox.NotSent(item);
             return false;
         }
         catch (KafkaException ex) when (ex.Error.IsFatal)
         {
-            outbox.Return(item);
+            outbox.NotSent(item);
             _fatal = ex.Error;
             return false;
         }
         catch (KafkaException ex)
         {
+            outbox.Sent(item);
             outbox.Rejected(item);
             Remember($"{outbox.Name}: message for {item.Message.Key} refused: {ex.Error.Reason}");
             _logger.LogError("kafka {Channel}: message for stream {Stream} refused and dropped: {Reason}", outbox.Name, item.Message.Key, ex.Error.Reason);
@@ -261,9 +308,6 @@ public sealed class KafkaPublisher : IAsyncDisposable
         {
             case ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight or ErrorCode.Local_Destroy:
                 return; // stays in flight; persisted to the journal at shutdown
-            case ErrorCode.Local_MsgTimedOut:
-                outbox.Return(item); // only with a message timeout set through kafka.properties
-                return;
             default:
                 if (error.IsFatal)
                 {
@@ -302,7 +346,10 @@ public sealed class KafkaPublisher : IAsyncDisposable
         }
     }
 
-    /// <summary>A fatal error leaves the producer unusable: a new one takes over and re-sends what was in flight.</summary>
+    /// <summary>
+    /// A fatal error leaves the producer unusable: a new one takes over and re-sends what was in flight. The caller
+    /// holds the send lock.
+    /// </summary>
     private void Recreate()
     {
         var error = _fatal;

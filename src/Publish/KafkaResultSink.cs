@@ -10,7 +10,9 @@ namespace StreamJepa.Publish;
 /// </summary>
 public sealed class KafkaResultSink : IResultSink
 {
+    private const int MaxWaitingPerStream = 4096;
     private readonly KafkaPublisher _publisher;
+    private readonly FrameOrder<object> _order = new(MaxWaitingPerStream);
     private readonly KafkaOptions _options;
     private readonly TimeProvider _time;
 
@@ -23,21 +25,9 @@ public sealed class KafkaResultSink : IResultSink
 
     public bool WantsEmbeddings => _publisher.Publishes(PublishChannel.Embeddings);
 
-    public void OnScore(FrameScore score)
-    {
-        if (_publisher.Publishes(PublishChannel.Scores) && score.Frame % _options.Scores.EveryFrames == 0)
-        {
-            _publisher.Publish(PublishChannel.Scores, score.Stream, ScoreMessage.Encode(score), ScoreMessage.Headers(score.ModelVersion));
-        }
-    }
+    public void OnScore(FrameScore score) => Ordered(score.Stream, score.Frame, score);
 
-    public void OnGap(FrameGap gap)
-    {
-        if (_publisher.Publishes(PublishChannel.Scores))
-        {
-            _publisher.Publish(PublishChannel.Scores, gap.Stream, ScoreMessage.Encode(gap), ScoreMessage.Headers(-1));
-        }
-    }
+    public void OnGap(FrameGap gap) => Ordered(gap.Stream, gap.Frame, gap);
 
     public void OnEmbedding(Embedding embedding)
     {
@@ -56,5 +46,40 @@ public sealed class KafkaResultSink : IResultSink
     public async ValueTask FlushAsync(CancellationToken cancellationToken) =>
         await _publisher.WaitDeliveredAsync(TimeSpan.FromSeconds(_options.FlushTimeoutSeconds), cancellationToken).ConfigureAwait(false);
 
-    public ValueTask DisposeAsync() => _publisher.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        foreach (var record in _order.Drain())
+        {
+            PublishFrameRecord(record);
+        }
+
+        return _publisher.DisposeAsync();
+    }
+
+    /// <summary>Scores and gaps go out in frame order per stream, as in the JSONL file.</summary>
+    private void Ordered(string stream, long frame, object record)
+    {
+        if (!_publisher.Publishes(PublishChannel.Scores))
+        {
+            return;
+        }
+
+        foreach (var ready in _order.Add(stream, frame, record))
+        {
+            PublishFrameRecord(ready);
+        }
+    }
+
+    private void PublishFrameRecord(object record)
+    {
+        switch (record)
+        {
+            case FrameScore score when score.Frame % _options.Scores.EveryFrames == 0:
+                _publisher.Publish(PublishChannel.Scores, score.Stream, ScoreMessage.Encode(score), ScoreMessage.Headers(score.ModelVersion));
+                break;
+            case FrameGap gap:
+                _publisher.Publish(PublishChannel.Scores, gap.Stream, ScoreMessage.Encode(gap), ScoreMessage.Headers(-1));
+                break;
+        }
+    }
 }

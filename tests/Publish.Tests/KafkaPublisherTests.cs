@@ -84,7 +84,12 @@ public sealed class KafkaPublisherTests
     public async Task Injected_produce_errors_neither_lose_nor_duplicate_episodes()
     {
         using var fixture = new PublisherFixture();
-        await using (var publisher = fixture.Publisher())
+
+        // One produce request in flight per connection: with several, an injected error makes librdkafka bump the
+        // producer epoch, and the mock broker (unlike Kafka) keeps the old epoch's sequence window, so it acks the
+        // re-sent batches as duplicates without writing them. Measured: 3 of 40 lost in 2 of 8 runs with 5 in
+        // flight, none in 8 runs with 1.
+        await using (var publisher = fixture.Publisher(fixture.Options with { Properties = new Dictionary<string, string> { ["max.in.flight.requests.per.connection"] = "1" } }))
         {
             PublisherFixture.PublishEpisodes(publisher, 0, 10);
             Assert.True(await publisher.WaitDeliveredAsync(TimeSpan.FromSeconds(20), CancellationToken.None));
@@ -172,7 +177,7 @@ public sealed class KafkaPublisherTests
 
     private static void AssertEachOnceInOrder(Dictionary<string, List<long>> episodes, int total)
     {
-        Assert.Equal(total, episodes.Values.Sum(ids => ids.Count));
+        Assert.True(total == episodes.Values.Sum(ids => ids.Count), $"expected {total}, got " + string.Join("; ", episodes.Select(kv => $"{kv.Key}: {string.Join(",", kv.Value)}")));
         foreach (var (stream, ids) in episodes)
         {
             Assert.Equal(Enumerable.Range(0, total).Where(i => $"cam-{i % 3}" == stream).Select(i => (long)i), ids);

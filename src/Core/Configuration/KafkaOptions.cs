@@ -43,6 +43,13 @@ public sealed record KafkaOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>librdkafka properties the publisher's guarantees rest on, or that have their own key.</summary>
+    private static readonly HashSet<string> Managed = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "bootstrap.servers", "metadata.broker.list", "client.id", "enable.idempotence", "acks", "request.required.acks",
+        "message.timeout.ms", "delivery.timeout.ms", "compression.type", "compression.codec", "linger.ms", "queue.buffering.max.ms",
+    };
+
     internal void Validate(string key, ConfigErrors errors)
     {
         if (BootstrapServers is { } servers && string.IsNullOrWhiteSpace(servers))
@@ -77,6 +84,10 @@ public sealed record KafkaOptions
             if (string.IsNullOrWhiteSpace(name))
             {
                 errors.Add($"{key}.properties", name, "property names must not be empty");
+            }
+            else if (Managed.Contains(name))
+            {
+                errors.Add($"{key}.properties.{name}", null, "is set by StreamJepa for its delivery guarantees (idempotence, acks=all, no message timeout) or by another kafka key, and cannot be overridden");
             }
             else if (value.StartsWith("env:", StringComparison.Ordinal) && Environment.GetEnvironmentVariable(value[4..]) is null)
             {

@@ -19,6 +19,8 @@ namespace StreamJepa.Host.Benchmarks;
 internal sealed class PublishBenchmark
 {
     private const int Partitions = 8;
+    private const int SpillLimit = 1000;
+    private const int WriteAheadMessages = 2000;
     private readonly KafkaOptions _options;
     private readonly TextWriter _output;
 
@@ -39,19 +41,31 @@ internal sealed class PublishBenchmark
             $"publish benchmark: {messages} embeddings of dim {dim} ({bytes:0} B each) from {streams} streams per round, embedded broker {kafka.BootstrapServers} ({Partitions} partitions), compression {_options.Compression}, linger {_options.LingerMs} ms, {rounds} round(s), {Environment.ProcessorCount} cores, median of rounds")).ConfigureAwait(false);
         var bare = new List<double>();
         var sink = new List<double>();
+        var spill = new List<double>();
+        var writeAhead = new List<double>();
+        var few = embeddings[..Math.Min(embeddings.Length, WriteAheadMessages)];
         for (var round = 0; round < rounds; round++)
         {
             bare.Add(Bare(kafka, Topic(kafka, $"bare-{round}"), embeddings));
-            sink.Add(await ThroughSinkAsync(kafka, Topic(kafka, $"sink-{round}"), embeddings, round, cancellationToken).ConfigureAwait(false));
+            sink.Add(await ThroughSinkAsync(kafka, Topic(kafka, $"sink-{round}"), embeddings, round, messages, messages, cancellationToken).ConfigureAwait(false));
+            spill.Add(await ThroughSinkAsync(kafka, Topic(kafka, $"spill-{round}"), embeddings, round, SpillLimit, SpillLimit, cancellationToken).ConfigureAwait(false));
+            writeAhead.Add(await ThroughSinkAsync(kafka, Topic(kafka, $"ahead-{round}"), few, round, 0, SpillLimit, cancellationToken).ConfigureAwait(false));
         }
 
         var b = Median(bare);
-        var s = Median(sink);
         await Line("| path | messages/s | MB/s | vs bare producer |").ConfigureAwait(false);
         await Line("|---|---:|---:|---:|").ConfigureAwait(false);
-        await Line(string.Create(CultureInfo.InvariantCulture, $"| bare Confluent.Kafka Produce + handler | {b:0} | {b * bytes / 1e6:0.0} | 1.00 |")).ConfigureAwait(false);
-        await Line(string.Create(CultureInfo.InvariantCulture, $"| StreamJepa Kafka sink (outbox, journal on, breaker) | {s:0} | {s * bytes / 1e6:0.0} | {s / b:0.00} |")).ConfigureAwait(false);
-        await Line(string.Create(CultureInfo.InvariantCulture, $"rounds (messages/s): bare {string.Join(" ", bare.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))}; sink {string.Join(" ", sink.Select(x => x.ToString("0", CultureInfo.InvariantCulture)))}")).ConfigureAwait(false);
+        await Row("bare Confluent.Kafka Produce + handler", bare, b).ConfigureAwait(false);
+        await Row("StreamJepa Kafka sink (outbox in memory, breaker)", sink, b).ConfigureAwait(false);
+        await Row($"StreamJepa Kafka sink spilling: {SpillLimit} in memory and {SpillLimit} in flight, the rest through the journal", spill, b).ConfigureAwait(false);
+        await Row($"StreamJepa Kafka sink, write-ahead (queueCapacity 0, fsync per message as for anomalies; {few.Length} messages)", writeAhead, b).ConfigureAwait(false);
+
+        Task Row(string path, List<double> rates, double baseline)
+        {
+            var m = Median(rates);
+            var all = string.Join(" ", rates.Select(x => x.ToString("0", CultureInfo.InvariantCulture)));
+            return Line(string.Create(CultureInfo.InvariantCulture, $"| {path} | {m:0} ({all}) | {m * bytes / 1e6:0.0} | {m / baseline:0.00} |"));
+        }
     }
 
     private static string Topic(EmbeddedKafka kafka, string name)
@@ -108,7 +122,7 @@ internal sealed class PublishBenchmark
         return embeddings.Length / seconds;
     }
 
-    private async Task<double> ThroughSinkAsync(EmbeddedKafka kafka, string topic, Embedding[] embeddings, int round, CancellationToken cancellationToken)
+    private async Task<double> ThroughSinkAsync(EmbeddedKafka kafka, string topic, Embedding[] embeddings, int round, int queueCapacity, int maxInFlight, CancellationToken cancellationToken)
     {
         var journal = Directory.CreateTempSubdirectory("streamjepa-bench-journal-").FullName;
         try
@@ -116,7 +130,8 @@ internal sealed class PublishBenchmark
             var options = _options with
             {
                 JournalDirectory = journal,
-                Embeddings = new EmbeddingTopicOptions { Topic = topic, Overflow = OverflowPolicy.Spool },
+                MaxInFlight = maxInFlight,
+                Embeddings = new EmbeddingTopicOptions { Topic = topic, Overflow = OverflowPolicy.Spool, QueueCapacity = queueCapacity },
                 Anomalies = new AnomalyTopicOptions { Topic = $"bench-anomalies-{round}" },
             };
             var publisher = new KafkaPublisher(options, kafka.BootstrapServers, TimeProvider.System, NullLogger.Instance);

@@ -14,7 +14,7 @@ public sealed class JsonlSink : IResultSink
     private readonly JsonlFile? _scores;
     private readonly JsonlFile? _episodes;
     private readonly JsonlFile? _embeddings;
-    private readonly Dictionary<string, StreamOrder<object>> _order = new(StringComparer.Ordinal);
+    private readonly FrameOrder<object> _order = new(MaxWaitingPerStream);
 
     public JsonlSink(OutputOptions output)
     {
@@ -44,12 +44,9 @@ public sealed class JsonlSink : IResultSink
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var order in _order.Values)
+        foreach (var record in _order.Drain())
         {
-            foreach (var record in order.Drain())
-            {
-                WriteFrameRecord(record);
-            }
+            WriteFrameRecord(record);
         }
 
         foreach (var file in Files())
@@ -67,13 +64,7 @@ public sealed class JsonlSink : IResultSink
             return;
         }
 
-        if (!_order.TryGetValue(stream, out var order))
-        {
-            order = new StreamOrder<object>(MaxWaitingPerStream);
-            _order.Add(stream, order);
-        }
-
-        foreach (var ready in order.Add(frame, record))
+        foreach (var ready in _order.Add(stream, frame, record))
         {
             WriteFrameRecord(ready);
         }

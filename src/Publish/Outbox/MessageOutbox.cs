@@ -6,9 +6,15 @@ namespace StreamJepa.Publish.Outbox;
 /// <summary>
 /// The messages of one kind waiting for the broker, in the order they were accepted: a bounded queue in memory,
 /// then (policy spool) a journal on disk once the queue is full, or (policy dropOldest) the oldest dropped and
-/// counted. Messages handed to the producer stay tracked until their delivery report, so at shutdown everything
-/// undelivered can go back to the journal ahead of the rest. Thread-safe.
+/// counted. Messages handed to the producer stay listed, in order, until their delivery report, so at shutdown
+/// everything undelivered can go back to the journal ahead of the rest.
 /// </summary>
+/// <remarks>
+/// <see cref="Enqueue"/> may be called from any thread. <see cref="TakeBatch"/>, <see cref="Sending"/>, <see cref="Sent"/>,
+/// <see cref="PutBack"/> and <see cref="RequeueInFlight"/> belong to whoever hands messages to the producer
+/// (one at a time: the publisher's send lock). Delivery reports (<see cref="Delivered"/>, <see cref="Rejected"/>)
+/// come from the producer's thread and only flip the message's state, without a lock.
+/// </remarks>
 internal sealed class MessageOutbox : IDisposable
 {
     private readonly Lock _gate = new();
@@ -16,9 +22,10 @@ internal sealed class MessageOutbox : IDisposable
     private readonly Journal? _journal;
     private readonly Queue<OutboxItem> _memory = new();
     private readonly Stack<OutboxItem> _returned = new();
-    private readonly Dictionary<long, OutboxItem> _inFlight = [];
+    private readonly Queue<OutboxItem> _sent = new();
     private long _sequence;
     private long _accepted;
+    private long _inFlight;
     private long _delivered;
     private long _dropped;
     private long _rejected;
@@ -48,16 +55,8 @@ internal sealed class MessageOutbox : IDisposable
         }
     }
 
-    public int InFlight
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _inFlight.Count;
-            }
-        }
-    }
+    /// <summary>Handed to the producer and not yet acknowledged.</summary>
+    public long InFlight => Interlocked.Read(ref _inFlight);
 
     /// <summary>Accepts a message; never blocks and never loses it under policy spool.</summary>
     public void Enqueue(string key, byte[] value, Headers headers)
@@ -84,103 +83,100 @@ internal sealed class MessageOutbox : IDisposable
         }
     }
 
-    /// <summary>Takes the oldest waiting message and tracks it as in flight, unless <paramref name="maxInFlight"/> are.</summary>
-    public bool TryTake(int maxInFlight, out OutboxItem item)
+    /// <summary>
+    /// Moves up to <paramref name="maxInFlight"/> minus what is in flight of the oldest waiting messages into
+    /// <paramref name="batch"/>, and forgets settled messages at the head of the sent list.
+    /// </summary>
+    public void TakeBatch(int maxInFlight, int most, List<OutboxItem> batch)
     {
+        var room = (int)Math.Min(most, maxInFlight - InFlight);
         lock (_gate)
         {
-            if (_inFlight.Count >= maxInFlight)
+            ForgetSettled();
+            while (batch.Count < room
+                && (_returned.TryPop(out var item) || _memory.TryDequeue(out item) || (_journal?.TryRead(out item) ?? false)))
             {
-                item = null!;
-                return false;
-            }
+                if (item.Sequence == 0)
+                {
+                    item.Sequence = ++_sequence;
+                }
 
-            if (!_returned.TryPop(out item!) && !_memory.TryDequeue(out item!) && !(_journal?.TryRead(out item) ?? false))
-            {
-                return false;
+                batch.Add(item);
             }
-
-            if (item.Sequence == 0)
-            {
-                item.Sequence = ++_sequence;
-            }
-
-            _inFlight[item.Sequence] = item;
-            return true;
         }
     }
 
-    /// <summary>The producer would not take it now (its queue is full): it goes back to the front.</summary>
-    public void Return(OutboxItem item)
+    /// <summary>About to hand it to the producer: in flight from now on, so a quick delivery report finds it so.</summary>
+    public void Sending(OutboxItem item)
+    {
+        item.MarkInFlight();
+        Interlocked.Increment(ref _inFlight);
+    }
+
+    /// <summary>The producer took it: listed until it is settled.</summary>
+    public void Sent(OutboxItem item) => _sent.Enqueue(item);
+
+    /// <summary>The producer did not take it after all.</summary>
+    public void NotSent(OutboxItem item)
+    {
+        if (item.Settle(OutboxItem.Waiting))
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>The producer would not take these now: back to the front, in order.</summary>
+    public void PutBack(IEnumerable<OutboxItem> items)
     {
         lock (_gate)
         {
-            _inFlight.Remove(item.Sequence);
-            _returned.Push(item);
+            foreach (var item in items.Reverse())
+            {
+                _returned.Push(item);
+            }
         }
     }
 
     public void Delivered(OutboxItem item)
     {
-        lock (_gate)
+        if (item.Settle(OutboxItem.Delivered))
         {
-            if (_inFlight.Remove(item.Sequence))
-            {
-                _delivered++;
-                if (item.Segment is { } segment)
-                {
-                    _journal?.Delivered(segment);
-                }
-            }
+            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Increment(ref _delivered);
         }
     }
 
     /// <summary>The broker refused it for good (too large, not authorised): counted and let go.</summary>
     public void Rejected(OutboxItem item)
     {
-        lock (_gate)
+        if (item.Settle(OutboxItem.Rejected))
         {
-            if (_inFlight.Remove(item.Sequence))
-            {
-                _rejected++;
-                if (item.Segment is { } segment)
-                {
-                    _journal?.Delivered(segment);
-                }
-            }
+            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Increment(ref _rejected);
         }
     }
 
     /// <summary>Puts everything in flight back at the front, oldest first (the producer that held it is gone).</summary>
-    public void RequeueInFlight()
-    {
-        lock (_gate)
-        {
-            foreach (var item in _inFlight.Values.OrderByDescending(i => i.Sequence))
-            {
-                _returned.Push(item);
-            }
-
-            _inFlight.Clear();
-        }
-    }
+    public void RequeueInFlight() => PutBack(TakeUnsettled());
 
     /// <summary>
     /// At shutdown, after the producer is gone: writes everything undelivered (in flight, returned, queued) to the
-    /// journal ahead of what it already holds, or counts it dropped under policy dropOldest. Returns how many.
+    /// journal ahead of what it already holds, or counts it dropped under policy dropOldest. Returns how many
+    /// messages the journal holds.
     /// </summary>
     public long Persist()
     {
+        var unsettled = TakeUnsettled();
         lock (_gate)
         {
-            var undelivered = _inFlight.Values.OrderBy(i => i.Sequence).Concat(_returned).Concat(_memory).ToList();
-            _inFlight.Clear();
+            ForgetSettled();
+            var undelivered = unsettled.Concat(_returned).Concat(_memory).ToList();
             _returned.Clear();
             _memory.Clear();
             if (_journal is null)
             {
                 _dropped += undelivered.Count;
-                return undelivered.Count;
+                return 0;
             }
 
             _journal.Prepend(undelivered);
@@ -193,10 +189,45 @@ internal sealed class MessageOutbox : IDisposable
         lock (_gate)
         {
             return new OutboxStats(
-                Name, _accepted, _memory.Count + _returned.Count, _journal?.Pending ?? 0, _inFlight.Count,
-                _delivered, _dropped, _rejected, _journal?.Bytes ?? 0);
+                Name, _accepted, _memory.Count + _returned.Count, _journal?.Pending ?? 0, InFlight,
+                Interlocked.Read(ref _delivered), _dropped, Interlocked.Read(ref _rejected), _journal?.Bytes ?? 0);
         }
     }
 
     public void Dispose() => _journal?.Dispose();
+
+    /// <summary>Everything sent and not settled, oldest first; the sent list is left with the settled ones only.</summary>
+    private List<OutboxItem> TakeUnsettled()
+    {
+        var unsettled = new List<OutboxItem>();
+        var count = _sent.Count;
+        for (var i = 0; i < count; i++)
+        {
+            var item = _sent.Dequeue();
+            if (item.Settle(OutboxItem.Waiting))
+            {
+                Interlocked.Decrement(ref _inFlight);
+                unsettled.Add(item);
+            }
+            else
+            {
+                _sent.Enqueue(item);
+            }
+        }
+
+        return unsettled;
+    }
+
+    /// <summary>Drops settled messages from the head of the sent list; a spooled one lets its journal segment go.</summary>
+    private void ForgetSettled()
+    {
+        while (_sent.TryPeek(out var head) && head.State is OutboxItem.Delivered or OutboxItem.Rejected)
+        {
+            _sent.Dequeue();
+            if (head.Segment is { } segment)
+            {
+                _journal?.Delivered(segment);
+            }
+        }
+    }
 }

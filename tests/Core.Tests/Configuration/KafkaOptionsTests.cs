@@ -19,6 +19,17 @@ public sealed class KafkaOptionsTests : IDisposable
         Assert.Contains("SJ_TEST_UNSET_VARIABLE is not set", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Properties_the_delivery_guarantees_rest_on_cannot_be_overridden()
+    {
+        File.WriteAllText(_file, """{ "kafka": { "properties": { "enable.idempotence": "false", "message.timeout.ms": "3000" } } }""");
+
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load(_file, [], new Dictionary<string, string>()));
+
+        Assert.Contains("kafka.properties.enable.idempotence", error.Message, StringComparison.Ordinal);
+        Assert.Contains("kafka.properties.message.timeout.ms", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("kafka.anomalies.overflow=dropOldest", "kafka.anomalies.overflow")]
     [InlineData("kafka.embeddings.topic=bad topic!", "kafka.embeddings.topic")]

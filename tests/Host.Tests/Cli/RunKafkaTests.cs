@@ -62,22 +62,72 @@ public sealed class RunKafkaTests : IDisposable
                 "run", "--source", "live=synthetic:frames=100000&width=96&height=72&fps=25", "--realtime", "--no-learn", "--scores", scores,
                 .. KafkaSettings(), "--set", "kafka.lingerMs=200",
             ]);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!File.Exists(scores) || File.ReadLines(scores).Count() < 40)
+        try
         {
-            Assert.False(run.HasExited, "run ended before it was interrupted");
-            Assert.True(DateTime.UtcNow < deadline, "no scores within 90 s");
-            await Task.Delay(100);
-        }
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (!File.Exists(scores) || File.ReadLines(scores).Count() < 40)
+            {
+                Assert.False(run.HasExited, "run ended before it was interrupted");
+                Assert.True(DateTime.UtcNow < deadline, "no scores within 90 s");
+                await Task.Delay(100);
+            }
 
-        Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
-        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(60)), "run did not stop within 60 s of SIGINT");
+            // A process started from a background job inherits SIGINT ignored (as a shell's `cmd &` does), and .NET
+            // keeps it ignored; SIGTERM then asks for the same graceful stop.
+            var signal = IgnoresSigint(run.Id) ? "-TERM" : "-INT";
+            Process.Start("kill", [signal, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+            Assert.True(run.WaitForExit(TimeSpan.FromSeconds(60)), $"run did not stop within 60 s of kill {signal}");
+        }
+        finally
+        {
+            if (!run.HasExited)
+            {
+                run.Kill(entireProcessTree: true);
+            }
+        }
 
         Assert.Equal(0, run.ExitCode);
         var accepted = await File.ReadAllLinesAsync(scores);
         var delivered = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.scores", Quiet);
         Assert.True(accepted.Length >= 40);
         Assert.Equal(Ordered(accepted), Ordered(delivered.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value))));
+    }
+
+    private static bool IgnoresSigint(int pid)
+    {
+        var ignored = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))[7..].Trim();
+        return (Convert.ToUInt64(ignored, 16) & (1UL << (2 - 1))) != 0;
+    }
+
+    [Fact]
+    public async Task A_broker_outage_mid_run_costs_no_frame_and_no_message()
+    {
+        var scores = Path.Combine(_dir, "scores.jsonl");
+        var run = CommandRunner.RunAsync(
+            [
+                "run", "--source", "cam=synthetic:frames=200&width=96&height=72&fps=25", "--realtime", "--no-learn", "--scores", scores,
+                .. KafkaSettings(), "--set", "kafka.scores.overflow=spool", "--set", "kafka.scores.queueCapacity=20",
+                "--set", "kafka.breaker.breakSeconds=0.5",
+            ]);
+        while (!File.Exists(scores) || File.ReadLines(scores).Count() < 30)
+        {
+            Assert.False(run.IsCompleted, "run ended before the outage");
+            await Task.Delay(50);
+        }
+
+        _kafka.SetAllBrokersDown();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var duringOutage = File.ReadLines(scores).Count();
+        _kafka.SetAllBrokersUp();
+        var (exit, output, error) = await run;
+
+        Assert.True(exit == 0, error);
+        var accepted = await File.ReadAllLinesAsync(scores);
+        Assert.Equal(Enumerable.Range(0, 200), accepted.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("frame").GetInt32()));
+        Assert.True(duringOutage >= 80, $"scoring went on during the outage: {duringOutage} frames scored by its end");
+        var delivered = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.scores", Quiet);
+        Assert.Equal(Ordered(accepted), delivered.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value)));
+        Assert.Contains("kafka: circuit closed", output, StringComparison.Ordinal);
     }
 
     [Fact]

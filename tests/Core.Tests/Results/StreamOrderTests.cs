@@ -1,6 +1,6 @@
-using StreamJepa.Inference.Sinks;
+using StreamJepa.Core.Results;
 
-namespace StreamJepa.Inference.Tests.Sinks;
+namespace StreamJepa.Core.Tests.Results;
 
 public sealed class StreamOrderTests
 {

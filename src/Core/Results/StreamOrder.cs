@@ -1,4 +1,4 @@
-namespace StreamJepa.Inference.Sinks;
+namespace StreamJepa.Core.Results;
 
 /// <summary>
 /// Puts one stream's per-frame records back in frame order. Scores arrive in order, but a dropped or damaged
@@ -6,7 +6,7 @@ namespace StreamJepa.Inference.Sinks;
 /// record, so a record waits here until the frames before it have theirs.
 /// </summary>
 /// <typeparam name="T">The record.</typeparam>
-internal sealed class StreamOrder<T>
+public sealed class StreamOrder<T>
 {
     private readonly SortedDictionary<long, T> _waiting = [];
     private readonly int _maxWaiting;
