@@ -79,22 +79,35 @@ public sealed class KafkaPublisher : IAsyncDisposable
             return;
         }
 
-        outbox.Enqueue(key, value, headers);
-
         // The hot path hands the message to the producer right here, as a plain Produce would; when another
-        // thread is handing over (or the breaker is open) the sender thread takes it from the outbox.
+        // thread is handing over, the breaker is not closed or older messages wait, it goes through the outbox.
         if (_fatal is null && !_stopping && !_brokerDown && _circuit.CircuitState == CircuitState.Closed && _send.TryEnter())
         {
             try
             {
-                Send();
+                if (outbox.TryAcceptDirect(key, value, headers, _options.MaxInFlight, out var item))
+                {
+                    if (!Produce(outbox, item))
+                    {
+                        outbox.PutBack([item]);
+                    }
+
+                    return;
+                }
+
+                // The breaker is closed and the broker up: the sender thread's hand-overs feed the breaker.
+                outbox.Enqueue(key, value, headers);
+                HandOver(outbox);
+                return;
             }
             finally
             {
                 _send.Exit();
             }
         }
-        else if (_senderIdle)
+
+        outbox.Enqueue(key, value, headers);
+        if (_senderIdle)
         {
             _wake.Set();
         }
@@ -238,22 +251,31 @@ public sealed class KafkaPublisher : IAsyncDisposable
 
         foreach (var outbox in _sendOrder)
         {
-            while (true)
+            if (!HandOver(outbox))
             {
-                _batch.Clear();
-                outbox.TakeBatch(_options.MaxInFlight, BatchSize, _batch);
-                if (_batch.Count == 0)
-                {
-                    break;
-                }
+                return;
+            }
+        }
+    }
 
-                for (var i = 0; i < _batch.Count; i++)
+    /// <summary>Hands the outbox's waiting messages to the producer; false when the producer would take no more.</summary>
+    private bool HandOver(MessageOutbox outbox)
+    {
+        while (true)
+        {
+            _batch.Clear();
+            outbox.TakeBatch(_options.MaxInFlight, BatchSize, _batch);
+            if (_batch.Count == 0)
+            {
+                return true;
+            }
+
+            for (var i = 0; i < _batch.Count; i++)
+            {
+                if (!Produce(outbox, _batch[i]))
                 {
-                    if (!Produce(outbox, _batch[i]))
-                    {
-                        outbox.PutBack(_batch.Skip(i));
-                        return;
-                    }
+                    outbox.PutBack(_batch.Skip(i));
+                    return false;
                 }
             }
         }

@@ -84,6 +84,32 @@ internal sealed class MessageOutbox : IDisposable
     }
 
     /// <summary>
+    /// Accepts a message to be handed to the producer at once, when nothing older is waiting, fewer than
+    /// <paramref name="maxInFlight"/> are in flight and the outbox does not write ahead (queueCapacity 0: every
+    /// message goes to the journal first) — the hot path, without queueing. The caller holds the send lock and
+    /// calls <see cref="Sending"/>, then <see cref="Sent"/> or <see cref="PutBack"/>.
+    /// </summary>
+    public bool TryAcceptDirect(string key, byte[] value, Headers headers, int maxInFlight, out OutboxItem item)
+    {
+        lock (_gate)
+        {
+            if (_options.QueueCapacity == 0 || _returned.Count > 0 || _memory.Count > 0 || _journal is { Pending: > 0 } || InFlight >= maxInFlight)
+            {
+                item = null!;
+                return false;
+            }
+
+            ForgetSettled();
+            _accepted++;
+            item = new OutboxItem(_options.Topic, new Message<string, byte[]> { Key = key, Value = value, Headers = headers })
+            {
+                Sequence = ++_sequence,
+            };
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Moves up to <paramref name="maxInFlight"/> minus what is in flight of the oldest waiting messages into
     /// <paramref name="batch"/>, and forgets settled messages at the head of the sent list.
     /// </summary>

@@ -25,6 +25,22 @@ public sealed class MessageOutboxTests
     }
 
     [Fact]
+    public void Direct_hand_over_never_overtakes_waiting_messages_nor_skips_the_write_ahead_journal()
+    {
+        using var dir = new TempDirectory();
+        using var memory = new MessageOutbox("embeddings", Spool(capacity: 10), dir.Path);
+        using var writeAhead = new MessageOutbox("anomalies", Spool(capacity: 0), dir.Path);
+
+        Assert.True(memory.TryAcceptDirect("k", "direct"u8.ToArray(), [], int.MaxValue, out var direct));
+        Accept(memory, 0, 1);
+        Assert.False(memory.TryAcceptDirect("k", "late"u8.ToArray(), [], int.MaxValue, out _));
+        Assert.False(writeAhead.TryAcceptDirect("k", "anomaly"u8.ToArray(), [], int.MaxValue, out _));
+
+        Assert.Equal((1L, 2L), (direct.Sequence, memory.Stats().Accepted));
+        Assert.Equal(["m0"], TakeAll(memory, 10).Select(Value));
+    }
+
+    [Fact]
     public void Drop_oldest_keeps_the_newest_and_counts_every_drop()
     {
         using var dir = new TempDirectory();
