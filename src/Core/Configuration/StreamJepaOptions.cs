@@ -22,6 +22,8 @@ public sealed record StreamJepaOptions
 
     public KafkaOptions Kafka { get; init; } = new();
 
+    public MetricsOptions Metrics { get; init; } = new();
+
     /// <summary>Checks that frames from ingest fit <paramref name="model"/>; throws naming the keys that disagree.</summary>
     public void ValidateModelInput(HJepaConfig model)
     {
@@ -54,6 +56,7 @@ public sealed record StreamJepaOptions
         Scoring.Validate("scoring", errors);
         Training.Validate("training", errors);
         Output.Validate("output", errors);
+        Metrics.Validate("metrics", errors);
         if (Output.Has(SinkKind.Kafka))
         {
             Kafka.Validate("kafka", errors);

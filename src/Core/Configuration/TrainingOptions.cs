@@ -46,12 +46,23 @@ public sealed record TrainingOptions
     /// <summary>Online steps between proposals of new weights to inference.</summary>
     public int StepsPerProposal { get; init; } = 50;
 
+    /// <summary>
+    /// Where <c>run</c> writes what it learnt online when it stops (served model, version, trainer state; older
+    /// files kept as NAME.1, NAME.2); null saves nothing.
+    /// </summary>
+    public string? SaveTo { get; init; }
+
     /// <summary>Do not learn from frames of a stream while an anomaly episode is open on it.</summary>
     public bool SkipAnomalies { get; init; } = true;
 
     internal void Validate(string key, ConfigErrors errors)
     {
         errors.Range($"{key}.replayRecent", ReplayRecent, 8, 100_000);
+        if (SaveTo is { } saveTo && string.IsNullOrWhiteSpace(saveTo))
+        {
+            errors.Add($"{key}.saveTo", saveTo, "must be a file path (or left out)");
+        }
+
         errors.Range($"{key}.replaySegments", ReplaySegments, 0, 10_000);
         errors.Range($"{key}.tapCapacity", TapCapacity, 1, 1_000_000);
         errors.Range($"{key}.cpuShare", CpuShare, 0.01, 1);

@@ -26,6 +26,7 @@ internal static class RunCommand
         var embeddings = new Option<FileInfo?>("--embeddings") { Description = "Write embeddings here as JSON Lines (output.embeddings)." };
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda (inference.device)." };
         var noLearn = new Option<bool>("--no-learn") { Description = "Do not learn online while scoring (training.online=false)." };
+        var saveTo = new Option<FileInfo?>("--save-checkpoint") { Description = "When the run stops, write what it learnt online here (training.saveTo)." };
         var command = new Command("run", "Score the sources with the H-JEPA: per-stream frames/s, drops, surprise per level and anomaly episodes, until they end or Ctrl+C.")
         {
             checkpoint,
@@ -34,6 +35,7 @@ internal static class RunCommand
             embeddings,
             device,
             noLearn,
+            saveTo,
         };
         config.AddTo(command);
         config.Mapped.Add((checkpoint, "inference.checkpoint"));
@@ -41,6 +43,7 @@ internal static class RunCommand
         config.Mapped.Add((episodes, "output.episodes"));
         config.Mapped.Add((embeddings, "output.embeddings"));
         config.Mapped.Add((device, "inference.device"));
+        config.Mapped.Add((saveTo, "training.saveTo"));
         command.Options.Add(duration);
         command.Options.Add(interval);
         command.SetAction(async (parse, cancellationToken) =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Cli;
+using StreamJepa.Host.Observability;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
@@ -40,7 +41,8 @@ internal sealed class PipelineRun
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Levels} levels, {Grid}x{Grid} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.LevelCount, model.Config.Grid, model.Config.Grid, model.Config.Dim);
 
         using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch);
-        using var results = ResultSinks.Open(_options, _output, _time, _loggers);
+        var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;
+        using var results = ResultSinks.Open(_options, _output, _time, _loggers, metrics is null ? [] : [metrics]);
         var inference = new InferencePipeline(engine, _options, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>());
         await using (inference.ConfigureAwait(false))
         {
@@ -59,6 +61,10 @@ internal sealed class PipelineRun
             {
                 ingest.Add(source);
             }
+
+            metrics?.Watch(() => ingest.Streams, inference, () => trainer?.Stats, results.Publisher);
+            var server = metrics is null ? null : HealthServer.TryStart(_options.Metrics.Prefix(), metrics.Registry, () => Health(ingest), () => Readiness(ingest), logger);
+            await using var serving = server;
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (Duration is { } duration)
@@ -82,11 +88,34 @@ internal sealed class PipelineRun
             }
 
             var learnt = trainer?.Stats;
-            trainer?.Dispose();
+            if (trainer is not null)
+            {
+                trainer.Stop();
+                if (_options.Training.SaveTo is { } saveTo)
+                {
+                    trainer.Save(saveTo, header.Step, header.EnergyStats, keep: 3);
+                }
+
+                trainer.Dispose();
+            }
+
             await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
             await _output.WriteAsync(summary.Render(ingest.Streams, inference, learnt, results.Publisher?.Stats(), final: true)).ConfigureAwait(false);
             await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return ingest.Streams.Any(s => s.Status == StreamStatus.Failed) ? ExitCodes.SourceFailed : ExitCodes.Ok;
         }
+    }
+
+    private static (bool, string) Health(IngestPipeline ingest) =>
+        ingest.Streams.Count > 0 && ingest.Streams.All(s => s.Status == StreamStatus.Failed)
+            ? (false, "every source failed")
+            : (true, "ok");
+
+    private static (bool, string) Readiness(IngestPipeline ingest)
+    {
+        var running = ingest.Streams.Count(s => s.Status == StreamStatus.Running);
+        return running > 0
+            ? (true, $"ready: {running} of {ingest.Streams.Count} stream(s) delivering frames")
+            : (false, "no stream is delivering frames: " + string.Join(", ", ingest.Streams.Select(s => $"{s.StreamId} {s.Status.ToString().ToLowerInvariant()}")));
     }
 }

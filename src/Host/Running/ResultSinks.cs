@@ -30,9 +30,9 @@ internal sealed class ResultSinks : IDisposable
 
     public EmbeddedKafka? Embedded { get; }
 
-    public static ResultSinks Open(StreamJepaOptions options, TextWriter output, TimeProvider time, ILoggerFactory loggers)
+    public static ResultSinks Open(StreamJepaOptions options, TextWriter output, TimeProvider time, ILoggerFactory loggers, params IResultSink[] extra)
     {
-        var sinks = new List<IResultSink>();
+        var sinks = new List<IResultSink>(extra);
         if (options.Output.Has(SinkKind.Jsonl))
         {
             sinks.Add(new JsonlSink(options.Output));

@@ -14,8 +14,12 @@ public sealed class LatencyRecorder
 
     public long Count => Interlocked.Read(ref _count);
 
+    /// <summary>Called with every latency added (e.g. a metrics histogram).</summary>
+    public Action<double>? Observer { get; set; }
+
     public void Add(double milliseconds)
     {
+        Observer?.Invoke(milliseconds);
         lock (_gate)
         {
             _samples[_count % _samples.Length] = milliseconds;

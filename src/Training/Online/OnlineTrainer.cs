@@ -80,6 +80,34 @@ public sealed class OnlineTrainer : IDisposable
         _tap.Writer.TryWrite((header, pixels.ToArray()));
     }
 
+    /// <summary>Stops learning: the trainer thread finishes its step and ends. Safe to call more than once.</summary>
+    public void Stop()
+    {
+        _stop.Cancel();
+        _tap.Writer.TryComplete();
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
+        }
+    }
+
+    /// <summary>
+    /// Writes the served model (the last promoted, or the one inference started with), its version, the steps
+    /// learnt on top of <paramref name="startStep"/>, and the trainer's state, so <c>streamjepa run</c> or
+    /// <c>train --resume</c> continue from it. Call after <see cref="Stop"/>.
+    /// </summary>
+    public void Save(string path, long startStep, IReadOnlyList<EnergyStats> energyStats, int keep)
+    {
+        if (_thread.IsAlive)
+        {
+            throw new InvalidOperationException("Stop the online trainer before saving it.");
+        }
+
+        var header = new CheckpointHeader(_served.Config, Interlocked.Read(ref _version), startStep + Interlocked.Read(ref _steps), DateTimeOffset.UtcNow, energyStats);
+        Checkpoint.Save(path, _served, header, _trainer.SaveState, keep);
+        _logger.LogInformation("online trainer: saved model version {Version} ({Steps} online steps) to {Path}", header.ModelVersion, Interlocked.Read(ref _steps), path);
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -87,13 +115,7 @@ public sealed class OnlineTrainer : IDisposable
             return;
         }
 
-        _stop.Cancel();
-        _tap.Writer.TryComplete();
-        if (_thread.IsAlive)
-        {
-            _thread.Join();
-        }
-
+        Stop();
         _replay.Dispose();
         _trainer.Dispose();
         _online.Dispose();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StreamJepa.Model;
 
 namespace StreamJepa.Host.Tests.Cli;
 
@@ -16,12 +17,22 @@ public sealed class RunLearningTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Run_LearningOn_ModelVersionAdvancesInTheOutputs()
+    public async Task Run_LearningOn_ModelVersionAdvancesInTheOutputs_AndWhatWasLearntIsSavedAtTheEnd()
     {
-        var versions = await VersionsAsync();
+        var saved = Path.Combine(_dir, "learnt.ckpt");
+        var versions = await VersionsAsync("--save-checkpoint", saved);
 
         Assert.Equal(versions.Order(), versions);
         Assert.True(versions[^1] > 0, "the online trainer promoted at least one model while the run went on");
+        var header = Checkpoint.ReadHeader(saved);
+        Assert.True(header.ModelVersion >= versions[^1], $"saved version {header.ModelVersion}, last served {versions[^1]}");
+        Assert.True(header.Step > 0);
+
+        // The saved file carries the trainer's state: training resumes from it.
+        var (exit, output, error) = await CommandRunner.RunAsync(
+            ["train", "--source", "synthetic:frames=60&width=64&height=48&anomalyEvery=0", "--checkpoint", saved, "--resume", "--steps", "2", .. Small]);
+        Assert.True(exit == 0, error + output);
+        Assert.True(Checkpoint.ReadHeader(saved).Step > header.Step);
     }
 
     [Fact]

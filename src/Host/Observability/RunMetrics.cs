@@ -1,0 +1,155 @@
+using Prometheus;
+using StreamJepa.Core.Results;
+using StreamJepa.Inference.Pipeline;
+using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Publish;
+using StreamJepa.Training.Online;
+
+namespace StreamJepa.Host.Observability;
+
+/// <summary>
+/// The Prometheus metrics of a run, in a registry of its own: per-stream frames, drops, damage, reconnects and
+/// errors; decode-to-score latency and surprise per level as histograms; anomaly events; the model version; the
+/// online trainer's steps, losses and collapse telemetry; the publisher's queues, journal and circuit. Counters and
+/// gauges are read from the stages' own statistics when scraped; histograms are fed as results arrive (this is
+/// also a result sink).
+/// </summary>
+internal sealed class RunMetrics : IResultSink
+{
+    private readonly Histogram _latency;
+    private readonly Histogram _surprise;
+    private readonly Counter _anomalies;
+    private readonly Counter _frames;
+    private readonly Counter _dropped;
+    private readonly Counter _damaged;
+    private readonly Counter _reconnects;
+    private readonly Counter _errors;
+    private readonly Gauge _streamUp;
+    private readonly Gauge _modelVersion;
+    private readonly Gauge _trainerSteps;
+    private readonly Gauge _trainerLoss;
+    private readonly Gauge _trainerStd;
+    private readonly Gauge _trainerRank;
+    private readonly Gauge _promotions;
+    private readonly Gauge _rejections;
+    private readonly Gauge _publisherWaiting;
+    private readonly Gauge _publisherDelivered;
+    private readonly Gauge _publisherDropped;
+    private readonly Gauge _journalBytes;
+    private readonly Gauge _circuitOpen;
+    private readonly Gauge _brokerDown;
+
+    public RunMetrics()
+    {
+        var metrics = Metrics.WithCustomRegistry(Registry);
+        _latency = metrics.CreateHistogram("streamjepa_latency_seconds", "Time from a frame's decode to its score.", new HistogramConfiguration
+        {
+            Buckets = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+        });
+        _surprise = metrics.CreateHistogram("streamjepa_surprise", "Surprise (robust z-score of free energy) per level.", new HistogramConfiguration
+        {
+            LabelNames = ["level"],
+            Buckets = [-2, -1, 0, 1, 2, 3, 4, 6, 8, 12, 20],
+        });
+        _anomalies = metrics.CreateCounter("streamjepa_anomaly_events_total", "Anomaly episode events.", "stream", "event");
+        _frames = metrics.CreateCounter("streamjepa_frames_total", "Frames decoded per stream.", "stream");
+        _dropped = metrics.CreateCounter("streamjepa_frames_dropped_total", "Frames dropped because the pipeline was behind.", "stream");
+        _damaged = metrics.CreateCounter("streamjepa_frames_damaged_total", "Frames that could not be decoded.", "stream");
+        _reconnects = metrics.CreateCounter("streamjepa_reconnects_total", "Reconnects of live sources.", "stream");
+        _errors = metrics.CreateCounter("streamjepa_source_errors_total", "Source errors (open, read, decode).", "stream");
+        _streamUp = metrics.CreateGauge("streamjepa_stream_up", "1 while the stream delivers frames.", "stream", "status");
+        _modelVersion = metrics.CreateGauge("streamjepa_model_version", "Version of the weights being served.");
+        _trainerSteps = metrics.CreateGauge("streamjepa_trainer_steps", "Online training steps so far.");
+        _trainerLoss = metrics.CreateGauge("streamjepa_trainer_loss", "Latest online training loss per level.", "level");
+        _trainerStd = metrics.CreateGauge("streamjepa_trainer_embedding_std", "Mean per-dimension spread of the embeddings per level (collapse when near 0).", "level");
+        _trainerRank = metrics.CreateGauge("streamjepa_trainer_effective_rank", "Effective rank of the embeddings per level (collapse when near 1).", "level");
+        _promotions = metrics.CreateGauge("streamjepa_trainer_promotions", "Models promoted to inference.");
+        _rejections = metrics.CreateGauge("streamjepa_trainer_rejections", "Proposed models rejected (collapse checks).");
+        _publisherWaiting = metrics.CreateGauge("streamjepa_publisher_waiting", "Messages not yet acknowledged: queued, journaled or in flight.", "channel");
+        _publisherDelivered = metrics.CreateGauge("streamjepa_publisher_delivered", "Messages acknowledged by the broker.", "channel");
+        _publisherDropped = metrics.CreateGauge("streamjepa_publisher_dropped", "Messages dropped (policy dropOldest).", "channel");
+        _journalBytes = metrics.CreateGauge("streamjepa_publisher_journal_bytes", "Bytes of undelivered messages in the journal.", "channel");
+        _circuitOpen = metrics.CreateGauge("streamjepa_publisher_circuit_state", "Kafka circuit breaker: 0 closed, 1 half-open, 2 open, 3 isolated.");
+        _brokerDown = metrics.CreateGauge("streamjepa_publisher_broker_down", "1 while librdkafka reports all brokers down.");
+    }
+
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+
+    public bool WantsEmbeddings => false;
+
+    /// <summary>Reads the stages' statistics before every scrape.</summary>
+    public void Watch(Func<IReadOnlyCollection<StreamStats>> streams, InferencePipeline inference, Func<OnlineTrainerStats?> trainer, KafkaPublisher? publisher)
+    {
+        inference.Latency.Observer = ms => _latency.Observe(ms / 1000);
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var s in streams())
+            {
+                _frames.WithLabels(s.StreamId).IncTo(s.Frames);
+                _dropped.WithLabels(s.StreamId).IncTo(s.Dropped);
+                _damaged.WithLabels(s.StreamId).IncTo(s.Damaged);
+                _reconnects.WithLabels(s.StreamId).IncTo(s.Reconnects);
+                _errors.WithLabels(s.StreamId).IncTo(s.Errors);
+                foreach (var status in Enum.GetValues<StreamStatus>())
+                {
+                    _streamUp.WithLabels(s.StreamId, status.ToString().ToLowerInvariant()).Set(s.Status == status ? 1 : 0);
+                }
+            }
+
+            _modelVersion.Set(inference.ModelVersion);
+            if (trainer() is { } t)
+            {
+                _trainerSteps.Set(t.Steps);
+                _promotions.Set(t.Promotions);
+                _rejections.Set(t.Rejections);
+                for (var level = 0; level < (t.LastLosses?.Count ?? 0); level++)
+                {
+                    var losses = t.LastLosses![level];
+                    var label = (level + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    _trainerLoss.WithLabels(label).Set(losses.Total);
+                    _trainerStd.WithLabels(label).Set(losses.Health.MeanStd);
+                    _trainerRank.WithLabels(label).Set(losses.Health.EffectiveRank);
+                }
+            }
+
+            if (publisher?.Stats() is { } p)
+            {
+                foreach (var c in p.Channels)
+                {
+                    _publisherWaiting.WithLabels(c.Name).Set(c.Waiting);
+                    _publisherDelivered.WithLabels(c.Name).Set(c.Delivered);
+                    _publisherDropped.WithLabels(c.Name).Set(c.Dropped);
+                    _journalBytes.WithLabels(c.Name).Set(c.JournalBytes);
+                }
+
+                _circuitOpen.Set(p.Circuit switch { "Closed" => 0, "HalfOpen" => 1, "Open" => 2, _ => 3 });
+                _brokerDown.Set(p.BrokerDown ? 1 : 0);
+            }
+        });
+    }
+
+    public void OnScore(FrameScore score)
+    {
+        foreach (var level in score.Levels)
+        {
+            if (level.Surprise is { } surprise && double.IsFinite(surprise))
+            {
+                _surprise.WithLabels(level.Level.ToString(System.Globalization.CultureInfo.InvariantCulture)).Observe(surprise);
+            }
+        }
+    }
+
+    public void OnGap(FrameGap gap)
+    {
+    }
+
+    public void OnEmbedding(Embedding embedding)
+    {
+    }
+
+    public void OnEpisode(AnomalyEpisode episode) => _anomalies.WithLabels(episode.Stream, episode.State).Inc();
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
