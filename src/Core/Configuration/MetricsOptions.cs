@@ -2,13 +2,20 @@ using System.Globalization;
 
 namespace StreamJepa.Core.Configuration;
 
-/// <summary>The HTTP endpoint of <c>run</c>: Prometheus <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>.</summary>
+/// <summary>
+/// The HTTP endpoint of <c>run</c>: Prometheus <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>, and <c>/sources</c> to
+/// add and remove sources while it runs.
+/// </summary>
 public sealed record MetricsOptions
 {
     public bool Enabled { get; init; } = true;
 
     /// <summary>host:port to listen on; loopback by default (use 0.0.0.0 or * in a container).</summary>
     public string Listen { get; init; } = "127.0.0.1:9464";
+
+    /// <summary>Serve <c>/sources</c> (GET lists, POST adds, DELETE /sources/ID removes). It has no authentication: keep
+    /// <see cref="Listen"/> on loopback or behind a proxy that has, or turn this off.</summary>
+    public bool SourceControl { get; init; } = true;
 
     /// <summary>The prefix HttpListener takes, e.g. http://127.0.0.1:9464/.</summary>
     public string Prefix()

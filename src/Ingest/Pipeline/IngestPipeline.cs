@@ -23,6 +23,7 @@ public sealed class IngestPipeline : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, StreamStats> _streams = new(StringComparer.Ordinal);
     private readonly List<Task> _readers = [];
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _sourceStops = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Action<FrameGap>? _onGap;
 
@@ -69,8 +70,10 @@ public sealed class IngestPipeline : IDisposable
             ? new DropOldestEmitter(_target, _options.LiveQueueCapacity, stats)
             : new BackpressureEmitter(_target);
         var reader = new SourceReader(descriptor, _options, Pool, emitter, stats, _time, _loggers.CreateLogger<SourceReader>());
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        _sourceStops[stats.StreamId] = stop;
         var task = Task.Factory.StartNew(
-            () => reader.Run(_stop.Token),
+            () => reader.Run(stop.Token),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -104,10 +107,34 @@ public sealed class IngestPipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops one source while the others go on (its frames already handed downstream are still scored). Its id
+    /// stays taken, with status stopped. False if no running source has that id.
+    /// </summary>
+    public bool Remove(string streamId)
+    {
+        if (!_sourceStops.TryRemove(streamId, out var stop))
+        {
+            return false;
+        }
+
+        _logger.LogInformation("source '{Id}' removed", streamId);
+        stop.Cancel();
+        return true;
+    }
+
     /// <summary>Stops every source; frames already handed downstream stay there.</summary>
     public void Stop() => _stop.Cancel();
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        foreach (var stop in _sourceStops.Values)
+        {
+            stop.Dispose();
+        }
+
+        _stop.Dispose();
+    }
 
     private StreamStats Register(string id, string target)
     {

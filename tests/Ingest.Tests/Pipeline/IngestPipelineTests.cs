@@ -36,6 +36,37 @@ public sealed class IngestPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Remove_StopsOneSourceWhileTheOthersGoOn()
+    {
+        var collector = new FrameCollector(capacity: 64);
+        using var pipeline = new IngestPipeline(Options, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+        var kept = pipeline.Add(new SourceOptions { Id = "kept", Uri = "synthetic:frames=100000&fps=50&width=64&height=48", Realtime = true });
+        var removed = pipeline.Add(new SourceOptions { Id = "removed", Uri = "synthetic:frames=100000&fps=50&width=64&height=48", Realtime = true });
+        while (collector.Of("removed").Count < 5 || collector.Of("kept").Count < 5)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(pipeline.Remove("removed"));
+        while (removed.Status != StreamStatus.Stopped)
+        {
+            await Task.Delay(20);
+        }
+
+        var removedFrames = collector.Of("removed").Count;
+        var keptFrames = kept.Frames;
+        await Task.Delay(400);
+
+        Assert.Equal(StreamStatus.Running, kept.Status);
+        Assert.True(kept.Frames >= keptFrames + 10, $"the kept stream went on: {keptFrames} -> {kept.Frames}");
+        Assert.Equal(removedFrames, collector.Of("removed").Count);
+        Assert.False(pipeline.Remove("removed"));
+        Assert.False(pipeline.Remove("never-added"));
+        pipeline.Stop();
+        await pipeline.WhenSourcesDoneAsync();
+    }
+
+    [Fact]
     public async Task File_SlowConsumer_BackpressureLosesNoFrame()
     {
         var path = NumberedVideo.Write(_dir, frames: 40);

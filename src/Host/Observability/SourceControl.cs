@@ -1,0 +1,58 @@
+using System.Text.Json;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Ingest.Sources;
+
+namespace StreamJepa.Host.Observability;
+
+/// <summary>Adds and removes sources of a running <see cref="IngestPipeline"/> (the <c>/sources</c> routes).</summary>
+internal sealed class SourceControl(IngestPipeline ingest)
+{
+    /// <summary>Every stream as JSON: id, target, status, frames, drops.</summary>
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public string List() => JsonSerializer.Serialize(ingest.Streams.Select(Describe), Json);
+
+    /// <summary>Starts a source given as on the command line (<c>[id=]uri[#realtime=…]</c>): status and JSON of the stream.</summary>
+    public (int Status, string Body) Add(string spec)
+    {
+        SourceOptions source;
+        try
+        {
+            // Checked before anything is registered: a refused source leaves no trace in the run.
+            source = SourceParser.ParseSpec(spec.Trim());
+            SourceParser.Describe(source, realtimeByDefault: false);
+        }
+        catch (SourceException ex)
+        {
+            return (400, JsonSerializer.Serialize(new { error = ex.Message }, Json));
+        }
+
+        var stats = ingest.Add(source);
+        return stats.Status == StreamStatus.Failed
+            ? (400, JsonSerializer.Serialize(new { error = stats.LastError, stream = Describe(stats) }, Json))
+            : (201, JsonSerializer.Serialize(Describe(stats), Json));
+    }
+
+    public (int Status, string Body) Remove(string id) =>
+        ingest.Remove(id)
+            ? (200, JsonSerializer.Serialize(new { removed = id }, Json))
+            : (404, JsonSerializer.Serialize(new { error = $"no running source '{id}'" }, Json));
+
+    /// <summary>A URL's password is never shown: rtsp://user:secret@host → rtsp://user:***@host.</summary>
+    public static string Redact(string target) =>
+        Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':', StringComparison.Ordinal)
+            ? target.Replace(uri.UserInfo, uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)] + ":***", StringComparison.Ordinal)
+            : target;
+
+    private static object Describe(StreamStats s) => new
+    {
+        id = s.StreamId,
+        target = Redact(s.Target),
+        status = s.Status.ToString().ToLowerInvariant(),
+        frames = s.Frames,
+        dropped = s.Dropped,
+        damaged = s.Damaged,
+        lastError = s.LastError,
+    };
+}
