@@ -4,7 +4,7 @@ namespace StreamJepa.Host.Tests.Cli;
 
 public sealed class ShippedConfigTests
 {
-    public static TheoryData<string> Configs => new(Directory.GetFiles(Path.Combine(RepoPaths.Root, "deploy"), "*.json"));
+    public static TheoryData<string> Configs => new(Directory.GetFiles(Path.Combine(RepoPaths.Root, "deploy"), "*.json", SearchOption.AllDirectories));
 
     [Theory]
     [MemberData(nameof(Configs))]
