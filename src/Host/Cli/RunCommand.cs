@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Running;
 using StreamJepa.Model;
@@ -26,6 +27,7 @@ internal static class RunCommand
         var embeddings = new Option<FileInfo?>("--embeddings") { Description = "Write embeddings here as JSON Lines (output.embeddings)." };
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda (inference.device)." };
         var noLearn = new Option<bool>("--no-learn") { Description = "Do not learn online while scoring (training.online=false)." };
+        var plain = new Option<bool>("--plain") { Description = "Plain summary lines even on a terminal (no live table)." };
         var saveTo = new Option<FileInfo?>("--save-checkpoint") { Description = "When the run stops, write what it learnt online here (training.saveTo)." };
         var command = new Command("run", "Score the sources with the H-JEPA: per-stream frames/s, drops, surprise per level and anomaly episodes, until they end or Ctrl+C.")
         {
@@ -36,6 +38,7 @@ internal static class RunCommand
             device,
             noLearn,
             saveTo,
+            plain,
         };
         config.AddTo(command);
         config.Mapped.Add((checkpoint, "inference.checkpoint"));
@@ -84,6 +87,8 @@ internal static class RunCommand
             {
                 Duration = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
                 SummaryInterval = TimeSpan.FromSeconds(parse.GetValue(interval)),
+                Live = !parse.GetValue(plain) && parse.InvocationConfiguration.Output is not StringWriter
+                    && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Ansi,
             };
             try
             {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Cli;
 using StreamJepa.Host.Observability;
@@ -31,6 +32,9 @@ internal sealed class PipelineRun
     public TimeSpan? Duration { get; init; }
 
     public TimeSpan SummaryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Show the summary as a live table on the terminal (interactive runs) instead of plain text lines.</summary>
+    public bool Live { get; init; }
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -76,12 +80,27 @@ internal sealed class PipelineRun
             using (stop.Token.Register(ingest.Stop))
             {
                 var done = ingest.WhenSourcesDoneAsync();
-                while (!done.IsCompleted)
+                RunSnapshot Look() => summary.Take(ingest.Streams, inference, trainer?.Stats, results.Publisher?.Stats(), final: false);
+                if (Live)
                 {
-                    await Task.WhenAny(done, Task.Delay(SummaryInterval, _time, CancellationToken.None)).ConfigureAwait(false);
-                    if (!done.IsCompleted)
+                    await AnsiConsole.Live(LiveView.Render(Look())).StartAsync(async live =>
                     {
-                        await _output.WriteAsync(summary.Render(ingest.Streams, inference, trainer?.Stats, results.Publisher?.Stats(), final: false)).ConfigureAwait(false);
+                        while (!done.IsCompleted)
+                        {
+                            await Task.WhenAny(done, Task.Delay(SummaryInterval, _time, CancellationToken.None)).ConfigureAwait(false);
+                            live.UpdateTarget(LiveView.Render(Look()));
+                        }
+                    }).ConfigureAwait(false);
+                }
+                else
+                {
+                    while (!done.IsCompleted)
+                    {
+                        await Task.WhenAny(done, Task.Delay(SummaryInterval, _time, CancellationToken.None)).ConfigureAwait(false);
+                        if (!done.IsCompleted)
+                        {
+                            await _output.WriteAsync(StreamSummary.Text(Look())).ConfigureAwait(false);
+                        }
                     }
                 }
 
@@ -101,7 +120,16 @@ internal sealed class PipelineRun
             }
 
             await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-            await _output.WriteAsync(summary.Render(ingest.Streams, inference, learnt, results.Publisher?.Stats(), final: true)).ConfigureAwait(false);
+            var last = summary.Take(ingest.Streams, inference, learnt, results.Publisher?.Stats(), final: true);
+            if (Live)
+            {
+                AnsiConsole.Write(LiveView.Render(last));
+            }
+            else
+            {
+                await _output.WriteAsync(StreamSummary.Text(last)).ConfigureAwait(false);
+            }
+
             await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return ingest.Streams.Any(s => s.Status == StreamStatus.Failed) ? ExitCodes.SourceFailed : ExitCodes.Ok;
         }

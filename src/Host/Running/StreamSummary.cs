@@ -8,8 +8,10 @@ using StreamJepa.Training.Online;
 namespace StreamJepa.Host.Running;
 
 /// <summary>
-/// A readable per-stream table: status, frames, frames/s since the last one, drops, damage, reconnects, errors,
-/// the latest combined surprise and per-level surprise, and whether an anomaly is open.
+/// What a run looks like now: a headline (model, episodes, latency, busy shares), the learning and publishing
+/// lines, and one row per stream (status, frames, frames/s since the last look, drops, damage, reconnects, errors,
+/// the latest combined and per-level surprise, whether an anomaly is open). Rendered as plain text (logs, pipes)
+/// or as a live table (<see cref="LiveView"/>).
 /// </summary>
 internal sealed class StreamSummary
 {
@@ -23,32 +25,31 @@ internal sealed class StreamSummary
         _start = time.GetTimestamp();
     }
 
-    public string Render(IReadOnlyCollection<StreamStats> streams, InferencePipeline inference, OnlineTrainerStats? learning, PublisherStats? publishing, bool final)
+    public RunSnapshot Take(IReadOnlyCollection<StreamStats> streams, InferencePipeline inference, OnlineTrainerStats? learning, PublisherStats? publishing, bool final)
     {
         var now = _time.GetTimestamp();
         var elapsed = _time.GetElapsedTime(_start);
-        var text = new StringBuilder();
         var latency = inference.Latency;
-        text.AppendLine(CultureInfo.InvariantCulture,
+        var headline = string.Create(CultureInfo.InvariantCulture,
             $"{(final ? "final" : "live")} summary at {elapsed.TotalSeconds:0.0} s: model v{inference.ModelVersion}, {inference.EpisodesOpened} anomaly episode(s), decode→score latency p50 {latency.Percentile(0.5):0} ms p99 {latency.Percentile(0.99):0} ms; model busy {100 * inference.ModelBusy.TotalSeconds / elapsed.TotalSeconds:0}% ({inference.Batches} batches), results busy {100 * inference.ResultBusy.TotalSeconds / elapsed.TotalSeconds:0}%");
+        string? learningLine = null;
         if (learning is { } l)
         {
             var levels = l.LastLosses is null ? "-" : string.Join("; ", l.LastLosses.Select((x, i) => string.Create(CultureInfo.InvariantCulture,
                 $"L{i + 1} loss {x.Total:0.000} (pred {x.Prediction:0.000}) std {x.Health.MeanStd:0.00} rank {x.Health.EffectiveRank:0.0} pred var {x.PredictorVariance:0.000}")));
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"  learning: {l.Steps} steps, {l.Promotions} promoted, {l.Rejections} rejected{(l.LastRejection is null ? string.Empty : $" ({l.LastRejection})")}, replay {l.ReplayFrames} frames, tap drops {l.TapDrops}; {levels}");
+            learningLine = string.Create(CultureInfo.InvariantCulture,
+                $"learning: {l.Steps} steps, {l.Promotions} promoted, {l.Rejections} rejected{(l.LastRejection is null ? string.Empty : $" ({l.LastRejection})")}, replay {l.ReplayFrames} frames, tap drops {l.TapDrops}; {levels}");
         }
 
+        string? publishingLine = null;
         if (publishing is { } p)
         {
             var channels = string.Join("; ", p.Channels.Select(c => string.Create(CultureInfo.InvariantCulture,
                 $"{c.Name} {c.Delivered} delivered, {c.Waiting} waiting ({c.Journaled} in journal), {c.Dropped} dropped")));
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"  kafka: circuit {p.Circuit.ToLowerInvariant()}, broker {(p.BrokerDown ? "DOWN" : "up")}; {channels}{(p.LastError is null ? string.Empty : $"; last error: {p.LastError}")}");
+            publishingLine = $"kafka: circuit {p.Circuit.ToLowerInvariant()}, broker {(p.BrokerDown ? "DOWN" : "up")}; {channels}{(p.LastError is null ? string.Empty : $"; last error: {p.LastError}")}";
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"  {"stream",-16} {"status",-12} {"frames",7} {"fps",7} {"dropped",7} {"damaged",7} {"reconn",6} {"errors",6} {"score",7} {"levels",-16} {"anomaly",-7}  last error");
+        var rows = new List<StreamRow>();
         foreach (var s in streams)
         {
             var frames = s.Frames;
@@ -57,14 +58,46 @@ internal sealed class StreamSummary
             var fps = final ? s.AverageFps(_time) : seconds > 0 ? (frames - lastFrames) / seconds : 0;
             _previous[s.StreamId] = (frames, now);
             var latest = inference.Latest.GetValueOrDefault(s.StreamId);
-            var score = latest?.Score is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
-            var levels = latest is null ? "-" : string.Join(" ", latest.Levels.Select(l => l.Surprise is { } x ? x.ToString("0.0", CultureInfo.InvariantCulture) : "-"));
+            rows.Add(new StreamRow(
+                s.StreamId, s.Status.ToString().ToLowerInvariant(), frames, fps, s.Dropped, s.Damaged, s.Reconnects, s.Errors,
+                latest?.Score, latest?.Levels.Select(level => level.Surprise).ToList() ?? [], latest?.Anomaly == true, s.LastError));
+        }
+
+        return new RunSnapshot(headline, learningLine, publishingLine, rows);
+    }
+
+    public static string Text(RunSnapshot snapshot)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(snapshot.Headline);
+        foreach (var line in new[] { snapshot.Learning, snapshot.Publishing }.OfType<string>())
+        {
+            text.AppendLine("  " + line);
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"  {"stream",-16} {"status",-12} {"frames",7} {"fps",7} {"dropped",7} {"damaged",7} {"reconn",6} {"errors",6} {"score",7} {"levels",-16} {"anomaly",-7}  last error");
+        foreach (var r in snapshot.Streams)
+        {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"  {Clip(s.StreamId, 16),-16} {s.Status.ToString().ToLowerInvariant(),-12} {frames,7} {fps,7:0.0} {s.Dropped,7} {s.Damaged,7} {s.Reconnects,6} {s.Errors,6} {score,7} {Clip(levels, 16),-16} {(latest?.Anomaly == true ? "OPEN" : "-"),-7}  {s.LastError ?? "-"}");
+                $"  {Clip(r.Stream, 16),-16} {r.Status,-12} {r.Frames,7} {r.Fps,7:0.0} {r.Dropped,7} {r.Damaged,7} {r.Reconnects,6} {r.Errors,6} {Number(r.Score),7} {Clip(r.LevelText, 16),-16} {(r.Anomaly ? "OPEN" : "-"),-7}  {r.LastError ?? "-"}");
         }
 
         return text.ToString();
     }
 
+    public static string Number(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+}
+
+/// <summary>A run at one moment (see <see cref="StreamSummary"/>).</summary>
+internal sealed record RunSnapshot(string Headline, string? Learning, string? Publishing, IReadOnlyList<StreamRow> Streams);
+
+/// <summary>One stream's row of the summary.</summary>
+internal sealed record StreamRow(
+    string Stream, string Status, long Frames, double Fps, long Dropped, long Damaged, long Reconnects, long Errors,
+    double? Score, IReadOnlyList<double?> Surprises, bool Anomaly, string? LastError)
+{
+    public string LevelText => Surprises.Count == 0 ? "-" : string.Join(" ", Surprises.Select(StreamSummary.Number));
 }
