@@ -67,6 +67,9 @@ public sealed class KafkaPublisher : IAsyncDisposable
 
     public string BootstrapServers => _bootstrapServers;
 
+    /// <summary>The producer now in use (replaced after a fatal error); for tests.</summary>
+    internal IProducer<string, byte[]> Producer => _producer;
+
     /// <summary>Whether the channel is published at all (its topic enabled).</summary>
     public bool Publishes(PublishChannel channel) => _outboxes.ContainsKey(channel);
 

@@ -165,6 +165,43 @@ public sealed class KafkaPublisherTests
     }
 
     [Fact]
+    public async Task After_a_fatal_producer_error_a_new_producer_takes_over_and_no_episode_is_lost()
+    {
+        using var fixture = new PublisherFixture();
+        await using (var publisher = fixture.Publisher())
+        {
+            PublisherFixture.PublishEpisodes(publisher, 0, 10);
+            Assert.True(await publisher.WaitDeliveredAsync(TimeSpan.FromSeconds(20), CancellationToken.None));
+            var first = publisher.Producer;
+
+            RaiseFatalError(first);
+            PublisherFixture.PublishEpisodes(publisher, 10, 30);
+
+            Assert.True(await publisher.WaitDeliveredAsync(TimeSpan.FromSeconds(30), CancellationToken.None));
+            Assert.Equal(1, publisher.Stats().FatalErrors);
+            Assert.Contains("fatal", publisher.Stats().LastError, StringComparison.Ordinal);
+            Assert.NotSame(first, publisher.Producer);
+        }
+
+        // Messages the dead producer held are sent again by the new one: at least once, each stream in order.
+        foreach (var (stream, ids) in fixture.ReadEpisodes())
+        {
+            var expected = Enumerable.Range(0, 30).Where(i => $"cam-{i % 3}" == stream).Select(i => (long)i).ToList();
+            Assert.Equal(expected, ids.Distinct());
+            Assert.Equal(ids.Order(), ids);
+        }
+    }
+
+    /// <summary>librdkafka's own test hook, on the producer's native handle (Confluent.Kafka keeps it internal).</summary>
+    private static void RaiseFatalError(IProducer<string, byte[]> producer)
+    {
+        var native = (System.Runtime.InteropServices.SafeHandle)typeof(Handle)
+            .GetProperty("LibrdkafkaHandle", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(producer.Handle)!;
+        Assert.Equal(0, StreamJepa.Publish.Embedded.RdKafkaNative.TestFatalError(native.DangerousGetHandle(), (int)ErrorCode.OutOfOrderSequenceNumber, "raised by the test"));
+    }
+
+    [Fact]
     public async Task A_second_publisher_on_the_same_journal_is_refused_clearly()
     {
         using var fixture = new PublisherFixture();

@@ -63,6 +63,10 @@ internal static partial class RdKafkaNative
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_clear_request_errors")]
     public static partial void MockClearRequestErrors(IntPtr cluster, short apiKey);
 
+    /// <summary>rd_kafka_test_fatal_error: raises a fatal error on a client, to test how it is handled.</summary>
+    [LibraryImport(Library, EntryPoint = "rd_kafka_test_fatal_error", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int TestFatalError(IntPtr rk, int error, string reason);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_err2str")]
     public static partial IntPtr ErrorString(int error);
 
