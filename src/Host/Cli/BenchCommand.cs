@@ -79,14 +79,8 @@ internal static class BenchCommand
                 return ExitCodes.InvalidConfiguration;
             }
 
-            KafkaOptions kafka;
-            try
+            if (await ConfigOptions.LoadKafkaAsync(parse.GetValue(config), parse.InvocationConfiguration.Error).ConfigureAwait(false) is not { } kafka)
             {
-                kafka = ConfigLoader.Load(parse.GetValue(config)?.FullName, []).Kafka;
-            }
-            catch (ConfigException ex)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return ExitCodes.InvalidConfiguration;
             }
 

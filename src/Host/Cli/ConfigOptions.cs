@@ -39,6 +39,23 @@ internal sealed class ConfigOptions
         command.Options.Add(Realtime);
     }
 
+    /// <summary>
+    /// The kafka section of <paramref name="file"/> (defaults without one) for verbs that only talk to Kafka; null
+    /// after writing the configuration error to <paramref name="error"/>.
+    /// </summary>
+    public static async Task<KafkaOptions?> LoadKafkaAsync(FileInfo? file, TextWriter error)
+    {
+        try
+        {
+            return ConfigLoader.Load(file?.FullName, []).Kafka;
+        }
+        catch (ConfigException ex)
+        {
+            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return null;
+        }
+    }
+
     /// <summary>Reads, overrides and validates the configuration. Throws <see cref="ConfigException"/>.</summary>
     public StreamJepaOptions Load(ParseResult parse)
     {

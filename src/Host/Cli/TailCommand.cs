@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Confluent.Kafka;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Publish;
 
 namespace StreamJepa.Host.Cli;
@@ -22,14 +21,8 @@ internal static class TailCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            KafkaOptions kafka;
-            try
+            if (await ConfigOptions.LoadKafkaAsync(parse.GetValue(config), parse.InvocationConfiguration.Error).ConfigureAwait(false) is not { } kafka)
             {
-                kafka = ConfigLoader.Load(parse.GetValue(config)?.FullName, []).Kafka;
-            }
-            catch (ConfigException ex)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return ExitCodes.InvalidConfiguration;
             }
 

@@ -32,32 +32,16 @@ public sealed class CheckpointCrashTests : IDisposable
 
     private static Process Start(string checkpoint, bool resume)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         string[] args =
         [
-            Path.Combine(AppContext.BaseDirectory, "streamjepa.dll"), "train",
+            "train",
             "--source", "synthetic:frames=60&width=64&height=48&anomalyEvery=0", "--checkpoint", checkpoint,
             "--steps", "100000", "--checkpoint-every", "1",
             "--set", "ingest.width=32", "--set", "ingest.height=32", "--set", "model.imageSize=32", "--set", "model.encoderChannels=[8,8]",
             "--set", "model.dim=16", "--set", "model.predictorChannels=16",
             "--set", "model.levels=[{\"window\":4,\"stride\":2,\"dim\":8,\"hidden\":16,\"contextWindows\":2}]", "--set", "training.batchSize=4",
         ];
-        foreach (var arg in resume ? [.. args, "--resume"] : args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return ChildProcess.Start(resume ? [.. args, "--resume"] : args);
     }
 
     private static async Task WaitForNewerCheckpointAsync(string checkpoint, long step, Process train)

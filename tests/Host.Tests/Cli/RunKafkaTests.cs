@@ -57,7 +57,7 @@ public sealed class RunKafkaTests : IDisposable
     public async Task Results_accepted_before_a_SIGINT_are_delivered_before_the_process_exits()
     {
         var scores = Path.Combine(_dir, "scores.jsonl");
-        using var run = Start(
+        using var run = ChildProcess.Start(
             [
                 "run", "--source", "live=synthetic:frames=100000&width=96&height=72&fps=25", "--realtime", "--no-learn", "--scores", scores,
                 .. KafkaSettings(), "--set", "kafka.lingerMs=200",
@@ -151,23 +151,6 @@ public sealed class RunKafkaTests : IDisposable
             .OrderBy(r => r.GetProperty("stream").GetString(), StringComparer.Ordinal)
             .ThenBy(r => r.GetProperty("frame").GetInt64())
             .Select(r => r.GetRawText());
-
-    private static Process Start(string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "streamjepa.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
 
     private string[] KafkaSettings() =>
     [
