@@ -39,16 +39,10 @@ internal sealed class SourceControl(IngestPipeline ingest)
             ? (200, JsonSerializer.Serialize(new { removed = id }, Json))
             : (404, JsonSerializer.Serialize(new { error = $"no running source '{id}'" }, Json));
 
-    /// <summary>A URL's password is never shown: rtsp://user:secret@host → rtsp://user:***@host.</summary>
-    public static string Redact(string target) =>
-        Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':', StringComparison.Ordinal)
-            ? target.Replace(uri.UserInfo, uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)] + ":***", StringComparison.Ordinal)
-            : target;
-
     private static object Describe(StreamStats s) => new
     {
         id = s.StreamId,
-        target = Redact(s.Target),
+        target = s.Target,
         status = s.Status.ToString().ToLowerInvariant(),
         frames = s.Frames,
         dropped = s.Dropped,

@@ -57,14 +57,14 @@ public sealed class IngestPipeline : IDisposable
         }
         catch (SourceException ex)
         {
-            var failed = Register(ex.StreamId, source.Uri);
+            var failed = Register(ex.StreamId, SourceDescriptor.Redact(source.Uri));
             failed.OnError(ex.Message);
             failed.SetStatus(StreamStatus.Failed);
             _logger.LogError("{Message}", ex.Message);
             return failed;
         }
 
-        var stats = Register(descriptor.Id, descriptor.Target);
+        var stats = Register(descriptor.Id, descriptor.SafeTarget);
         descriptor = descriptor with { Id = stats.StreamId };
         IFrameEmitter emitter = descriptor.DropsWhenBehind
             ? new DropOldestEmitter(_target, _options.LiveQueueCapacity, stats)

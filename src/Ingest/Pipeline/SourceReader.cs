@@ -161,7 +161,7 @@ internal sealed class SourceReader
 
         if (decodedHere == 0 && _sequence == 0 && !_source.IsLive)
         {
-            throw new SourceException(_source.Id, $"no frame could be decoded from {_source.Target}");
+            throw new SourceException(_source.Id, $"no frame could be decoded from {_source.SafeTarget}");
         }
 
         return true;

@@ -66,13 +66,13 @@ internal sealed class FfmpegPipeGrabber : IFrameGrabber
         try
         {
             var line = ReadLine(process.StandardOutput.BaseStream, openTimeoutMs)
-                ?? throw new SourceException(source.Id, $"cannot open {source.Target}: {stderr.Last("no answer within " + openTimeoutMs + " ms")}", transient: true);
+                ?? throw new SourceException(source.Id, $"cannot open {source.SafeTarget}: {source.Scrub(stderr.Last("no answer within " + openTimeoutMs + " ms"))}", transient: true);
             return new FfmpegPipeGrabber(process, Y4mHeader.Parse(line), readTimeoutMs);
         }
         catch (Exception ex) when (ex is FormatException or IOException)
         {
             Kill(process);
-            throw new SourceException(source.Id, $"cannot open {source.Target}: {ex.Message}", transient: true, inner: ex);
+            throw new SourceException(source.Id, $"cannot open {source.SafeTarget}: {source.Scrub(ex.Message)}", transient: true, inner: ex);
         }
         catch
         {

@@ -17,6 +17,28 @@ public sealed record SourceDescriptor(
     double? Fps,
     SyntheticSceneOptions? Scene = null)
 {
+    /// <summary>The target as it may be shown (logs, errors, listings): a URL's password replaced by ***.</summary>
+    public string SafeTarget => Redact(Target);
+
+    /// <summary>rtsp://user:secret@host/1 → rtsp://user:***@host/1; anything else unchanged.</summary>
+    public static string Redact(string target) =>
+        Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':', StringComparison.Ordinal)
+            ? target.Replace(uri.UserInfo, uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)] + ":***", StringComparison.Ordinal)
+            : target;
+
+    /// <summary>Removes the URL's password from <paramref name="text"/> (e.g. FFmpeg's own messages, which echo the URL).</summary>
+    public string Scrub(string text)
+    {
+        if (Target == SafeTarget)
+        {
+            return text;
+        }
+
+        var info = new Uri(Target).UserInfo;
+        var password = info[(info.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        return text.Replace(Target, SafeTarget, StringComparison.Ordinal).Replace(password, "***", StringComparison.Ordinal);
+    }
+
     /// <summary>Live sources (URLs, cameras) reconnect when they fail and never make the camera wait.</summary>
     public bool IsLive => Kind is SourceKind.Url or SourceKind.Camera;
 

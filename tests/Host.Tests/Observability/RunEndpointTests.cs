@@ -80,7 +80,7 @@ public sealed class RunEndpointTests
     [InlineData("rtsp://cam.local/1", "rtsp://cam.local/1")]
     [InlineData("data/samples/vtest.avi", "data/samples/vtest.avi")]
     public void Source_listings_never_show_a_url_password(string target, string shown) =>
-        Assert.Equal(shown, StreamJepa.Host.Observability.SourceControl.Redact(target));
+        Assert.Equal(shown, StreamJepa.Ingest.Sources.SourceDescriptor.Redact(target));
 
     private static int Frames(string scores, string stream) =>
         !File.Exists(scores) ? 0 : File.ReadLines(scores).Count(l => l.Contains($"\"stream\":\"{stream}\"", StringComparison.Ordinal));

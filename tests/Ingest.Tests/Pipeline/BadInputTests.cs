@@ -23,6 +23,22 @@ public sealed class BadInputTests : IDisposable
         { "camera", "camera index" },
     };
 
+    [Fact]
+    public async Task AnUnreachableUrlWithCredentials_NeverShowsThePassword()
+    {
+        var collector = new FrameCollector();
+        var options = Options with { OpenTimeoutMs = 2000, Reconnect = new ReconnectOptions { InitialDelayMs = 10, MaxDelayMs = 10, MaxAttempts = 1 } };
+        using var pipeline = new IngestPipeline(options, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+
+        var stats = pipeline.Add(new SourceOptions { Id = "cam", Uri = "rtsp://admin:hunter2@127.0.0.1:9/stream" });
+        await pipeline.WhenSourcesDoneAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(StreamStatus.Failed, stats.Status);
+        Assert.Contains("rtsp://admin:***@127.0.0.1:9/stream", stats.LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", stats.LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", stats.Target, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(BadSources))]
     public async Task BadSource_FailsWithOneClearError_OtherStreamsRunToTheEnd(string kind, string expected)
