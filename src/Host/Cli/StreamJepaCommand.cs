@@ -14,5 +14,6 @@ internal static class StreamJepaCommand
             GenerateCommand.Create(),
             BenchCommand.Create(),
             TailCommand.Create(),
+            EvalCommand.Create(),
         };
 }

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+using StreamJepa.Evaluation;
+
+namespace StreamJepa.Host.Evaluation;
+
+/// <summary>The evaluation table in Markdown: per video and method, then macro (mean of per-video AUCs) and micro (pooled) AUC.</summary>
+internal static class EvalReport
+{
+    public static string Markdown(IReadOnlyList<VideoResult> results, string checkpoint)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"# StreamJepa evaluation ({Path.GetFileName(checkpoint)})");
+        text.AppendLine();
+        text.AppendLine("| video | frames (anomalous) | method | ROC-AUC | AP | detected | mean latency (frames) |");
+        text.AppendLine("|---|---:|---|---:|---:|---:|---:|");
+        foreach (var video in results)
+        {
+            foreach (var m in video.Methods)
+            {
+                text.AppendLine(c, $"| {video.Video} | {video.Frames} ({video.AnomalousFrames}) | {m.Method} | {F(m.Auc)} | {F(m.AveragePrecision)} | {m.Detected}/{m.Latencies.Count} | {(m.MeanLatency is { } l ? l.ToString("0.0", c) : "-")} |");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine("| method | macro ROC-AUC (mean of videos) | micro ROC-AUC (pooled, no per-video normalisation) | mean AP |");
+        text.AppendLine("|---|---:|---:|---:|");
+        foreach (var method in results.SelectMany(r => r.Methods.Select(m => m.Method)).Distinct())
+        {
+            var per = results.Select(r => r.Methods.Single(m => m.Method == method)).ToList();
+            var pooledScores = results.SelectMany(r => r.Scores[method]).ToList();
+            var pooledLabels = results.SelectMany(r => r.Labels).ToList();
+            text.AppendLine(c, $"| {method} | {F(Mean(per.Select(m => m.Auc)))} | {F(FrameMetrics.RocAuc(pooledScores, pooledLabels))} | {F(Mean(per.Select(m => m.AveragePrecision)))} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static double Mean(IEnumerable<double> values)
+    {
+        var finite = values.Where(double.IsFinite).ToList();
+        return finite.Count == 0 ? double.NaN : finite.Average();
+    }
+
+    private static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+}

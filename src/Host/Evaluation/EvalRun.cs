@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Evaluation;
+using StreamJepa.Host.Running;
+using StreamJepa.Ingest.Sources;
+
+namespace StreamJepa.Host.Evaluation;
+
+/// <summary>
+/// <c>streamjepa eval</c>: trains on the manifest's normal video (unless a checkpoint is given), scores every test
+/// video causally with <c>run</c>'s pipeline and scoring (no online learning, files at full speed), scores the same
+/// frames with the pixel baselines, and reports frame-level ROC-AUC (per video, macro and micro), average precision
+/// and detection latency, per H-JEPA level and combined, next to each baseline.
+/// </summary>
+internal sealed class EvalRun
+{
+    public const string Combined = "StreamJepa";
+
+    /// <summary>A frame before the model's context filled (no score) ranks below every scored frame.</summary>
+    private const double Unscored = -1e9;
+    private readonly StreamJepaOptions _options;
+    private readonly EvalManifest _manifest;
+    private readonly string _out;
+    private readonly TextWriter _output;
+    private readonly ILoggerFactory _loggers;
+
+    public EvalRun(StreamJepaOptions options, EvalManifest manifest, string outDirectory, TextWriter output, ILoggerFactory loggers)
+    {
+        _options = options;
+        _manifest = manifest;
+        _out = outDirectory;
+        _output = output;
+        _loggers = loggers;
+    }
+
+    public string? Checkpoint { get; init; }
+
+    public TimeSpan TrainBudget { get; init; } = TimeSpan.FromMinutes(5);
+
+    public async Task<IReadOnlyList<VideoResult>> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_out);
+        var checkpoint = Checkpoint ?? await TrainAsync(cancellationToken).ConfigureAwait(false);
+        var results = new List<VideoResult>();
+        foreach (var video in _manifest.Videos)
+        {
+            await _output.WriteLineAsync($"eval: scoring {video.Id} ({video.Anomalies.Count} anomalies)").ConfigureAwait(false);
+            results.Add(await ScoreAsync(video, checkpoint, cancellationToken).ConfigureAwait(false));
+        }
+
+        var report = EvalReport.Markdown(results, checkpoint);
+        await File.WriteAllTextAsync(Path.Combine(_out, "report.md"), report, cancellationToken).ConfigureAwait(false);
+        await _output.WriteAsync(report).ConfigureAwait(false);
+        return results;
+    }
+
+    private async Task<string> TrainAsync(CancellationToken cancellationToken)
+    {
+        if (_manifest.Train.Count == 0)
+        {
+            throw new ConfigException([new ConfigError("train", null, "the manifest lists no training video and no --checkpoint was given")]);
+        }
+
+        var path = Path.Combine(_out, "model.ckpt");
+        var options = _options with { Sources = [.. _manifest.Train.Select(SourceParser.ParseSpec)] };
+        await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"eval: training on {_manifest.Train.Count} normal source(s) for {TrainBudget.TotalMinutes:0.#} min")).ConfigureAwait(false);
+        var train = new TrainRun(options, TextWriter.Null, _loggers) { CheckpointPath = path, Budget = TrainBudget };
+        var exit = await train.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"training for the evaluation failed (exit code {exit})");
+        }
+
+        return path;
+    }
+
+    private async Task<VideoResult> ScoreAsync(EvalVideo video, string checkpoint, CancellationToken cancellationToken)
+    {
+        var scoresPath = Path.Combine(_out, $"{video.Id}.scores.jsonl");
+        var options = _options with
+        {
+            Sources = [new SourceOptions { Id = video.Id, Uri = video.Path }],
+            Ingest = _options.Ingest with { Realtime = false },
+            Inference = _options.Inference with { Checkpoint = checkpoint },
+            Training = _options.Training with { Online = false, SaveTo = null },
+            Output = new OutputOptions { Sinks = [SinkKind.Jsonl], Scores = scoresPath },
+            Metrics = _options.Metrics with { Enabled = false },
+        };
+        var run = new PipelineRun(options, TextWriter.Null, TimeProvider.System, _loggers) { SummaryInterval = TimeSpan.FromHours(1) };
+        await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+
+        var frames = ReadScores(scoresPath);
+        var baselines = PixelBaselines.Score(video.Path);
+        var n = Math.Min(frames.Count, baselines.Values.Min(s => s.Length));
+        var labels = Enumerable.Range(0, n).Select(f => video.Anomalies.Any(a => a.Contains(f))).ToArray();
+        var scores = new Dictionary<string, double[]>();
+        var methods = new List<MethodResult>();
+        void Add(string name, double[] s, bool[] alerts)
+        {
+            scores[name] = s;
+            methods.Add(new MethodResult(name, FrameMetrics.RocAuc(s, labels), FrameMetrics.AveragePrecision(s, labels), FrameMetrics.DetectionLatencies(alerts, video.Anomalies)));
+        }
+
+        var levels = frames.Max(f => f.Surprises.Count);
+        Add(Combined, [.. frames.Take(n).Select(f => f.Score)], [.. frames.Take(n).Select(f => f.Anomaly)]);
+        for (var level = 0; level < levels; level++)
+        {
+            var perLevel = frames.Take(n).Select(f => level < f.Surprises.Count ? f.Surprises[level] : Unscored).ToArray();
+            Add($"{Combined} level {level + 1}", perLevel, CausalAlerts.From(perLevel.Select(x => x == Unscored ? 0 : x).ToArray(), minSamples: 1));
+        }
+
+        foreach (var (name, raw) in baselines)
+        {
+            var s = raw[..n];
+            Add(name, s, CausalAlerts.From(s));
+        }
+
+        return new VideoResult(video.Id, n, labels.Count(l => l), methods, scores, labels);
+    }
+
+    private static List<(double Score, IReadOnlyList<double> Surprises, bool Anomaly)> ReadScores(string path) =>
+        [.. File.ReadLines(path).Select(line =>
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            if (!root.TryGetProperty("score", out var score))
+            {
+                return (Unscored, (IReadOnlyList<double>)[], false); // dropped or damaged
+            }
+
+            var surprises = root.GetProperty("levels").EnumerateArray()
+                .Select(l => l.GetProperty("surprise") is { ValueKind: JsonValueKind.Number } s ? s.GetDouble() : Unscored).ToList();
+            return (score.ValueKind == JsonValueKind.Number ? score.GetDouble() : Unscored, (IReadOnlyList<double>)surprises, root.GetProperty("anomaly").GetBoolean());
+        })];
+}

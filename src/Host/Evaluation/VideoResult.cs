@@ -1,0 +1,18 @@
+namespace StreamJepa.Host.Evaluation;
+
+/// <summary>One method's metrics on one video: frame-level ROC-AUC and AP, and the detection latency per anomaly.</summary>
+internal sealed record MethodResult(string Method, double Auc, double AveragePrecision, IReadOnlyList<long?> Latencies)
+{
+    public double? MeanLatency => Latencies.Any(l => l is not null) ? Latencies.Where(l => l is not null).Average(l => (double)l!.Value) : null;
+
+    public int Detected => Latencies.Count(l => l is not null);
+}
+
+/// <summary>Every method's result on one video, and the per-frame scores behind them (for pooled metrics).</summary>
+internal sealed record VideoResult(
+    string Video,
+    int Frames,
+    int AnomalousFrames,
+    IReadOnlyList<MethodResult> Methods,
+    IReadOnlyDictionary<string, double[]> Scores,
+    bool[] Labels);
