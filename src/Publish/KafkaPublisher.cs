@@ -41,16 +41,29 @@ public sealed class KafkaPublisher : IAsyncDisposable
     private DateTimeOffset _stopDeadline;
     private bool _disposed;
 
-    public KafkaPublisher(KafkaOptions options, string bootstrapServers, TimeProvider time, ILogger logger)
+    /// <param name="options">The kafka section.</param>
+    /// <param name="bootstrapServers">The brokers (the embedded one's address when none is configured).</param>
+    /// <param name="time">Clock of the circuit breaker and the flush limit.</param>
+    /// <param name="logger">State changes, failures, shutdown accounting.</param>
+    /// <param name="channels">What it carries: results (the default) or, at the edge, frames.</param>
+    public KafkaPublisher(KafkaOptions options, string bootstrapServers, TimeProvider time, ILogger logger, IReadOnlyList<PublishChannel>? channels = null)
     {
         _options = options;
         _bootstrapServers = bootstrapServers;
         _time = time;
         _logger = logger;
         _journalLock = LockJournal(options.JournalDirectory);
-        Add(PublishChannel.Anomalies, options.Anomalies);
-        Add(PublishChannel.Scores, options.Scores);
-        Add(PublishChannel.Embeddings, options.Embeddings);
+        foreach (var channel in channels ?? [PublishChannel.Anomalies, PublishChannel.Scores, PublishChannel.Embeddings])
+        {
+            Add(channel, channel switch
+            {
+                PublishChannel.Anomalies => options.Anomalies,
+                PublishChannel.Scores => options.Scores,
+                PublishChannel.Embeddings => options.Embeddings,
+                _ => options.Frames,
+            });
+        }
+
         _sendOrder = [.. _outboxes.Values];
         _pipeline = BrokerPipeline.Build(options.Breaker, _circuit, time, logger);
         var config = KafkaClientConfig.Producer(options, bootstrapServers);

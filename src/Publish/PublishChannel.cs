@@ -6,4 +6,7 @@ public enum PublishChannel
     Anomalies,
     Embeddings,
     Scores,
+
+    /// <summary>Compressed frames from the edge (<c>streamjepa ingest</c>); only an edge publisher carries them.</summary>
+    Frames,
 }

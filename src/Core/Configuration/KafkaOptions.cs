@@ -20,6 +20,12 @@ public sealed record KafkaOptions
     /// <summary>Per-frame scores as JSON (the JSONL score records); off unless enabled.</summary>
     public ScoreTopicOptions Scores { get; init; } = new();
 
+    /// <summary>Frames published by <c>streamjepa ingest</c> and read by <c>run --source kafka://TOPIC</c>.</summary>
+    public FrameTopicOptions Frames { get; init; } = new();
+
+    /// <summary>Consumer group of the workers that read frames from Kafka: Kafka spreads the streams over its members.</summary>
+    public string WorkerGroup { get; init; } = "streamjepa-workers";
+
     /// <summary>Where messages that could not be delivered wait on disk (and survive a restart).</summary>
     public string JournalDirectory { get; init; } = "streamjepa-journal";
 
@@ -65,6 +71,12 @@ public sealed record KafkaOptions
         Anomalies.Validate($"{key}.anomalies", errors);
         Embeddings.Validate($"{key}.embeddings", errors);
         Scores.Validate($"{key}.scores", errors);
+        Frames.Validate($"{key}.frames", errors);
+        if (string.IsNullOrWhiteSpace(WorkerGroup))
+        {
+            errors.Add($"{key}.workerGroup", WorkerGroup, "must not be empty");
+        }
+
         if (string.IsNullOrWhiteSpace(JournalDirectory))
         {
             errors.Add($"{key}.journalDirectory", JournalDirectory, "must be a directory path");

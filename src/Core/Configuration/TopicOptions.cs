@@ -72,3 +72,13 @@ public sealed record ScoreTopicOptions : TopicOptions
         Enabled = false;
     }
 }
+
+/// <summary>The frames topic (<c>streamjepa ingest</c> at the edge): JPEG frames keyed by stream; oldest dropped when the broker lags.</summary>
+public sealed record FrameTopicOptions : TopicOptions
+{
+    public FrameTopicOptions()
+    {
+        Topic = "streamjepa.frames";
+        QueueCapacity = 2_000;
+    }
+}

@@ -23,6 +23,12 @@ public sealed class StreamOrder<T>
     /// <summary>Adds a record; returns those now ready, in order.</summary>
     public IEnumerable<T> Add(long frame, T record)
     {
+        if (frame < _next)
+        {
+            // A frame already passed: a repeat delivered again (at-least-once sources) goes straight out.
+            return [record];
+        }
+
         _waiting[frame] = record;
         if (_waiting.Count > _maxWaiting)
         {

@@ -15,5 +15,6 @@ internal static class StreamJepaCommand
             BenchCommand.Create(),
             TailCommand.Create(),
             EvalCommand.Create(),
+            IngestCommand.Create(),
         };
 }

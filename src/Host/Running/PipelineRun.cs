@@ -46,7 +46,8 @@ internal sealed class PipelineRun
 
         using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch);
         var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;
-        using var results = ResultSinks.Open(_options, _output, _time, _loggers, metrics is null ? [] : [metrics]);
+        var acknowledgements = new FrameAcknowledgements();
+        using var results = ResultSinks.Open(_options, _output, _time, _loggers, metrics is null ? [] : [metrics], [acknowledgements]);
         var inference = new InferencePipeline(engine, _options, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>());
         await using (inference.ConfigureAwait(false))
         {
@@ -59,7 +60,8 @@ internal sealed class PipelineRun
                 trainer.Start();
             }
 
-            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap);
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, _options.Kafka);
+            acknowledgements.Ingest = ingest;
             var summary = new StreamSummary(_time);
             foreach (var source in _options.Sources)
             {

@@ -30,9 +30,15 @@ internal sealed class ResultSinks : IDisposable
 
     public EmbeddedKafka? Embedded { get; }
 
-    public static ResultSinks Open(StreamJepaOptions options, TextWriter output, TimeProvider time, ILoggerFactory loggers, params IResultSink[] extra)
+    /// <param name="options">The configuration: output.sinks, the JSONL paths, the kafka section.</param>
+    /// <param name="output">Where the console sink and the embedded broker's address are printed.</param>
+    /// <param name="time">Clock for the publisher.</param>
+    /// <param name="loggers">Logging.</param>
+    /// <param name="first">Sinks that come before the configured ones (metrics).</param>
+    /// <param name="last">Sinks that come after them (acknowledgements: the others have the results by then).</param>
+    public static ResultSinks Open(StreamJepaOptions options, TextWriter output, TimeProvider time, ILoggerFactory loggers, IResultSink[] first, IResultSink[] last)
     {
-        var sinks = new List<IResultSink>(extra);
+        var sinks = new List<IResultSink>(first);
         if (options.Output.Has(SinkKind.Jsonl))
         {
             sinks.Add(new JsonlSink(options.Output));
@@ -45,7 +51,7 @@ internal sealed class ResultSinks : IDisposable
 
         if (!options.Output.Has(SinkKind.Kafka))
         {
-            return new ResultSinks(sinks, null, null);
+            return new ResultSinks([.. sinks, .. last], null, null);
         }
 
         var kafka = options.Kafka;
@@ -73,7 +79,7 @@ internal sealed class ResultSinks : IDisposable
         {
             var publisher = new KafkaPublisher(kafka, bootstrap, time, loggers.CreateLogger<KafkaPublisher>());
             sinks.Add(new KafkaResultSink(publisher, kafka, time));
-            return new ResultSinks(sinks, publisher, embedded, scratch);
+            return new ResultSinks([.. sinks, .. last], publisher, embedded, scratch);
         }
         catch
         {

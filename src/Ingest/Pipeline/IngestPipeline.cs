@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
+using StreamJepa.Ingest.Kafka;
 using StreamJepa.Ingest.Sources;
 
 namespace StreamJepa.Ingest.Pipeline;
@@ -26,14 +27,18 @@ public sealed class IngestPipeline : IDisposable
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _sourceStops = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Action<FrameGap>? _onGap;
+    private readonly KafkaOptions? _kafka;
+    private readonly ConcurrentBag<KafkaFrameReader> _kafkaReaders = [];
 
     /// <param name="options">Ingest settings.</param>
     /// <param name="target">The shared, bounded downstream block every stream feeds.</param>
     /// <param name="time">Clock for pacing, timestamps and reconnect delays.</param>
     /// <param name="loggers">Logging.</param>
     /// <param name="onGap">Told (on reader threads) of every frame that is dropped or undecodable, so it keeps its place downstream.</param>
-    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers, Action<FrameGap>? onGap = null)
+    /// <param name="kafka">Where <c>kafka://TOPIC</c> sources read from (bootstrap servers, worker group, security).</param>
+    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers, Action<FrameGap>? onGap = null, KafkaOptions? kafka = null)
     {
+        _kafka = kafka;
         _onGap = onGap;
         _options = options;
         _target = target;
@@ -50,6 +55,11 @@ public sealed class IngestPipeline : IDisposable
     /// <summary>Starts reading <paramref name="source"/>. A source that cannot even be described is returned already failed.</summary>
     public StreamStats Add(SourceOptions source)
     {
+        if (source.Uri.StartsWith(KafkaScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return AddKafka(source);
+        }
+
         SourceDescriptor descriptor;
         try
         {
@@ -70,10 +80,52 @@ public sealed class IngestPipeline : IDisposable
             ? new DropOldestEmitter(_target, _options.LiveQueueCapacity, stats)
             : new BackpressureEmitter(_target);
         var reader = new SourceReader(descriptor, _options, Pool, emitter, stats, _time, _loggers.CreateLogger<SourceReader>());
+        Start(stats, reader.Run);
+        return stats;
+    }
+
+    /// <summary>The results of a frame read from Kafka reached the sinks: its offset may be committed.</summary>
+    public void Acknowledge(string streamId, long sequence)
+    {
+        foreach (var reader in _kafkaReaders)
+        {
+            reader.Acknowledge(streamId, sequence);
+        }
+    }
+
+    private const string KafkaScheme = "kafka://";
+
+    /// <summary>A consumer-group member on a frames topic: every stream on it becomes a stream of this pipeline.</summary>
+    private StreamStats AddKafka(SourceOptions source)
+    {
+        var topic = source.Uri[KafkaScheme.Length..].Trim('/');
+        var stats = Register(source.Id ?? $"kafka-{topic}", source.Uri);
+        if (_kafka?.BootstrapServers is null || topic.Length == 0)
+        {
+            var problem = topic.Length == 0
+                ? $"source '{stats.StreamId}': {source.Uri} names no topic (kafka://TOPIC)"
+                : $"source '{stats.StreamId}': {source.Uri} needs kafka.bootstrapServers (the brokers the edge publishes to)";
+            stats.OnError(problem);
+            stats.SetStatus(StreamStatus.Failed);
+            _logger.LogError("{Message}", problem);
+            return stats;
+        }
+
+        var reader = new KafkaFrameReader(
+            topic, _kafka, _options, Pool, new BackpressureEmitter(_target), stats,
+            id => _streams.TryGetValue(id, out var existing) ? existing : Register(id, source.Uri),
+            _time, _loggers.CreateLogger<KafkaFrameReader>());
+        _kafkaReaders.Add(reader);
+        Start(stats, reader.Run);
+        return stats;
+    }
+
+    private void Start(StreamStats stats, Action<CancellationToken> run)
+    {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         _sourceStops[stats.StreamId] = stop;
         var task = Task.Factory.StartNew(
-            () => reader.Run(stop.Token),
+            () => run(stop.Token),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -81,8 +133,6 @@ public sealed class IngestPipeline : IDisposable
         {
             _readers.Add(task);
         }
-
-        return stats;
     }
 
     /// <summary>Completes when every source started so far has ended, failed or been stopped.</summary>

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using StreamJepa.Publish.Embedded;
+
+namespace StreamJepa.Host.Tests.Cli;
+
+public sealed class ScaleOutTests : IDisposable
+{
+    private const int Frames = 240;
+    private static readonly string[] Streams = ["a", "b", "c", "d"];
+    private static readonly string[] Small =
+    [
+        "--set", "ingest.width=32", "--set", "ingest.height=32", "--set", "model.imageSize=32", "--set", "model.encoderChannels=[8,8]",
+        "--set", "model.dim=16", "--set", "model.predictorChannels=16", "--set", "model.levels=[{\"window\":4,\"stride\":2,\"dim\":8,\"hidden\":16,\"contextWindows\":2}]",
+    ];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-scale").FullName;
+    private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start();
+
+    public void Dispose()
+    {
+        _kafka.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Two_workers_share_the_streams_and_when_one_stops_the_other_scores_the_rest_without_a_gap()
+    {
+        _kafka.CreateTopic("frames", 4);
+        string[] common = ["--set", $"kafka.bootstrapServers={_kafka.BootstrapServers}", .. Small];
+        var edge = CommandRunner.RunAsync(
+            [
+                "ingest", "--topic", "frames", "--realtime",
+                .. Streams.SelectMany((s, i) => new[] { "--source", $"{s}=synthetic:frames={Frames}&width=96&height=72&fps=20&seed={i + 1}" }),
+                .. common,
+            ]);
+        var stayer = Worker("stayer", duration: 45, common);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var leaver = Worker("leaver", duration: 5, common);
+
+        var (edgeExit, edgeOutput, edgeError) = await edge;
+        var (leaverExit, _, leaverError) = await leaver;
+        var (stayerExit, _, stayerError) = await stayer;
+
+        Assert.True(edgeExit == 0, edgeError + edgeOutput);
+        Assert.True(leaverExit == 0, leaverError);
+        Assert.True(stayerExit == 0, stayerError);
+        var byLeaver = Scored("leaver");
+        var byStayer = Scored("stayer");
+        Assert.NotEmpty(byLeaver);
+        foreach (var stream in Streams)
+        {
+            var frames = byLeaver.Concat(byStayer).Where(f => f.Stream == stream).Select(f => f.Frame).ToHashSet();
+            Assert.True(frames.SetEquals(Enumerable.Range(0, Frames).Select(f => (long)f)), $"stream {stream}: {Frames - frames.Count} frame(s) missing; leaver {Ranges(byLeaver, stream)}; stayer {Ranges(byStayer, stream)}");
+        }
+
+        // The streams the leaver had went on at the stayer after it left.
+        Assert.Contains(byLeaver.Select(f => f.Stream).Distinct(), s => byStayer.Any(f => f.Stream == s && f.Frame > byLeaver.Where(l => l.Stream == s).Max(l => l.Frame)));
+    }
+
+    private static string Ranges(List<(string Stream, long Frame)> scored, string stream)
+    {
+        var frames = scored.Where(f => f.Stream == stream).Select(f => f.Frame).Order().ToList();
+        return frames.Count == 0 ? "none" : $"{frames.Count} frames {frames[0]}..{frames[^1]}";
+    }
+
+    private Task<(int Exit, string Output, string Error)> Worker(string name, int duration, string[] common) =>
+        CommandRunner.RunAsync(
+            [
+                "run", "--source", "kafka://frames", "--no-learn", "--duration", duration.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--scores", Path.Combine(_dir, $"{name}.jsonl"), "--set", "output.sinks=[\"jsonl\"]", "--set", "metrics.enabled=false", .. common,
+            ]);
+
+    private List<(string Stream, long Frame)> Scored(string name) =>
+        [.. File.ReadLines(Path.Combine(_dir, $"{name}.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(r => (r.GetProperty("stream").GetString()!, r.GetProperty("frame").GetInt64()))];
+}
