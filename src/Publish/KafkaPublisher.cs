@@ -311,10 +311,12 @@ public sealed class KafkaPublisher : IAsyncDisposable
             outbox.NotSent(item);
             return false;
         }
-        catch (KafkaException ex) when (ex.Error.IsFatal)
+        catch (KafkaException ex) when (ex.Error.IsFatal || _fatal is not null)
         {
+            // The producer is dead (its fatal error may be reported a moment later): keep the message for the
+            // producer that replaces it.
             outbox.NotSent(item);
-            _fatal = ex.Error;
+            _fatal ??= ex.Error;
             return false;
         }
         catch (KafkaException ex)
@@ -347,10 +349,10 @@ public sealed class KafkaPublisher : IAsyncDisposable
             case ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight or ErrorCode.Local_Destroy:
                 return; // stays in flight; persisted to the journal at shutdown
             default:
-                if (error.IsFatal)
+                if (error.IsFatal || _fatal is not null)
                 {
-                    _fatal = error;
-                    return;
+                    _fatal ??= error;
+                    return; // stays in flight: the producer that replaces this one sends it again
                 }
 
                 outbox.Rejected(item);

@@ -3,6 +3,7 @@ using StreamJepa.Model;
 
 namespace StreamJepa.Host.Tests.Cli;
 
+[Collection(TrainingInProcess.Name)]
 public sealed class RunLearningTests : IDisposable
 {
     private static readonly string[] Small =

@@ -2,6 +2,7 @@ using StreamJepa.Model;
 
 namespace StreamJepa.Host.Tests.Cli;
 
+[Collection(TrainingInProcess.Name)]
 public sealed class TrainCommandTests : IDisposable
 {
     private static readonly string[] Small =

@@ -2,6 +2,7 @@ using StreamJepa.Host.Tests.Cli;
 
 namespace StreamJepa.Host.Tests.Evaluation;
 
+[Collection(TrainingInProcess.Name)]
 public sealed class EvalCommandTests : IDisposable
 {
     private static readonly string[] Small =
