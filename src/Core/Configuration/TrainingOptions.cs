@@ -47,10 +47,10 @@ public sealed record TrainingOptions
     public int StepsPerProposal { get; init; } = 50;
 
     /// <summary>
-    /// Where <c>run</c> writes what it learnt online when it stops (served model, version, trainer state; older
-    /// files kept as NAME.1, NAME.2); null saves nothing.
+    /// Where <c>run</c> writes what it learnt online when it stops, if it learnt anything (served model, version,
+    /// trainer state; older files kept as NAME.1, NAME.2); null saves nothing.
     /// </summary>
-    public string? SaveTo { get; init; }
+    public string? SaveTo { get; init; } = "runs/learnt.ckpt";
 
     /// <summary>Do not learn from frames of a stream while an anomaly episode is open on it.</summary>
     public bool SkipAnomalies { get; init; } = true;

@@ -113,9 +113,16 @@ internal sealed class PipelineRun
             if (trainer is not null)
             {
                 trainer.Stop();
-                if (_options.Training.SaveTo is { } saveTo)
+                if (_options.Training.SaveTo is { } saveTo && trainer.Stats.Steps > 0)
                 {
-                    trainer.Save(saveTo, header.Step, header.EnergyStats, keep: 3);
+                    try
+                    {
+                        trainer.Save(saveTo, header.Step, header.EnergyStats, keep: 3);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        logger.LogError("could not save what was learnt to {Path} (training.saveTo): {Reason}", saveTo, ex.Message);
+                    }
                 }
 
                 trainer.Dispose();
