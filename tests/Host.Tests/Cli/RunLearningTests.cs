@@ -7,11 +7,7 @@ namespace StreamJepa.Host.Tests.Cli;
 public sealed class RunLearningTests : IDisposable
 {
     private static readonly string[] Small =
-    [
-        "--set", "ingest.width=32", "--set", "ingest.height=32", "--set", "model.imageSize=32", "--set", "model.encoderChannels=[8,8]",
-        "--set", "model.dim=16", "--set", "model.predictorChannels=16", "--set", "model.levels=[{\"window\":4,\"stride\":2,\"dim\":8,\"hidden\":16,\"contextWindows\":2}]",
-        "--set", "training.batchSize=4", "--set", "training.stepsPerProposal=2", "--set", "training.cpuShare=1",
-    ];
+        [.. SmallModel.Training, "--set", "training.stepsPerProposal=2", "--set", "training.cpuShare=1"];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("sj-learn").FullName;
 

@@ -7,12 +7,6 @@ public sealed class ScaleOutTests : IDisposable
 {
     private const int Frames = 240;
     private static readonly string[] Streams = ["a", "b", "c", "d"];
-    private static readonly string[] Small =
-    [
-        "--set", "ingest.width=32", "--set", "ingest.height=32", "--set", "model.imageSize=32", "--set", "model.encoderChannels=[8,8]",
-        "--set", "model.dim=16", "--set", "model.predictorChannels=16", "--set", "model.levels=[{\"window\":4,\"stride\":2,\"dim\":8,\"hidden\":16,\"contextWindows\":2}]",
-    ];
-
     private readonly string _dir = Directory.CreateTempSubdirectory("sj-scale").FullName;
     private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start();
 
@@ -26,7 +20,7 @@ public sealed class ScaleOutTests : IDisposable
     public async Task Two_workers_share_the_streams_and_when_one_stops_the_other_scores_the_rest_without_a_gap()
     {
         _kafka.CreateTopic("frames", 4);
-        string[] common = ["--set", $"kafka.bootstrapServers={_kafka.BootstrapServers}", .. Small];
+        string[] common = ["--set", $"kafka.bootstrapServers={_kafka.BootstrapServers}", .. SmallModel.Settings];
         var edge = CommandRunner.RunAsync(
             [
                 "ingest", "--topic", "frames", "--realtime",

@@ -5,13 +5,6 @@ namespace StreamJepa.Host.Tests.Cli;
 [Collection(TrainingInProcess.Name)]
 public sealed class TrainCommandTests : IDisposable
 {
-    private static readonly string[] Small =
-    [
-        "--set", "ingest.width=32", "--set", "ingest.height=32", "--set", "model.imageSize=32", "--set", "model.encoderChannels=[8,8]",
-        "--set", "model.dim=16", "--set", "model.predictorChannels=16", "--set", "model.levels=[{\"window\":4,\"stride\":2,\"dim\":8,\"hidden\":16,\"contextWindows\":2}]",
-        "--set", "training.batchSize=4",
-    ];
-
     private readonly string _dir = Directory.CreateTempSubdirectory("sj-train").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -22,7 +15,7 @@ public sealed class TrainCommandTests : IDisposable
         var checkpoint = Path.Combine(_dir, "model.ckpt");
         string[] source = ["--source", "synthetic:frames=80&width=64&height=48&anomalyEvery=0"];
 
-        var (exit, output, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "4", .. Small]);
+        var (exit, output, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "4", .. SmallModel.Training]);
 
         Assert.True(exit == 0, error);
         Assert.Contains("wrote", output, StringComparison.Ordinal);
@@ -30,7 +23,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(4, first.Step);
         Assert.Equal([1, 2], first.EnergyStats.Select(s => s.Level));
 
-        (exit, output, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "3", "--resume", .. Small]);
+        (exit, output, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "3", "--resume", .. SmallModel.Training]);
 
         Assert.True(exit == 0, error);
         Assert.Contains("optimiser state restored", output, StringComparison.Ordinal);
@@ -46,7 +39,7 @@ public sealed class TrainCommandTests : IDisposable
         var checkpoint = Path.Combine(_dir, "epochs.ckpt");
 
         var (exit, output, error) = await CommandRunner.RunAsync(
-            ["train", "--source", "synthetic:frames=40&width=64&height=48&anomalyEvery=0", "--checkpoint", checkpoint, "--epochs", "1", .. Small]);
+            ["train", "--source", "synthetic:frames=40&width=64&height=48&anomalyEvery=0", "--checkpoint", checkpoint, "--epochs", "1", .. SmallModel.Training]);
 
         Assert.True(exit == 0, error);
         Assert.Equal(10, Checkpoint.ReadHeader(checkpoint).Step);

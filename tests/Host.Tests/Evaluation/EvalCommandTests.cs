@@ -5,13 +5,6 @@ namespace StreamJepa.Host.Tests.Evaluation;
 [Collection(TrainingInProcess.Name)]
 public sealed class EvalCommandTests : IDisposable
 {
-    private static readonly string[] Small =
-    [
-        "--set", "ingest.width=32", "--set", "ingest.height=32", "--set", "model.imageSize=32", "--set", "model.encoderChannels=[8,8]",
-        "--set", "model.dim=16", "--set", "model.predictorChannels=16", "--set", "model.levels=[{\"window\":4,\"stride\":2,\"dim\":8,\"hidden\":16,\"contextWindows\":2}]",
-        "--set", "training.batchSize=4",
-    ];
-
     private readonly string _dir = Directory.CreateTempSubdirectory("sj-eval").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -38,7 +31,7 @@ public sealed class EvalCommandTests : IDisposable
             """);
         var outDir = Path.Combine(_dir, "out");
 
-        var (exit, output, error) = await CommandRunner.RunAsync(["eval", "--manifest", manifest, "--minutes", "0.1", "--out", outDir, .. Small]);
+        var (exit, output, error) = await CommandRunner.RunAsync(["eval", "--manifest", manifest, "--minutes", "0.1", "--out", outDir, .. SmallModel.Training]);
 
         Assert.True(exit == 0, error + output);
         Assert.True(File.Exists(Path.Combine(outDir, "model.ckpt")));
