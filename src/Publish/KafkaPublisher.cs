@@ -133,7 +133,7 @@ public sealed class KafkaPublisher : IAsyncDisposable
     public async Task<bool> WaitDeliveredAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + limit;
-        while (Stats().Waiting > 0)
+        while (_sendOrder.Sum(o => o.Waiting) > 0)
         {
             if (_time.GetUtcNow() >= deadline)
             {

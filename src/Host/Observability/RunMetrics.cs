@@ -38,6 +38,7 @@ internal sealed class RunMetrics : IResultSink
     private readonly Gauge _journalBytes;
     private readonly Gauge _circuitOpen;
     private readonly Gauge _brokerDown;
+    private Histogram.Child?[] _surpriseByLevel = [];
 
     public RunMetrics()
     {
@@ -134,9 +135,20 @@ internal sealed class RunMetrics : IResultSink
         {
             if (level.Surprise is { } surprise && double.IsFinite(surprise))
             {
-                _surprise.WithLabels(level.Level.ToString(System.Globalization.CultureInfo.InvariantCulture)).Observe(surprise);
+                SurpriseOf(level.Level).Observe(surprise);
             }
         }
+    }
+
+    /// <summary>The level's histogram child, looked up once per level rather than per frame.</summary>
+    private Histogram.Child SurpriseOf(int level)
+    {
+        if (level >= _surpriseByLevel.Length)
+        {
+            Array.Resize(ref _surpriseByLevel, level + 1);
+        }
+
+        return _surpriseByLevel[level] ??= _surprise.WithLabels(level.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public void OnGap(FrameGap gap)

@@ -210,6 +210,18 @@ internal sealed class MessageOutbox : IDisposable
         }
     }
 
+    /// <summary>Messages accepted and not yet settled (queued, journaled, in flight), without touching the disk.</summary>
+    public long Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _memory.Count + _returned.Count + (_journal?.Pending ?? 0) + InFlight;
+            }
+        }
+    }
+
     public OutboxStats Stats()
     {
         lock (_gate)
