@@ -24,6 +24,12 @@ public sealed record ScoringOptions
     /// <summary>Spatial cells of the level-1 energy map reported per episode.</summary>
     public int TopCells { get; init; } = 3;
 
+    /// <summary>
+    /// Put each frame's level-1 energy grid (G×G, row-major, at the best latent) into its score record as
+    /// <c>energyMap</c>. Off by default: it multiplies the size of the scores; <c>eval</c> turns it on for its heat maps.
+    /// </summary>
+    public bool EnergyMaps { get; init; }
+
     internal void Validate(string key, ConfigErrors errors)
     {
         errors.Range($"{key}.window", Window, 8, 1_000_000);

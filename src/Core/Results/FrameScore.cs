@@ -9,6 +9,7 @@ namespace StreamJepa.Core.Results;
 /// <param name="Anomaly">True while an anomaly episode is open on this stream.</param>
 /// <param name="ModelVersion">Version of the weights that scored the frame.</param>
 /// <param name="Error">Why the frame could not be scored (non-finite input or representation), else null.</param>
+/// <param name="EnergyMap">Level-1 token energies (G×G, row-major), when <c>scoring.energyMaps</c> is on and level 1 has an energy.</param>
 public sealed record FrameScore(
     string Stream,
     long Frame,
@@ -17,4 +18,5 @@ public sealed record FrameScore(
     IReadOnlyList<LevelScore> Levels,
     bool Anomaly,
     long ModelVersion,
-    string? Error = null);
+    string? Error = null,
+    IReadOnlyList<float>? EnergyMap = null);

@@ -31,6 +31,17 @@ public static class ResultJson
             json.WriteString("error", score.Error);
         }
 
+        if (score.EnergyMap is { } map)
+        {
+            json.WriteStartArray("energyMap");
+            foreach (var e in map)
+            {
+                json.WriteNumberValue(e);
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 

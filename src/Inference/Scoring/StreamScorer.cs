@@ -60,7 +60,8 @@ internal sealed class StreamScorer
 
         double? combined = levels[0].Surprise is null ? null : levels.Max(l => l.Surprise ?? double.NegativeInfinity);
         var episode = _episodes.Update(header.Sequence, header.PtsMs, combined, [.. levels.Select(l => l.Surprise)], outcome.EnergyMap, modelVersion);
-        var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, _episodes.IsOpen, modelVersion);
+        var map = _options.EnergyMaps ? outcome.EnergyMap : null;
+        var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, _episodes.IsOpen, modelVersion, EnergyMap: map);
         return (score, episode);
     }
 
