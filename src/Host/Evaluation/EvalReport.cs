@@ -34,7 +34,28 @@ internal static class EvalReport
             text.AppendLine(c, $"| {method} | {F(Mean(per.Select(m => m.Auc)))} | {F(FrameMetrics.RocAuc(pooledScores, pooledLabels))} | {F(Mean(per.Select(m => m.AveragePrecision)))} |");
         }
 
+        Pictures(text, results);
         return text.ToString();
+    }
+
+    private static void Pictures(StringBuilder text, IReadOnlyList<VideoResult> results)
+    {
+        var c = CultureInfo.InvariantCulture;
+        foreach (var video in results.Where(r => r.Pictures is not null))
+        {
+            var pictures = video.Pictures!;
+            text.AppendLine();
+            text.AppendLine(c, $"## {video.Video}");
+            text.AppendLine();
+            text.AppendLine(c, $"![surprise timeline of {video.Video}]({pictures.Timeline})");
+            if (pictures.Strip is not null)
+            {
+                text.AppendLine();
+                text.AppendLine(c, $"Most surprising frames ({string.Join(", ", pictures.StripFrames)}), level-1 energy overlaid (blue low, red high; red border: inside a ground-truth range):");
+                text.AppendLine();
+                text.AppendLine(c, $"![most surprising frames of {video.Video}]({pictures.Strip})");
+            }
+        }
     }
 
     private static double Mean(IEnumerable<double> values)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Evaluation;
+using StreamJepa.Evaluation.Pictures;
 using StreamJepa.Host.Running;
 using StreamJepa.Ingest.Sources;
 
@@ -85,6 +86,7 @@ internal sealed class EvalRun
             Ingest = _options.Ingest with { Realtime = false },
             Inference = _options.Inference with { Checkpoint = checkpoint },
             Training = _options.Training with { Online = false, SaveTo = null },
+            Scoring = _options.Scoring with { EnergyMaps = true },
             Output = new OutputOptions { Sinks = [SinkKind.Jsonl], Scores = scoresPath },
             Metrics = _options.Metrics with { Enabled = false },
         };
@@ -104,11 +106,13 @@ internal sealed class EvalRun
         }
 
         var levels = frames.Max(f => f.Surprises.Count);
+        var perLevel = new List<double[]>();
         Add(Combined, [.. frames.Take(n).Select(f => f.Score)], [.. frames.Take(n).Select(f => f.Anomaly)]);
         for (var level = 0; level < levels; level++)
         {
-            var perLevel = frames.Take(n).Select(f => level < f.Surprises.Count ? f.Surprises[level] : Unscored).ToArray();
-            Add($"{Combined} level {level + 1}", perLevel, CausalAlerts.From(perLevel.Select(x => x == Unscored ? 0 : x).ToArray(), minSamples: 1));
+            var surprise = frames.Take(n).Select(f => level < f.Surprises.Count ? f.Surprises[level] : Unscored).ToArray();
+            perLevel.Add(surprise);
+            Add($"{Combined} level {level + 1}", surprise, CausalAlerts.From(surprise.Select(x => x == Unscored ? 0 : x).ToArray(), minSamples: 1));
         }
 
         foreach (var (name, raw) in baselines)
@@ -117,21 +121,43 @@ internal sealed class EvalRun
             Add(name, s, CausalAlerts.From(s));
         }
 
-        return new VideoResult(video.Id, n, labels.Count(l => l), methods, scores, labels);
+        var trace = new VideoTrace(
+            video.Id,
+            video.Path,
+            [.. perLevel.Select(l => l.Select(Gap).ToArray())],
+            [.. frames.Take(n).Select(f => Gap(f.Score))],
+            [.. frames.Take(n).Select(f => f.Anomaly)],
+            video.Anomalies,
+            [.. frames.Take(n).Select(f => f.EnergyMap)]);
+        return new VideoResult(video.Id, n, labels.Count(l => l), methods, scores, labels) { Pictures = DrawPictures(trace) };
     }
 
-    private static List<(double Score, IReadOnlyList<double> Surprises, bool Anomaly)> ReadScores(string path) =>
+    private static double Gap(double score) => score == Unscored ? double.NaN : score;
+
+    private VideoPictures DrawPictures(VideoTrace trace)
+    {
+        var timeline = $"{trace.Id}.timeline.png";
+        var strip = $"{trace.Id}.strip.png";
+        SurpriseTimeline.Save(trace, Path.Combine(_out, timeline), _options.Scoring.OnThreshold);
+        var shown = SurpriseStrip.Save(trace, Path.Combine(_out, strip));
+        return new VideoPictures(timeline, shown.Count > 0 ? strip : null, shown);
+    }
+
+    private static List<ScoredFrame> ReadScores(string path) =>
         [.. File.ReadLines(path).Select(line =>
         {
             using var json = JsonDocument.Parse(line);
             var root = json.RootElement;
             if (!root.TryGetProperty("score", out var score))
             {
-                return (Unscored, (IReadOnlyList<double>)[], false); // dropped or damaged
+                return new ScoredFrame(Unscored, [], false, null); // dropped or damaged
             }
 
             var surprises = root.GetProperty("levels").EnumerateArray()
                 .Select(l => l.GetProperty("surprise") is { ValueKind: JsonValueKind.Number } s ? s.GetDouble() : Unscored).ToList();
-            return (score.ValueKind == JsonValueKind.Number ? score.GetDouble() : Unscored, (IReadOnlyList<double>)surprises, root.GetProperty("anomaly").GetBoolean());
+            var map = root.TryGetProperty("energyMap", out var m) ? m.EnumerateArray().Select(e => e.GetSingle()).ToArray() : null;
+            return new ScoredFrame(score.ValueKind == JsonValueKind.Number ? score.GetDouble() : Unscored, surprises, root.GetProperty("anomaly").GetBoolean(), map);
         })];
+
+    private sealed record ScoredFrame(double Score, IReadOnlyList<double> Surprises, bool Anomaly, float[]? EnergyMap);
 }

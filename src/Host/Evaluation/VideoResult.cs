@@ -15,4 +15,11 @@ internal sealed record VideoResult(
     int AnomalousFrames,
     IReadOnlyList<MethodResult> Methods,
     IReadOnlyDictionary<string, double[]> Scores,
-    bool[] Labels);
+    bool[] Labels)
+{
+    /// <summary>The timeline and the thumbnail strip, relative to the report.</summary>
+    public VideoPictures? Pictures { get; init; }
+}
+
+/// <summary>A video's pictures: the surprise timeline, and the strip of its most surprising frames (null when none had an energy map).</summary>
+internal sealed record VideoPictures(string Timeline, string? Strip, IReadOnlyList<int> StripFrames);

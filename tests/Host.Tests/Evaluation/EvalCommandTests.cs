@@ -47,6 +47,20 @@ public sealed class EvalCommandTests : IDisposable
 
         Assert.Matches(@"\| s4 \| 160 \(20\) \| StreamJepa \|", report);
         Assert.Contains("micro ROC-AUC", report, StringComparison.Ordinal);
+        foreach (var video in new[] { "s3", "s4" })
+        {
+            // The report links a timeline and a thumbnail strip per video, and both are real PNGs.
+            Assert.Contains($"]({video}.timeline.png)", report, StringComparison.Ordinal);
+            Assert.Contains($"]({video}.strip.png)", report, StringComparison.Ordinal);
+            using var timeline = OpenCvSharp.Cv2.ImRead(Path.Combine(outDir, $"{video}.timeline.png"));
+            Assert.Equal((1400, 420), (timeline.Width, timeline.Height));
+            using var strip = OpenCvSharp.Cv2.ImRead(Path.Combine(outDir, $"{video}.strip.png"));
+            Assert.True(strip.Width >= 240 * 2, $"strip of {video} is {strip.Width} wide");
+        }
+
+        // The scores eval wrote carry the level-1 energy grid the heat maps are drawn from.
+        var scored = File.ReadLines(Path.Combine(outDir, "s3.scores.jsonl")).Last();
+        Assert.Matches(@"""energyMap"":\[[-0-9.eE]+(,[-0-9.eE]+){15}\]", scored);
     }
 
     [Fact]
