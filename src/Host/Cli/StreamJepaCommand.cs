@@ -12,6 +12,7 @@ internal static class StreamJepaCommand
             TrainCommand.Create(),
             InspectCommand.Create(),
             GenerateCommand.Create(),
+            DevSetCommand.Create(),
             BenchCommand.Create(),
             TailCommand.Create(),
             EvalCommand.Create(),

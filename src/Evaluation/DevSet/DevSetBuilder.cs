@@ -1,0 +1,169 @@
+using System.Text.Json;
+using OpenCvSharp;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Synthetic;
+
+namespace StreamJepa.Evaluation.DevSet;
+
+/// <summary>
+/// Builds the development set of docs/eval.md from one real clip: its first <see cref="TrainFrames"/> frames become
+/// the normal training video, and each <see cref="Injection"/> is applied to a copy of the remaining (held-out)
+/// frames, written as its own labelled test video. A second, synthetic part comes from the scene generator. Each
+/// part gets its own manifest for <c>streamjepa eval</c>.
+/// </summary>
+public sealed class DevSetBuilder
+{
+    private static readonly JsonSerializerOptions Json = new(ConfigLoader.JsonOptions);
+
+    public DevSetBuilder(string source, string name)
+    {
+        Source = source;
+        Name = name;
+    }
+
+    public string Source { get; }
+
+    public string Name { get; }
+
+    /// <summary>Frames of the clip that are training video; the rest are held out for the test videos.</summary>
+    public int TrainFrames { get; init; } = 450;
+
+    /// <summary>Size the clips are written at (the model sees 128×128, the baselines 96 pixels wide).</summary>
+    public Size FrameSize { get; init; } = new(384, 288);
+
+    /// <summary>
+    /// Every injection kind at two places in the held-out frames, 30 frames (3 s at 10 fps) each.
+    /// </summary>
+    public static IReadOnlyList<Injection> DefaultInjections { get; } =
+        [.. Enum.GetValues<InjectionKind>().SelectMany(kind => new[] { new Injection(kind, 100, 30), new Injection(kind, 200, 30) })];
+
+    /// <summary>Writes <c>DIR/real</c> (the clip) and returns the manifest's path.</summary>
+    public string BuildReal(string directory, IReadOnlyList<Injection> injections)
+    {
+        Directory.CreateDirectory(directory);
+        var (frames, fps) = ReadAll();
+        try
+        {
+            if (frames.Count <= TrainFrames + 1)
+            {
+                throw new InvalidDataException($"{Source} has {frames.Count} frames: too few to hold out any after {TrainFrames} training frames");
+            }
+
+            var train = $"{Name}-normal.avi";
+            Write(Path.Combine(directory, train), frames.Take(TrainFrames).ToList(), fps, null);
+            var held = frames.Skip(TrainFrames).ToList();
+            var videos = new List<object>();
+            foreach (var injection in injections)
+            {
+                var id = $"{Name}-{Camel(injection.Kind)}-{injection.Start}";
+                var schedule = injection.Schedule(held.Count);
+                Write(Path.Combine(directory, id + ".avi"), [.. schedule.Select(i => held[i])], fps, injection);
+                var range = injection.Range;
+                videos.Add(new { id, path = id + ".avi", anomalies = new[] { new { start = range.Start, end = range.End, kind = Camel(injection.Kind) } } });
+            }
+
+            return WriteManifest(directory, [train], videos);
+        }
+        finally
+        {
+            foreach (var frame in frames)
+            {
+                frame.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Writes <c>DIR/synthetic</c>: a normal scene to train on and seeded scenes with every kind of scheduled anomaly.</summary>
+    public static string BuildSynthetic(string directory, IReadOnlyList<int> seeds, long frames = 600)
+    {
+        Directory.CreateDirectory(directory);
+        SceneVideo.Write(new SyntheticSceneOptions { Seed = 1000, Frames = 3000, AnomalyEvery = 0 }, Path.Combine(directory, "normal.avi"));
+        var videos = new List<object>();
+        foreach (var seed in seeds)
+        {
+            var id = $"scene-{seed}";
+            SceneVideo.Write(new SyntheticSceneOptions { Seed = seed, Frames = frames }, Path.Combine(directory, id + ".avi"));
+            videos.Add(new { id, path = id + ".avi", truth = id + ".truth.json" });
+        }
+
+        return WriteManifest(directory, ["normal.avi"], videos);
+    }
+
+    private static string WriteManifest(string directory, IReadOnlyList<string> train, IReadOnlyList<object> videos)
+    {
+        var path = Path.Combine(directory, "manifest.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new { train, videos }, Json));
+        return path;
+    }
+
+    private static string Camel(InjectionKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    private (List<Mat> Frames, double Fps) ReadAll()
+    {
+        using var capture = new VideoCapture(Source);
+        if (!capture.IsOpened())
+        {
+            throw new IOException($"cannot open {Source}");
+        }
+
+        var fps = capture.Fps is > 0 and < 1000 ? capture.Fps : 10;
+        var frames = new List<Mat>();
+        using var frame = new Mat();
+        while (capture.Read(frame) && !frame.Empty())
+        {
+            var small = new Mat();
+            Cv2.Resize(frame, small, FrameSize, interpolation: InterpolationFlags.Area);
+            frames.Add(small);
+        }
+
+        return (frames, fps);
+    }
+
+    private void Write(string path, IReadOnlyList<Mat> frames, double fps, Injection? injection)
+    {
+        using var writer = new VideoWriter(path, FourCC.MJPG, fps, FrameSize);
+        if (!writer.IsOpened())
+        {
+            throw new IOException($"cannot write video {path} (MJPEG in AVI not supported by this OpenCV build)");
+        }
+
+        using var edited = new Mat();
+        for (var t = 0; t < frames.Count; t++)
+        {
+            var inside = injection is not null && injection.Range.Contains(t);
+            if (!inside || injection!.Kind is not (InjectionKind.Intruder or InjectionKind.LightsDown))
+            {
+                writer.Write(frames[t]);
+                continue;
+            }
+
+            frames[t].CopyTo(edited);
+            if (injection.Kind == InjectionKind.LightsDown)
+            {
+                edited.ConvertTo(edited, -1, 0.45, 0);
+            }
+            else
+            {
+                DrawIntruder(edited, (t - injection.Start + 0.5) / injection.Length);
+            }
+
+            writer.Write(edited);
+        }
+    }
+
+    /// <summary>
+    /// A grey, striped box (a cart where only people walk) crossing the whole picture from left to right over the
+    /// anomaly (about 14 pixels a frame at 384 wide); <paramref name="progress"/> runs from 0 to 1.
+    /// </summary>
+    private static void DrawIntruder(Mat frame, double progress)
+    {
+        var w = frame.Width / 9;
+        var h = frame.Height / 9;
+        var x = (int)(-w + (progress * (frame.Width + w)));
+        var y = (int)(frame.Height * 0.55);
+        var box = new Rect(x, y, w, h);
+        Cv2.Rectangle(frame, box, new Scalar(70, 80, 90), -1);
+        Cv2.Rectangle(frame, new Rect(x, y + (h / 3), w, h / 6), new Scalar(40, 160, 220), -1);
+        Cv2.Rectangle(frame, box, new Scalar(20, 20, 20), 2);
+    }
+}

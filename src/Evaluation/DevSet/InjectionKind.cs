@@ -1,0 +1,20 @@
+namespace StreamJepa.Evaluation.DevSet;
+
+/// <summary>What an injected anomaly does to a real clip (docs/eval.md, "Development set").</summary>
+public enum InjectionKind
+{
+    /// <summary>Time runs backwards: everyone walks the wrong way, with no jump in the picture.</summary>
+    WrongDirection,
+
+    /// <summary>Time runs several times too fast: everything moves at the wrong speed.</summary>
+    WrongSpeed,
+
+    /// <summary>Time stops: the last frame repeats (a frozen camera or encoder).</summary>
+    StoppedTime,
+
+    /// <summary>An object that does not belong slides across the scene.</summary>
+    Intruder,
+
+    /// <summary>Gross appearance change: the light drops to less than half.</summary>
+    LightsDown,
+}
