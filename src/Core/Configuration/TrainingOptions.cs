@@ -52,6 +52,14 @@ public sealed record TrainingOptions
     /// </summary>
     public string? SaveTo { get; init; } = "runs/learnt.ckpt";
 
+    /// <summary>
+    /// <c>train</c>: the share of each source's last frames kept out of training and used to measure the energy
+    /// statistics the checkpoint carries. Energies on frames a model was trained on are lower than on new video, so
+    /// statistics measured in-sample make every new stream look surprising until its own take over. 0 measures on
+    /// the training frames.
+    /// </summary>
+    public double CalibrationHoldout { get; init; } = 0.2;
+
     /// <summary>Do not learn from frames of a stream while an anomaly episode is open on it.</summary>
     public bool SkipAnomalies { get; init; } = true;
 
@@ -66,6 +74,7 @@ public sealed record TrainingOptions
         errors.Range($"{key}.replaySegments", ReplaySegments, 0, 10_000);
         errors.Range($"{key}.tapCapacity", TapCapacity, 1, 1_000_000);
         errors.Range($"{key}.cpuShare", CpuShare, 0.01, 1);
+        errors.Range($"{key}.calibrationHoldout", CalibrationHoldout, 0, 0.5);
         errors.Range($"{key}.stepsPerProposal", StepsPerProposal, 1, 1_000_000);
         errors.Range($"{key}.learningRate", LearningRate, 1e-7, 1);
         errors.Range($"{key}.weightDecay", WeightDecay, 0, 1);

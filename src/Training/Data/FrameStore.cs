@@ -48,6 +48,32 @@ public sealed class FrameStore : IClipSource
         }
     }
 
+    /// <summary>
+    /// Moves the last <paramref name="fraction"/> of each stream's frames into a new store, for measuring the
+    /// model on frames it was not trained on. A stream keeps all its frames when the tail would be shorter than
+    /// <paramref name="minTail"/> or what stays shorter than <paramref name="minKeep"/>.
+    /// </summary>
+    public FrameStore HoldOutTail(double fraction, int minTail, int minKeep)
+    {
+        var held = new FrameStore(Channels, Size);
+        lock (_gate)
+        {
+            foreach (var (stream, frames) in _streams)
+            {
+                var tail = (int)(frames.Count * fraction);
+                if (tail < minTail || frames.Count - tail < minKeep)
+                {
+                    continue;
+                }
+
+                held._streams.Add(stream, frames.GetRange(frames.Count - tail, tail));
+                frames.RemoveRange(frames.Count - tail, tail);
+            }
+        }
+
+        return held;
+    }
+
     /// <summary>Clips of <paramref name="length"/> consecutive frames from random streams and places: (B, T, C, S, S).</summary>
     public Tensor Sample(int batch, int length, Random random)
     {
