@@ -39,7 +39,7 @@ internal sealed class IngestBenchmark
             for (var r = 0; r < rounds; r++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                plain.Add(PlainRead(n));
+                plain.Add(PlainRead(_video, n));
                 pipeline.Add(await DecodeAsync(_video, _options, n, cancellationToken).ConfigureAwait(false));
             }
 
@@ -50,13 +50,14 @@ internal sealed class IngestBenchmark
         }
     }
 
-    private double PlainRead(int streams)
+    /// <summary>Frames/s of <paramref name="streams"/> threads each reading <paramref name="video"/> with a bare <c>VideoCapture.Read</c>: decoding's own ceiling.</summary>
+    internal static double PlainRead(string video, int streams)
     {
         var watch = Stopwatch.StartNew();
         var frames = new long[streams];
         Parallel.For(0, streams, new ParallelOptions { MaxDegreeOfParallelism = streams }, i =>
         {
-            using var capture = new VideoCapture(_video, VideoCaptureAPIs.FFMPEG);
+            using var capture = new VideoCapture(video, VideoCaptureAPIs.FFMPEG);
             using var mat = new Mat();
             while (capture.Read(mat) && !mat.Empty())
             {

@@ -1,13 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using StreamJepa.Core.Configuration;
-using StreamJepa.Core.Frames;
-using StreamJepa.Core.Results;
 using StreamJepa.Inference.Engine;
-using StreamJepa.Inference.Pipeline;
-using StreamJepa.Inference.Sinks;
-using StreamJepa.Ingest.Pipeline;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Host.Benchmarks;
@@ -44,9 +37,9 @@ internal sealed class PipelineBenchmark
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var decode = await IngestBenchmark.DecodeAsync(_video, _options.Ingest, n, cancellationToken).ConfigureAwait(false);
-                var (encoder, model) = ModelOnly(n);
+                var (encoder, model) = ModelThroughput.Measure(_options, _device, n);
                 var ceiling = 1 / ((1 / decode) + (1 / model));
-                var (pipeline, _, _) = await PipelineAsync(n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                var (pipeline, _, _) = await PipelineThroughput.RunAsync(JsonlOnly, _device, _video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                 await Line(string.Create(CultureInfo.InvariantCulture,
                     $"| {n} | {threads} | {decode:0} | {encoder:0} | {model:0} | {ceiling:0} | {pipeline:0} | {pipeline / ceiling:0.00} | {PeakMemory.Megabytes():0} |")).ConfigureAwait(false);
             }
@@ -56,124 +49,13 @@ internal sealed class PipelineBenchmark
         {
             set_num_threads(intraOpThreads[^1]);
             var n = streamCounts[^1];
-            var (fps, p50, p99) = await PipelineAsync(n, realtime: true, TimeSpan.FromSeconds(realtimeSeconds), cancellationToken).ConfigureAwait(false);
+            var (fps, p50, p99) = await PipelineThroughput.RunAsync(JsonlOnly, _device, _video, n, realtime: true, TimeSpan.FromSeconds(realtimeSeconds), cancellationToken).ConfigureAwait(false);
             await Line(string.Create(CultureInfo.InvariantCulture,
                 $"\nreal-time pace: {n} streams at the clip's native rate for {realtimeSeconds:0} s: {fps:0.0} frames/s scored, decode→score latency p50 {p50:0.0} ms, p99 {p99:0.0} ms, peak RSS {PeakMemory.Megabytes():0} MB")).ConfigureAwait(false);
         }
     }
 
+    private StreamJepaOptions JsonlOnly => _options with { Output = new OutputOptions { Sinks = [SinkKind.Jsonl] } };
+
     private Task Line(string text) => _output.WriteLineAsync(text);
-
-    /// <summary>Encoder alone, and the whole engine (encode, predict, free-energy search), on frames held in memory.</summary>
-    private (double Encoder, double Engine) ModelOnly(int streams)
-    {
-        var (model, header) = ModelLoader.Load(_options);
-        using var engine = new HJepaEngine(model, header.ModelVersion, _device, _options.Inference.MaxBatch);
-        var shape = new FrameShape(_options.Ingest.Channels, _options.Ingest.Height, _options.Ingest.Width);
-        var pool = new FramePool(shape);
-        var random = new Random(1);
-        var batch = Math.Min(_options.Inference.MaxBatch, Math.Max(streams, 8));
-        var total = 480 - (480 % batch);
-        long next = 0;
-
-        Frame[] Batch()
-        {
-            var frames = new Frame[batch];
-            for (var i = 0; i < batch; i++)
-            {
-                var f = pool.Rent(new FrameHeader($"s{i % streams}", next / streams, 0, true, 768, 576, 0));
-                next++;
-                random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(f.Pixels.AsSpan(0, 64)));
-                frames[i] = f;
-            }
-
-            return frames;
-        }
-
-        void Release(Frame[] frames)
-        {
-            foreach (var f in frames)
-            {
-                f.Dispose();
-            }
-        }
-
-        // Warm up both paths, then time them.
-        for (var w = 0; w < 3; w++)
-        {
-            var frames = Batch();
-            engine.Process(frames);
-            Release(frames);
-        }
-
-        var pixels = GC.AllocateArray<float>(batch * shape.Length, pinned: true);
-        var watch = Stopwatch.StartNew();
-        for (var done = 0; done < total; done += batch)
-        {
-            var frames = Batch();
-            for (var i = 0; i < batch; i++)
-            {
-                frames[i].Pixels.CopyTo(pixels, i * shape.Length);
-            }
-
-            using (NewDisposeScope())
-            using (inference_mode())
-            {
-                var input = from_array(pixels).view(batch, shape.Channels, shape.Height, shape.Width).to(_device);
-                model.Encoder.forward(input);
-            }
-
-            Release(frames);
-        }
-
-        var encoder = total / watch.Elapsed.TotalSeconds;
-        watch.Restart();
-        for (var done = 0; done < total; done += batch)
-        {
-            var frames = Batch();
-            engine.Process(frames);
-            Release(frames);
-        }
-
-        return (encoder, total / watch.Elapsed.TotalSeconds);
-    }
-
-    private async Task<(double Fps, double P50, double P99)> PipelineAsync(int streams, bool realtime, TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var options = _options with
-        {
-            Ingest = _options.Ingest with { Realtime = realtime },
-            Output = new OutputOptions { Scores = Path.Combine(Path.GetTempPath(), $"streamjepa-bench-{Environment.ProcessId}.jsonl") },
-        };
-        var (model, header) = ModelLoader.Load(options);
-        using var engine = new HJepaEngine(model, header.ModelVersion, _device, options.Inference.MaxBatch);
-        IResultSink[] sinks = [new JsonlSink(options.Output)];
-        var inference = new InferencePipeline(engine, options, header.EnergyStats, sinks, TimeProvider.System, NullLogger.Instance);
-        await using (inference.ConfigureAwait(false))
-        {
-            var watch = Stopwatch.StartNew();
-            using var ingest = new IngestPipeline(options.Ingest, inference.Input, TimeProvider.System, NullLoggerFactory.Instance, inference.ReportGap);
-            for (var i = 0; i < streams; i++)
-            {
-                ingest.Add(new SourceOptions { Id = $"s{i}", Uri = _video });
-            }
-
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (duration > TimeSpan.Zero)
-            {
-                stop.CancelAfter(duration);
-            }
-
-            using (stop.Token.Register(ingest.Stop))
-            {
-                await ingest.WhenSourcesDoneAsync().ConfigureAwait(false);
-            }
-
-            await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-            var scored = inference.Latency.Count;
-            var result = (scored / watch.Elapsed.TotalSeconds, inference.Latency.Percentile(0.5), inference.Latency.Percentile(0.99));
-            File.Delete(options.Output.Scores!);
-            return result;
-        }
-    }
 }

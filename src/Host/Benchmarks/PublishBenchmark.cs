@@ -70,7 +70,7 @@ internal sealed class PublishBenchmark
         }
     }
 
-    private static string Topic(EmbeddedKafka kafka, string name)
+    internal static string Topic(EmbeddedKafka kafka, string name)
     {
         kafka.CreateTopic(name, Partitions);
         return name;
@@ -78,7 +78,7 @@ internal sealed class PublishBenchmark
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private double Bare(EmbeddedKafka kafka, string topic, Embedding[] embeddings)
+    internal double Bare(EmbeddedKafka kafka, string topic, Embedding[] embeddings)
     {
         var delivered = 0L;
         var failed = 0L;
@@ -124,7 +124,7 @@ internal sealed class PublishBenchmark
         return embeddings.Length / seconds;
     }
 
-    private async Task<double> ThroughSinkAsync(EmbeddedKafka kafka, string topic, Embedding[] embeddings, int round, int queueCapacity, int maxInFlight, CancellationToken cancellationToken)
+    internal async Task<double> ThroughSinkAsync(EmbeddedKafka kafka, string topic, Embedding[] embeddings, int round, int queueCapacity, int maxInFlight, CancellationToken cancellationToken)
     {
         var journal = Directory.CreateTempSubdirectory("streamjepa-bench-journal-").FullName;
         try

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Benchmarks;
@@ -57,7 +58,7 @@ internal static class BenchCommand
             await bench.RunAsync(counts, n, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
-        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { ingest, Pipeline(), Publish() };
+        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { All(), ingest, Pipeline(), Publish() };
     }
 
     private static Command Publish()
@@ -148,6 +149,67 @@ internal static class BenchCommand
 
             var bench = new PipelineBenchmark(options, file.FullName, parse.InvocationConfiguration.Output);
             await bench.RunAsync(counts, split, parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command All()
+    {
+        var config = new ConfigOptions();
+        var videos = new Option<FileInfo[]>("--video")
+        {
+            Description = "Videos every stream reads, one matrix each (default: data/samples/vtest.avi and a generated 768x576 scene).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var streams = new Option<int[]>("--streams") { Description = "Concurrent stream counts.", DefaultValueFactory = _ => [1, 2, 4, 8], AllowMultipleArgumentsPerToken = true };
+        var threads = new Option<int[]>("--torch-threads")
+        {
+            Description = "libtorch intra-op thread counts to compare (the CPU split between decoding and the model).",
+            DefaultValueFactory = _ => [Math.Max(1, Environment.ProcessorCount / 2), Environment.ProcessorCount],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var realtime = new Option<double>("--realtime-seconds") { Description = "Seconds at the clip's native rate per stream count for latency (0 skips).", DefaultValueFactory = _ => 15 };
+        var command = new Command("all", "Every stage alone (plain read, decode, model forward, forward + free energy, publish) and the whole pipeline, for each stream count, video and CPU split, in one run.")
+        {
+            videos,
+            streams,
+            threads,
+            realtime,
+        };
+        config.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var counts = parse.GetValue(streams) ?? [1, 2, 4, 8];
+            var split = parse.GetValue(threads) ?? [Environment.ProcessorCount];
+            var files = parse.GetValue(videos) is { Length: > 0 } given ? given : [new FileInfo("data/samples/vtest.avi")];
+            if (files.Any(f => !f.Exists) || counts.Length == 0 || counts.Any(c => c < 1) || split.Length == 0 || split.Any(t => t < 1))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("bench all: need existing --video files, --streams >= 1 and --torch-threads >= 1").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            StreamJepaOptions options;
+            try
+            {
+                options = config.Load(parse);
+            }
+            catch (ConfigException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var paths = files.Select(f => f.FullName).ToList();
+            if (parse.GetValue(videos) is not { Length: > 0 })
+            {
+                paths.Add(MatrixBenchmark.GenerateVideo(Directory.CreateDirectory("runs/bench").FullName));
+            }
+
+            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"bench all: {Environment.ProcessorCount} cores, model input {options.Ingest.Width}x{options.Ingest.Height}, batch <= {options.Inference.MaxBatch}, {(options.Inference.Checkpoint is null ? "untrained default model" : options.Inference.Checkpoint)}, embedded Kafka broker in this process")).ConfigureAwait(false);
+            var bench = new MatrixBenchmark(options, parse.InvocationConfiguration.Output);
+            await bench.RunAsync(paths, counts, split, parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

@@ -106,6 +106,9 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("bench")]
     [InlineData("bench", "ingest")]
     [InlineData("bench", "pipeline")]
+    [InlineData("bench", "all")]
+    [InlineData("devset")]
+    [InlineData("eval")]
     public async Task Help_EveryVerbDescribesItself(params string[] verb)
     {
         var (exit, output, _) = await CommandRunner.RunAsync([.. verb, "--help"]);
