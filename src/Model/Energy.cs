@@ -16,17 +16,21 @@ public static class Energy
     public static Tensor Pooled(Tensor predicted, Tensor observed) =>
         (predicted.mean([-2, -1]) - observed.mean([-2, -1])).square().mean([-1]);
 
+    /// <summary>The token term of a frame's energy from its maps (…, G, G): the mean of all tokens, or of the <paramref name="topTokens"/> highest.</summary>
+    public static Tensor TokenTerm(Tensor maps, int topTokens) =>
+        topTokens <= 0 ? maps.mean([-2, -1]) : maps.flatten(-2).topk(topTokens, dim: -1).values.mean([-1]);
+
     /// <summary>
     /// Level-1 free energy of observed tokens (B, D, G, G) under predictions for K latent candidates
-    /// (B, K, D, G, G): F = min over z of [mean token energy + pooled energy + R(z)], the energy at z = 0,
-    /// and the token energy map (B, G, G) at the minimising z.
+    /// (B, K, D, G, G): F = min over z of [token term + pooled energy + R(z)] (see <see cref="TokenTerm"/>), the
+    /// energy at z = 0, and the token energy map (B, G, G) at the minimising z.
     /// </summary>
-    public static FreeEnergy OfFrames(Tensor predicted, Tensor observed, Tensor regulariser)
+    public static FreeEnergy OfFrames(Tensor predicted, Tensor observed, Tensor regulariser, int topTokens = 0)
     {
         using var scope = NewDisposeScope();
         var target = observed.unsqueeze(1);                                   // (B, 1, D, G, G)
         var maps = TokenMap(predicted, target);                               // (B, K, G, G)
-        var energies = maps.mean([-2, -1]) + Pooled(predicted, target) + regulariser.unsqueeze(0);  // (B, K)
+        var energies = TokenTerm(maps, topTokens) + Pooled(predicted, target) + regulariser.unsqueeze(0);  // (B, K)
         var (free, best) = energies.min(1);                                   // (B), (B)
         var index = best.view(-1, 1, 1, 1).expand(-1, 1, maps.shape[2], maps.shape[3]);
         var map = maps.gather(1, index).squeeze(1);                          // (B, G, G)

@@ -21,13 +21,32 @@ public sealed class EnergyTests
     }
 
     [Fact]
+    public void TopTokens_MakeALocalErrorCountWhereTheMeanDilutesIt()
+    {
+        // One token of a 4×4 grid is wrong by 1 in every dimension, the rest exact.
+        using var scope = NewDisposeScope();
+        var observed = zeros(1, 16, 4, 4);
+        var predicted = zeros([1L, 1, 16, 4, 4]);
+        predicted[0, 0, .., 2, 1] = ones(16);
+        var none = zeros(1);
+
+        using var mean = Energy.OfFrames(predicted, observed, none);
+        using var top = Energy.OfFrames(predicted, observed, none, topTokens: 2);
+
+        var pooled = 1f / 16 / 16; // the token-mean vectors differ by 1/16 in every dimension
+        Assert.Equal((1f / 16) + pooled, mean.Free.item<float>(), 5);
+        Assert.Equal((1f / 2) + pooled, top.Free.item<float>(), 5);
+        Assert.Equal(mean.Map!.data<float>().ToArray(), top.Map!.data<float>().ToArray());
+    }
+
+    [Fact]
     public void FreeEnergy_NeverAboveEnergyAtZeroLatent()
     {
         using var scope = NewDisposeScope();
         var latents = LatentCandidates.Create(TinyConfig.Value, CPU);
         var r = LatentCandidates.Regulariser(latents, 0.05f);
 
-        using var frames = Energy.OfFrames(randn([8L, 5, 16, 4, 4]), randn(8, 16, 4, 4), r);
+        using var frames = Energy.OfFrames(randn([8L, 5, 16, 4, 4]), randn(8, 16, 4, 4), r, topTokens: 3);
         using var vectors = Energy.OfVectors(randn(8, 5, 12), randn(8, 12), r);
 
         Assert.True((frames.Free <= frames.AtZeroLatent).all().item<bool>());

@@ -2,6 +2,7 @@ using OpenCvSharp;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Ingest.Preprocessing;
 using StreamJepa.Ingest.Synthetic;
+using StreamJepa.Training.Data;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Tests;
@@ -42,11 +43,11 @@ internal static class SceneClips
         return frames;
     }
 
-    /// <summary>Frames (N, C, S, S) as one stream of a <see cref="Data.FrameStore"/>.</summary>
-    public static Data.FrameStore Store(Tensor frames, string stream = "s")
+    /// <summary>Frames (N, C, S, S) as one stream of a <see cref="FrameStore"/>.</summary>
+    public static FrameStore Store(Tensor frames, string stream = "s")
     {
         var (n, c, size) = ((int)frames.shape[0], (int)frames.shape[1], (int)frames.shape[2]);
-        var store = new Data.FrameStore(c, size);
+        var store = new FrameStore(c, size);
         var data = frames.data<float>().ToArray();
         var each = c * size * size;
         for (var i = 0; i < n; i++)

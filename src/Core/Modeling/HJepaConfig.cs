@@ -48,6 +48,13 @@ public sealed record HJepaConfig
     /// <summary>R(z) = latentWeight · ‖z‖², added to the energy of every candidate.</summary>
     public float LatentWeight { get; init; } = 0.05f;
 
+    /// <summary>
+    /// Level-1 token term of the energy: 0 averages the energies of all G×G tokens; k averages the k highest. An
+    /// object a few tokens wide moves the mean of 64 tokens little but the top few a lot, so k makes local
+    /// surprises (an intruder, one person going the wrong way) count.
+    /// </summary>
+    public int EnergyTopTokens { get; init; }
+
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
 
@@ -107,6 +114,10 @@ public sealed record HJepaConfig
         errors.Range($"{key}.latentDim", LatentDim, 0, 64);
         errors.Range($"{key}.latentScale", LatentScale, 0, 100);
         errors.Range($"{key}.latentWeight", LatentWeight, 0, 100);
+        if (EnergyTopTokens < 0 || (Grid > 0 && EnergyTopTokens > Grid * Grid))
+        {
+            errors.Add($"{key}.energyTopTokens", EnergyTopTokens, $"must be 0 (all tokens) or 1 to {Grid * Grid} (the tokens of a {Grid}×{Grid} grid)");
+        }
         if (Levels.Count == 0)
         {
             errors.Add($"{key}.levels", "[]", "needs at least one level above the first (H-JEPA has two or more levels)");

@@ -34,8 +34,26 @@ internal static class EvalReport
             text.AppendLine(c, $"| {method} | {F(Mean(per.Select(m => m.Auc)))} | {F(FrameMetrics.RocAuc(pooledScores, pooledLabels))} | {F(Mean(per.Select(m => m.AveragePrecision)))} |");
         }
 
+        ByKind(text, results);
         Pictures(text, results);
         return text.ToString();
+    }
+
+    /// <summary>Mean per-video ROC-AUC by the kind of anomaly the videos hold, each method a column.</summary>
+    private static void ByKind(StringBuilder text, IReadOnlyList<VideoResult> results)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var methods = results.SelectMany(r => r.Methods.Select(m => m.Method)).Distinct().ToList();
+        text.AppendLine();
+        text.AppendLine(c, $"Mean ROC-AUC by anomaly kind (videos):");
+        text.AppendLine();
+        text.AppendLine(c, $"| kind | videos | {string.Join(" | ", methods)} |");
+        text.AppendLine(c, $"|---|---:|{string.Concat(methods.Select(_ => "---:|"))}");
+        foreach (var group in results.GroupBy(r => r.Kinds).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var aucs = methods.Select(m => F(Mean(group.Select(r => r.Methods.Single(x => x.Method == m).Auc))));
+            text.AppendLine(c, $"| {group.Key} | {group.Count()} | {string.Join(" | ", aucs)} |");
+        }
     }
 
     private static void Pictures(StringBuilder text, IReadOnlyList<VideoResult> results)

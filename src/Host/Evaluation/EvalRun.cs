@@ -129,7 +129,13 @@ internal sealed class EvalRun
             [.. frames.Take(n).Select(f => f.Anomaly)],
             video.Anomalies,
             [.. frames.Take(n).Select(f => f.EnergyMap)]);
-        return new VideoResult(video.Id, n, labels.Count(l => l), methods, scores, labels) { Pictures = DrawPictures(trace) };
+        return new VideoResult(video.Id, n, labels.Count(l => l), methods, scores, labels) { Pictures = DrawPictures(trace), Kinds = KindsOf(video) };
+    }
+
+    private static string KindsOf(EvalVideo video)
+    {
+        var kinds = video.Anomalies.Select(a => a.Kind).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        return kinds.Count == 0 ? "-" : string.Join("+", kinds);
     }
 
     private static double Gap(double score) => score == Unscored ? double.NaN : score;

@@ -17,6 +17,9 @@ internal sealed record VideoResult(
     IReadOnlyDictionary<string, double[]> Scores,
     bool[] Labels)
 {
+    /// <summary>The kinds of the video's anomalies, joined with '+' ("-" when unnamed).</summary>
+    public string Kinds { get; init; } = "-";
+
     /// <summary>The timeline and the thumbnail strip, relative to the report.</summary>
     public VideoPictures? Pictures { get; init; }
 }

@@ -310,7 +310,7 @@ public sealed class HJepaEngine : IDisposable
 
             var predicted = _pairs.View([pairs.Count, k, .. shape]).to(_device);
             var observed = items.index_select(0, tensor(pairs.ToArray(), device: _device));
-            using var energy = maps is null ? Energy.OfVectors(predicted, observed, _regulariser) : Energy.OfFrames(predicted, observed, _regulariser);
+            using var energy = maps is null ? Energy.OfVectors(predicted, observed, _regulariser) : Energy.OfFrames(predicted, observed, _regulariser, _config.EnergyTopTokens);
             Tensor[] parts = energy.Map is null ? [energy.AtZeroLatent.unsqueeze(1), energy.Free.unsqueeze(1)] : [energy.AtZeroLatent.unsqueeze(1), energy.Free.unsqueeze(1), energy.Map.flatten(1)];
             _small.CopyFrom(cat(parts, 1));
             var values = _small.Array;

@@ -47,6 +47,7 @@ public sealed class EvalCommandTests : IDisposable
 
         Assert.Matches(@"\| s4 \| 160 \(20\) \| StreamJepa \|", report);
         Assert.Contains("micro ROC-AUC", report, StringComparison.Ordinal);
+        Assert.Matches(@"\| - \| 1 \| (0|1)\.\d{3} \|", report); // s4's unnamed range, in the table by kind
         foreach (var video in new[] { "s3", "s4" })
         {
             // The report links a timeline and a thumbnail strip per video, and both are real PNGs.
