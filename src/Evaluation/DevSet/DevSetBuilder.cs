@@ -41,17 +41,15 @@ public sealed class DevSetBuilder
     public string BuildReal(string directory, IReadOnlyList<Injection> injections)
     {
         Directory.CreateDirectory(directory);
-        var (frames, fps) = ReadAll();
+        var train = $"{Name}-normal.avi";
+        var (held, fps) = SplitSource(Path.Combine(directory, train));
         try
         {
-            if (frames.Count <= TrainFrames + 1)
+            if (held.Count < 2)
             {
-                throw new InvalidDataException($"{Source} has {frames.Count} frames: too few to hold out any after {TrainFrames} training frames");
+                throw new InvalidDataException($"{Source} has {TrainFrames + held.Count} frames: too few to hold out any after {TrainFrames} training frames");
             }
 
-            var train = $"{Name}-normal.avi";
-            Write(Path.Combine(directory, train), frames.Take(TrainFrames).ToList(), fps, null);
-            var held = frames.Skip(TrainFrames).ToList();
             var videos = new List<object>();
             foreach (var injection in injections)
             {
@@ -66,7 +64,7 @@ public sealed class DevSetBuilder
         }
         finally
         {
-            foreach (var frame in frames)
+            foreach (var frame in held)
             {
                 frame.Dispose();
             }
@@ -98,7 +96,8 @@ public sealed class DevSetBuilder
 
     private static string Camel(InjectionKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 
-    private (List<Mat> Frames, double Fps) ReadAll()
+    /// <summary>Writes the first <see cref="TrainFrames"/> frames to <paramref name="trainPath"/> as they are read, and keeps the rest (held out) in memory.</summary>
+    private (List<Mat> Held, double Fps) SplitSource(string trainPath)
     {
         using var capture = new VideoCapture(Source);
         if (!capture.IsOpened())
@@ -107,26 +106,41 @@ public sealed class DevSetBuilder
         }
 
         var fps = capture.Fps is > 0 and < 1000 ? capture.Fps : 10;
-        var frames = new List<Mat>();
+        using var writer = Open(trainPath, fps);
+        var held = new List<Mat>();
         using var frame = new Mat();
-        while (capture.Read(frame) && !frame.Empty())
+        using var small = new Mat();
+        for (var t = 0; capture.Read(frame) && !frame.Empty(); t++)
         {
-            var small = new Mat();
             Cv2.Resize(frame, small, FrameSize, interpolation: InterpolationFlags.Area);
-            frames.Add(small);
+            if (t < TrainFrames)
+            {
+                writer.Write(small);
+            }
+            else
+            {
+                held.Add(small.Clone());
+            }
         }
 
-        return (frames, fps);
+        return (held, fps);
+    }
+
+    private VideoWriter Open(string path, double fps)
+    {
+        var writer = new VideoWriter(path, FourCC.MJPG, fps, FrameSize);
+        if (!writer.IsOpened())
+        {
+            writer.Dispose();
+            throw new IOException($"cannot write video {path} (MJPEG in AVI not supported by this OpenCV build)");
+        }
+
+        return writer;
     }
 
     private void Write(string path, IReadOnlyList<Mat> frames, double fps, Injection? injection)
     {
-        using var writer = new VideoWriter(path, FourCC.MJPG, fps, FrameSize);
-        if (!writer.IsOpened())
-        {
-            throw new IOException($"cannot write video {path} (MJPEG in AVI not supported by this OpenCV build)");
-        }
-
+        using var writer = Open(path, fps);
         using var edited = new Mat();
         for (var t = 0; t < frames.Count; t++)
         {
