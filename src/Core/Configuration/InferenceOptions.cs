@@ -12,6 +12,13 @@ public sealed record InferenceOptions
     /// </summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>
+    /// CPUs the model block's thread (and its intra-op threads) run on; the decoder threads get the others. Left out
+    /// (null): the last <see cref="IntraOpThreads"/> CPUs of those the process may use, when at least one is left for
+    /// decoding; [] pins nothing. On 2 cores this keeps the model and the decoders from preempting each other.
+    /// </summary>
+    public IReadOnlyList<int>? ModelCpus { get; init; }
+
     /// <summary>libtorch inter-op threads.</summary>
     public int InterOpThreads { get; init; } = 1;
 
@@ -36,6 +43,11 @@ public sealed record InferenceOptions
 
         errors.Range($"{key}.intraOpThreads", IntraOpThreads, 0, 1024);
         errors.Range($"{key}.interOpThreads", InterOpThreads, 1, 1024);
+        if (ModelCpus is { } cpus && (cpus.Any(c => c is < 0 or > 1023) || cpus.Distinct().Count() != cpus.Count))
+        {
+            errors.Add($"{key}.modelCpus", $"[{string.Join(",", cpus)}]", "must list distinct CPU numbers from 0 to 1023 ([] pins nothing; leave it out for auto)");
+        }
+
         errors.Range($"{key}.maxBatch", MaxBatch, 1, 4096);
         errors.Range($"{key}.batchTimeoutMs", BatchTimeoutMs, 1, 60_000);
         if (Checkpoint is { Length: 0 })

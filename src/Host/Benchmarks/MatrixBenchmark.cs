@@ -30,35 +30,47 @@ internal sealed class MatrixBenchmark
         _device = TorchRuntime.Initialize(options.Inference);
     }
 
-    public async Task RunAsync(IReadOnlyList<string> videos, IReadOnlyList<int> streamCounts, IReadOnlyList<int> torchThreads, double realtimeSeconds, CancellationToken cancellationToken)
+    public async Task RunAsync(IReadOnlyList<string> videos, IReadOnlyList<int> streamCounts, IReadOnlyList<int> torchThreads, IReadOnlyList<bool> pinning, double realtimeSeconds, CancellationToken cancellationToken)
     {
+        var splits = Splits(torchThreads, pinning);
         var publish = await PublishAsync(streamCounts, cancellationToken).ConfigureAwait(false);
-        await Line("| video | torch threads | streams | plain Read fps | decode-only fps (/ plain) | model forward fps | forward + free energy fps (/ forward) | publish-only fps (/ bare) | pipeline JSONL fps (/ ceiling) | pipeline JSONL+Kafka fps (/ ceiling) | p50 / p99 ms | peak RSS MB |").ConfigureAwait(false);
-        await Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").ConfigureAwait(false);
-        var ratios = torchThreads.Distinct().ToDictionary(t => t, _ => new List<double>());
+        await Line("| video | thread split | streams | plain Read fps | decode-only fps (/ plain) | model forward fps | forward + free energy fps (/ forward) | publish-only fps (/ bare) | pipeline JSONL fps (/ ceiling) | pipeline JSONL+Kafka fps (/ ceiling) | p50 / p99 ms | peak RSS MB |").ConfigureAwait(false);
+        await Line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|").ConfigureAwait(false);
+        var ratios = splits.ToDictionary(s => s, _ => new List<double>());
         foreach (var video in videos)
         {
-            foreach (var threads in torchThreads)
+            foreach (var split in splits)
             {
-                set_num_threads(threads);
+                set_num_threads(split.TorchThreads);
                 foreach (var n in streamCounts)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var row = await RowAsync(video, n, publish[n], cancellationToken).ConfigureAwait(false);
-                    ratios[threads].Add(row.KafkaRatio);
+                    var row = await RowAsync(video, n, split, publish[n], cancellationToken).ConfigureAwait(false);
+                    ratios[split].Add(row.KafkaRatio);
                     await Line(string.Create(CultureInfo.InvariantCulture,
-                        $"| {Path.GetFileName(video)} | {threads} | {n} | {row.Plain:0} | {row.Decode:0} ({row.Decode / row.Plain:0.00}) | {row.Forward:0} | {row.Free:0} ({row.Free / row.Forward:0.00}) | {publish[n].Sink:0} ({publish[n].Sink / publish[n].Bare:0.00}) | {row.Jsonl:0} ({row.JsonlRatio:0.00}) | {row.Kafka:0} ({row.KafkaRatio:0.00}) | {row.P50:0} / {row.P99:0} | {row.PeakMb:0} |")).ConfigureAwait(false);
+                        $"| {Path.GetFileName(video)} | {split} | {n} | {row.Plain:0} | {row.Decode:0} ({row.Decode / row.Plain:0.00}) | {row.Forward:0} | {row.Free:0} ({row.Free / row.Forward:0.00}) | {publish[n].Sink:0} ({publish[n].Sink / publish[n].Bare:0.00}) | {row.Jsonl:0} ({row.JsonlRatio:0.00}) | {row.Kafka:0} ({row.KafkaRatio:0.00}) | {row.P50:0} / {row.P99:0} | {row.PeakMb:0} |")).ConfigureAwait(false);
                 }
             }
         }
 
-        var best = ratios.MaxBy(r => r.Value.Average());
-
-        await Line(string.Create(CultureInfo.InvariantCulture, $"\nwinning split: {best.Key} libtorch intra-op thread(s) (pipeline JSONL+Kafka / ceiling, mean over videos and stream counts: {string.Join(", ", ratios.Select(r => $"{r.Key} thread(s) {r.Value.Average():0.00}"))}), {_options.Ingest.DecodeThreads} FFmpeg thread(s) per stream at nice {_options.Ingest.DecoderNice}, one model block (MaxDegreeOfParallelism 1)")).ConfigureAwait(false);
+        var best = ratios.MaxBy(r => r.Value.Average()).Key;
+        await Line(string.Create(CultureInfo.InvariantCulture, $"\nwinning split: {best} (pipeline JSONL+Kafka / ceiling, mean over videos and stream counts: {string.Join(", ", ratios.Select(r => $"{r.Key} {r.Value.Average():0.00}"))}), {_options.Ingest.DecodeThreads} FFmpeg thread(s) per stream at nice {_options.Ingest.DecoderNice}, one model block (MaxDegreeOfParallelism 1)")).ConfigureAwait(false);
         if (realtimeSeconds > 0)
         {
-            await RealtimeAsync(videos[0], streamCounts, best.Key, realtimeSeconds, cancellationToken).ConfigureAwait(false);
+            await RealtimeAsync(videos[0], streamCounts, best, realtimeSeconds, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Every libtorch thread count, pinned (the model thread on its own CPUs, the decoders on the rest) and not; a
+    /// pinned split that leaves no CPU for the decoders is the unpinned one and appears once.
+    /// </summary>
+    internal static IReadOnlyList<ThreadSplit> Splits(IReadOnlyList<int> torchThreads, IReadOnlyList<bool> pinning)
+    {
+        var allowed = Core.Threading.CpuAffinity.Allowed();
+        return [.. torchThreads.Distinct()
+            .SelectMany(t => pinning.Distinct().Select(pin => new ThreadSplit(t, pin && Core.Threading.CpuSplit.Plan(null, t, allowed).Pinned)))
+            .Distinct()];
     }
 
     /// <summary>Writes the generated clip the matrix runs beside the real one: a synthetic scene at vtest's size and rate, MJPEG.</summary>
@@ -73,15 +85,15 @@ internal sealed class MatrixBenchmark
         return path;
     }
 
-    private async Task<Row> RowAsync(string video, int n, (double Sink, double Bare) publish, CancellationToken cancellationToken)
+    private async Task<Row> RowAsync(string video, int n, ThreadSplit split, (double Sink, double Bare) publish, CancellationToken cancellationToken)
     {
         var plain = IngestBenchmark.PlainRead(video, n);
         var decode = await IngestBenchmark.DecodeAsync(video, _options.Ingest, n, cancellationToken).ConfigureAwait(false);
-        var forward = ModelThroughput.Measure(ForwardOnly, _device, n).Engine;
-        var free = ModelThroughput.Measure(_options, _device, n).Engine;
-        var jsonl = await PipelineThroughput.RunAsync(With(SinkKind.Jsonl), _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        var forward = ModelThroughput.Measure(ForwardOnly, _device, video, n).Engine;
+        var free = ModelThroughput.Measure(_options, _device, video, n).Engine;
+        var jsonl = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl), _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         PeakMemory.Reset();
-        var kafka = await PipelineThroughput.RunAsync(With(SinkKind.Jsonl, SinkKind.Kafka), _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        var kafka = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         var jsonlCeiling = 1 / ((1 / decode) + (1 / free));
         var kafkaCeiling = 1 / ((1 / decode) + (1 / free) + (1 / publish.Sink));
         return new Row(plain, decode, forward, free, jsonl.Fps, jsonl.Fps / jsonlCeiling, kafka.Fps, kafka.Fps / kafkaCeiling, kafka.P50, kafka.P99, PeakMemory.Megabytes());
@@ -90,8 +102,9 @@ internal sealed class MatrixBenchmark
     /// <summary>The same model with no latent to search: only z = 0 (K = 1).</summary>
     private StreamJepaOptions ForwardOnly => _options with { Model = (_options.Model ?? new()) with { LatentDim = 0 } };
 
-    private StreamJepaOptions With(params SinkKind[] sinks) => _options with
+    private StreamJepaOptions With(ThreadSplit split, params SinkKind[] sinks) => _options with
     {
+        Inference = _options.Inference with { IntraOpThreads = split.TorchThreads, ModelCpus = split.Pinned ? null : [] },
         Output = new OutputOptions { Sinks = sinks },
         Kafka = _options.Kafka with { BootstrapServers = null },
     };
@@ -126,17 +139,17 @@ internal sealed class MatrixBenchmark
         return result;
     }
 
-    private async Task RealtimeAsync(string video, IReadOnlyList<int> streamCounts, int threads, double seconds, CancellationToken cancellationToken)
+    private async Task RealtimeAsync(string video, IReadOnlyList<int> streamCounts, ThreadSplit split, double seconds, CancellationToken cancellationToken)
     {
-        set_num_threads(threads);
-        await Line(string.Create(CultureInfo.InvariantCulture, $"\nreal-time pace ({Path.GetFileName(video)} at its native rate, {seconds:0} s each, JSONL + Kafka, {threads} torch thread(s)):\n"))
+        set_num_threads(split.TorchThreads);
+        await Line(string.Create(CultureInfo.InvariantCulture, $"\nreal-time pace ({Path.GetFileName(video)} at its native rate, {seconds:0} s each, JSONL + Kafka, thread split {split}):\n"))
             .ConfigureAwait(false);
         await Line("| streams | frames/s scored | decode→score p50 ms | p99 ms | peak RSS MB |").ConfigureAwait(false);
         await Line("|---:|---:|---:|---:|---:|").ConfigureAwait(false);
         foreach (var n in streamCounts)
         {
             PeakMemory.Reset();
-            var (fps, p50, p99) = await PipelineThroughput.RunAsync(With(SinkKind.Jsonl, SinkKind.Kafka), _device, video, n, realtime: true, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+            var (fps, p50, p99) = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _device, video, n, realtime: true, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
             await Line(string.Create(CultureInfo.InvariantCulture, $"| {n} | {fps:0.0} | {p50:0.0} | {p99:0.0} | {PeakMemory.Megabytes():0} |")).ConfigureAwait(false);
         }
     }

@@ -24,13 +24,14 @@ internal static class PipelineThroughput
         var (model, header) = ModelLoader.Load(options);
         using var engine = new HJepaEngine(model, header.ModelVersion, device, options.Inference.MaxBatch);
         using var sinks = ResultSinks.Open(options, TextWriter.Null, TimeProvider.System, NullLoggerFactory.Instance, [], []);
-        var inference = new InferencePipeline(engine, options, header.EnergyStats, sinks.Sinks, TimeProvider.System, NullLogger.Instance);
+        var cpus = TorchRuntime.Split(options.Inference);
+        var inference = new InferencePipeline(engine, options, header.EnergyStats, sinks.Sinks, TimeProvider.System, NullLogger.Instance, cpus.Model);
         try
         {
             await using (inference.ConfigureAwait(false))
             {
                 var watch = Stopwatch.StartNew();
-                using var ingest = new IngestPipeline(options.Ingest, inference.Input, TimeProvider.System, NullLoggerFactory.Instance, inference.ReportGap);
+                using var ingest = new IngestPipeline(options.Ingest, inference.Input, TimeProvider.System, NullLoggerFactory.Instance, inference.ReportGap) { DecoderCpus = cpus.Decoders };
                 for (var i = 0; i < streams; i++)
                 {
                     ingest.Add(new SourceOptions { Id = $"s{i}", Uri = video });

@@ -169,12 +169,19 @@ internal static class BenchCommand
             DefaultValueFactory = _ => [Math.Max(1, Environment.ProcessorCount / 2), Environment.ProcessorCount],
             AllowMultipleArgumentsPerToken = true,
         };
+        var pin = new Option<string[]>("--pin")
+        {
+            Description = "Pinning to compare for each thread count: on (the model thread on its own CPUs, the decoders on the others; inference.modelCpus left out) and off (inference.modelCpus []).",
+            DefaultValueFactory = _ => ["on", "off"],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var realtime = new Option<double>("--realtime-seconds") { Description = "Seconds at the clip's native rate per stream count for latency (0 skips).", DefaultValueFactory = _ => 15 };
         var command = new Command("all", "Every stage alone (plain read, decode, model forward, forward + free energy, publish) and the whole pipeline, for each stream count, video and CPU split, in one run.")
         {
             videos,
             streams,
             threads,
+            pin,
             realtime,
         };
         config.AddTo(command);
@@ -182,10 +189,11 @@ internal static class BenchCommand
         {
             var counts = parse.GetValue(streams) ?? [1, 2, 4, 8];
             var split = parse.GetValue(threads) ?? [Environment.ProcessorCount];
+            var pins = parse.GetValue(pin) ?? ["on", "off"];
             var files = parse.GetValue(videos) is { Length: > 0 } given ? given : [new FileInfo("data/samples/vtest.avi")];
-            if (files.Any(f => !f.Exists) || counts.Length == 0 || counts.Any(c => c < 1) || split.Length == 0 || split.Any(t => t < 1))
+            if (files.Any(f => !f.Exists) || counts.Length == 0 || counts.Any(c => c < 1) || split.Length == 0 || split.Any(t => t < 1) || pins.Length == 0 || pins.Any(p => p is not ("on" or "off")))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("bench all: need existing --video files, --streams >= 1 and --torch-threads >= 1").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync("bench all: need existing --video files, --streams >= 1, --torch-threads >= 1 and --pin on|off").ConfigureAwait(false);
                 return ExitCodes.InvalidConfiguration;
             }
 
@@ -209,7 +217,7 @@ internal static class BenchCommand
             await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"bench all: {Environment.ProcessorCount} cores, model input {options.Ingest.Width}x{options.Ingest.Height}, batch <= {options.Inference.MaxBatch}, {(options.Inference.Checkpoint is null ? "untrained default model" : options.Inference.Checkpoint)}, embedded Kafka broker in this process")).ConfigureAwait(false);
             var bench = new MatrixBenchmark(options, parse.InvocationConfiguration.Output);
-            await bench.RunAsync(paths, counts, split, parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
+            await bench.RunAsync(paths, counts, split, [.. pins.Select(p => p == "on")], parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

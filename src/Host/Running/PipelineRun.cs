@@ -48,7 +48,9 @@ internal sealed class PipelineRun
         var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;
         var acknowledgements = new FrameAcknowledgements();
         using var results = ResultSinks.Open(_options, _output, _time, _loggers, metrics is null ? [] : [metrics], [acknowledgements]);
-        var inference = new InferencePipeline(engine, _options, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>());
+        var cpus = TorchRuntime.Split(_options.Inference);
+        logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
+        var inference = new InferencePipeline(engine, _options, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model);
         await using (inference.ConfigureAwait(false))
         {
             using var trainer = _options.Training.Online
@@ -60,7 +62,7 @@ internal sealed class PipelineRun
                 trainer.Start();
             }
 
-            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, _options.Kafka);
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, _options.Kafka) { DecoderCpus = cpus.Decoders };
             acknowledgements.Ingest = ingest;
             var summary = new StreamSummary(_time);
             foreach (var source in _options.Sources)

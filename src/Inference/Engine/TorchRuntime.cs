@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Threading;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,6 +38,10 @@ public static partial class TorchRuntime
     /// <summary>The intra-op thread count <paramref name="options"/> asks for (0 = half the cores, at least 1).</summary>
     public static int IntraOpThreads(InferenceOptions options) =>
         options.IntraOpThreads > 0 ? options.IntraOpThreads : Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>Where the model thread and the decoders run (see <see cref="InferenceOptions.ModelCpus"/>).</summary>
+    public static CpuSplit Split(InferenceOptions options) =>
+        CpuSplit.Plan(options.ModelCpus, IntraOpThreads(options), CpuAffinity.Allowed());
 
     public static Device SelectDevice(string device) => device switch
     {

@@ -10,8 +10,9 @@ namespace StreamJepa.Inference.Pipeline;
 
 /// <summary>
 /// The inference stage as Dataflow blocks: a batch block gathers frames from all streams (sent when full, or cut
-/// when the model is idle and the time cap passes, so a slow stream never waits for a fast one) → one model block (degree of parallelism 1, owns the engine;
-/// frames are released as soon as their pixels are copied) → one result block (scoring, sinks).
+/// when the model is idle and the time cap passes, so a slow stream never waits for a fast one) → one model block
+/// (degree of parallelism 1, owns the engine, runs on a thread of its own pinned to the model's CPUs; frames are
+/// released as soon as their pixels are copied) → one result block (scoring, sinks).
 /// No tensor crosses a block: the model block emits host records only.
 /// </summary>
 public sealed class InferencePipeline : IAsyncDisposable
@@ -20,6 +21,7 @@ public sealed class InferencePipeline : IAsyncDisposable
     private readonly TransformBlock<Frame[], StageItem> _model;
     private readonly ActionBlock<StageItem> _results;
     private readonly ITimer _trigger;
+    private readonly DedicatedThreadScheduler _modelThread;
     private readonly ResultRouter _router;
     private readonly HJepaEngine _engine;
     private readonly IReadOnlyList<IResultSink> _sinks;
@@ -38,7 +40,8 @@ public sealed class InferencePipeline : IAsyncDisposable
         IReadOnlyList<EnergyStats> priors,
         IReadOnlyList<IResultSink> sinks,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        IReadOnlyList<int>? modelCpus = null)
     {
         _engine = engine;
         _time = time;
@@ -47,9 +50,10 @@ public sealed class InferencePipeline : IAsyncDisposable
         var inference = options.Inference;
         _router = new ResultRouter(options.Scoring, engine.Config, priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time);
         _batch = new BatchBlock<Frame>(inference.MaxBatch, new GroupingDataflowBlockOptions { BoundedCapacity = inference.MaxBatch * 2 });
+        _modelThread = new DedicatedThreadScheduler("streamjepa-model", modelCpus ?? []);
         _model = new TransformBlock<Frame[], StageItem>(
             RunModel,
-            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, SingleProducerConstrained = true });
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, SingleProducerConstrained = true, TaskScheduler = _modelThread });
         _results = new ActionBlock<StageItem>(HandleResult, new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1 });
         _batch.LinkTo(_model, new DataflowLinkOptions { PropagateCompletion = true });
         _model.LinkTo(_results, new DataflowLinkOptions { PropagateCompletion = true });
@@ -122,6 +126,8 @@ public sealed class InferencePipeline : IAsyncDisposable
         {
             await sink.DisposeAsync().ConfigureAwait(false);
         }
+
+        _modelThread.Dispose();
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
+using StreamJepa.Core.Threading;
 using StreamJepa.Ingest.Kafka;
 using StreamJepa.Ingest.Sources;
 
@@ -49,6 +50,9 @@ public sealed class IngestPipeline : IDisposable
     }
 
     public FramePool Pool { get; }
+
+    /// <summary>CPUs the reader threads (and the decoder threads they start) run on; empty: anywhere. Set before adding sources.</summary>
+    public IReadOnlyList<int> DecoderCpus { get; init; } = [];
 
     public IReadOnlyCollection<StreamStats> Streams => [.. _streams.Values.OrderBy(s => s.StreamId, StringComparer.Ordinal)];
 
@@ -124,8 +128,13 @@ public sealed class IngestPipeline : IDisposable
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         _sourceStops[stats.StreamId] = stop;
+        var cpus = DecoderCpus;
         var task = Task.Factory.StartNew(
-            () => run(stop.Token),
+            () =>
+            {
+                CpuAffinity.Pin(cpus);
+                run(stop.Token);
+            },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);

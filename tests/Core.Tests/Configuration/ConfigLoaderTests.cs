@@ -133,6 +133,20 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_ModelCpus_LeftOutIsAuto_ListBinds_DuplicatesAreRefused()
+    {
+        Assert.Null(ConfigLoader.Load(null, [], NoEnvironment).Inference.ModelCpus);
+        Assert.Equal([1], ConfigLoader.Load(null, ["inference.modelCpus=[1]"], NoEnvironment).Inference.ModelCpus);
+        Assert.Empty(ConfigLoader.Load(null, ["inference.modelCpus=[]"], NoEnvironment).Inference.ModelCpus!);
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["inference.modelCpus=[1,1]"], NoEnvironment));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("inference.modelCpus", error.Key);
+        Assert.Contains("distinct CPU numbers", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Split_WithoutEquals_ExplainsTheForm()
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigOverride.Split("ingest.width"));
