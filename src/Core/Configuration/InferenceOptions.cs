@@ -13,11 +13,12 @@ public sealed record InferenceOptions
     public int IntraOpThreads { get; init; }
 
     /// <summary>
-    /// CPUs the model block's thread (and its intra-op threads) run on; the decoder threads get the others. Left out
-    /// (null): the last <see cref="IntraOpThreads"/> CPUs of those the process may use, when at least one is left for
-    /// decoding; [] pins nothing. On 2 cores this keeps the model and the decoders from preempting each other.
+    /// CPUs the model block's thread (and its intra-op threads) are pinned to; the decoder threads get the other CPUs
+    /// the process may use. Empty (the default) pins nothing. On a machine the process has to itself, [1] on 2 cores
+    /// scored 3–12% more frames/s at 8 streams (BENCHMARKS.md); it is not the default because processes sharing a
+    /// machine (several workers, pods on one node) would all pin their models to the same CPUs.
     /// </summary>
-    public IReadOnlyList<int>? ModelCpus { get; init; }
+    public IReadOnlyList<int> ModelCpus { get; init; } = [];
 
     /// <summary>libtorch inter-op threads.</summary>
     public int InterOpThreads { get; init; } = 1;
@@ -43,9 +44,9 @@ public sealed record InferenceOptions
 
         errors.Range($"{key}.intraOpThreads", IntraOpThreads, 0, 1024);
         errors.Range($"{key}.interOpThreads", InterOpThreads, 1, 1024);
-        if (ModelCpus is { } cpus && (cpus.Any(c => c is < 0 or > 1023) || cpus.Distinct().Count() != cpus.Count))
+        if (ModelCpus.Any(c => c is < 0 or > 1023) || ModelCpus.Distinct().Count() != ModelCpus.Count)
         {
-            errors.Add($"{key}.modelCpus", $"[{string.Join(",", cpus)}]", "must list distinct CPU numbers from 0 to 1023 ([] pins nothing; leave it out for auto)");
+            errors.Add($"{key}.modelCpus", $"[{string.Join(",", ModelCpus)}]", "must list distinct CPU numbers from 0 to 1023 ([] pins nothing)");
         }
 
         errors.Range($"{key}.maxBatch", MaxBatch, 1, 4096);

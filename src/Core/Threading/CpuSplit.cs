@@ -4,8 +4,7 @@ namespace StreamJepa.Core.Threading;
 
 /// <summary>
 /// Which CPUs the model block's thread runs on and which the decoder threads run on, decided once at start-up.
-/// On few cores the two stages otherwise preempt each other and thrash each other's caches: measured here, the model
-/// thread took twice its standalone time per frame beside eight decoders (BENCHMARKS.md). Empty lists pin nothing.
+/// On few cores the two stages otherwise preempt each other (BENCHMARKS.md, `bench all`). Empty lists pin nothing.
 /// </summary>
 public sealed record CpuSplit(IReadOnlyList<int> Model, IReadOnlyList<int> Decoders)
 {
@@ -15,19 +14,11 @@ public sealed record CpuSplit(IReadOnlyList<int> Model, IReadOnlyList<int> Decod
     public bool Pinned => Model.Count > 0;
 
     /// <summary>
-    /// <paramref name="modelCpus"/> null (auto): the model gets the last <paramref name="modelThreads"/> CPUs of
-    /// <paramref name="allowed"/> and the decoders the rest, when at least one is left for them; an empty list: no
-    /// pinning; a list: those CPUs for the model (each must be allowed, and one must be left for the decoders).
+    /// The split <c>inference.modelCpus</c> asks for: none when the list is empty, else those CPUs for the model (each
+    /// must be one of <paramref name="allowed"/>, and one must be left for the decoders) and the others for the decoders.
     /// </summary>
-    public static CpuSplit Plan(IReadOnlyList<int>? modelCpus, int modelThreads, IReadOnlyList<int> allowed)
+    public static CpuSplit Plan(IReadOnlyList<int> modelCpus, IReadOnlyList<int> allowed)
     {
-        if (modelCpus is null)
-        {
-            return allowed.Count <= modelThreads
-                ? None
-                : new CpuSplit([.. allowed.Skip(allowed.Count - modelThreads)], [.. allowed.Take(allowed.Count - modelThreads)]);
-        }
-
         if (modelCpus.Count == 0)
         {
             return None;
@@ -47,6 +38,15 @@ public sealed record CpuSplit(IReadOnlyList<int> Model, IReadOnlyList<int> Decod
 
         return new CpuSplit([.. modelCpus.Order()], decoders);
     }
+
+    /// <summary>
+    /// The model on the last <paramref name="modelThreads"/> CPUs of <paramref name="allowed"/> and the decoders on the
+    /// rest, or none when that leaves the decoders nothing.
+    /// </summary>
+    public static CpuSplit Apart(int modelThreads, IReadOnlyList<int> allowed) =>
+        allowed.Count <= modelThreads
+            ? None
+            : new CpuSplit([.. allowed.Skip(allowed.Count - modelThreads)], [.. allowed.Take(allowed.Count - modelThreads)]);
 
     public override string ToString() =>
         Pinned ? $"model on CPU {Describe(Model)}, decoders on CPU {Describe(Decoders)}" : "no CPU pinning";

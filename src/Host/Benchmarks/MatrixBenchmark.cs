@@ -1,6 +1,7 @@
 using System.Globalization;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
+using StreamJepa.Core.Threading;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Ingest.Synthetic;
 using StreamJepa.Publish.Embedded;
@@ -62,14 +63,14 @@ internal sealed class MatrixBenchmark
     }
 
     /// <summary>
-    /// Every libtorch thread count, pinned (the model thread on its own CPUs, the decoders on the rest) and not; a
-    /// pinned split that leaves no CPU for the decoders is the unpinned one and appears once.
+    /// Every libtorch thread count, pinned (the model thread on the last CPUs, as many as its threads, the decoders on
+    /// the rest) and not; a pinned split that leaves no CPU for the decoders is the unpinned one and appears once.
     /// </summary>
     internal static IReadOnlyList<ThreadSplit> Splits(IReadOnlyList<int> torchThreads, IReadOnlyList<bool> pinning)
     {
-        var allowed = Core.Threading.CpuAffinity.Allowed();
+        var allowed = CpuAffinity.Allowed();
         return [.. torchThreads.Distinct()
-            .SelectMany(t => pinning.Distinct().Select(pin => new ThreadSplit(t, pin && Core.Threading.CpuSplit.Plan(null, t, allowed).Pinned)))
+            .SelectMany(t => pinning.Distinct().Select(pin => new ThreadSplit(t, pin ? CpuSplit.Apart(t, allowed).Model : [])))
             .Distinct()];
     }
 
@@ -104,7 +105,7 @@ internal sealed class MatrixBenchmark
 
     private StreamJepaOptions With(ThreadSplit split, params SinkKind[] sinks) => _options with
     {
-        Inference = _options.Inference with { IntraOpThreads = split.TorchThreads, ModelCpus = split.Pinned ? null : [] },
+        Inference = _options.Inference with { IntraOpThreads = split.TorchThreads, ModelCpus = split.ModelCpus },
         Output = new OutputOptions { Sinks = sinks },
         Kafka = _options.Kafka with { BootstrapServers = null },
     };

@@ -39,7 +39,7 @@ internal sealed class PipelineBenchmark
                 var decode = await IngestBenchmark.DecodeAsync(_video, _options.Ingest, n, cancellationToken).ConfigureAwait(false);
                 var (encoder, model) = ModelThroughput.Measure(_options, _device, _video, n);
                 var ceiling = 1 / ((1 / decode) + (1 / model));
-                var (pipeline, _, _) = await PipelineThroughput.RunAsync(JsonlOnly(threads), _device, _video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                var (pipeline, _, _) = await PipelineThroughput.RunAsync(JsonlOnly, _device, _video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                 await Line(string.Create(CultureInfo.InvariantCulture,
                     $"| {n} | {threads} | {decode:0} | {encoder:0} | {model:0} | {ceiling:0} | {pipeline:0} | {pipeline / ceiling:0.00} | {PeakMemory.Megabytes():0} |")).ConfigureAwait(false);
             }
@@ -49,18 +49,13 @@ internal sealed class PipelineBenchmark
         {
             set_num_threads(intraOpThreads[^1]);
             var n = streamCounts[^1];
-            var (fps, p50, p99) = await PipelineThroughput.RunAsync(JsonlOnly(intraOpThreads[^1]), _device, _video, n, realtime: true, TimeSpan.FromSeconds(realtimeSeconds), cancellationToken).ConfigureAwait(false);
+            var (fps, p50, p99) = await PipelineThroughput.RunAsync(JsonlOnly, _device, _video, n, realtime: true, TimeSpan.FromSeconds(realtimeSeconds), cancellationToken).ConfigureAwait(false);
             await Line(string.Create(CultureInfo.InvariantCulture,
                 $"\nreal-time pace: {n} streams at the clip's native rate for {realtimeSeconds:0} s: {fps:0.0} frames/s scored, decode→score latency p50 {p50:0.0} ms, p99 {p99:0.0} ms, peak RSS {PeakMemory.Megabytes():0} MB")).ConfigureAwait(false);
         }
     }
 
-    /// <summary>JSONL only, with the CPU split (inference.modelCpus) planned for <paramref name="threads"/> libtorch threads.</summary>
-    private StreamJepaOptions JsonlOnly(int threads) => _options with
-    {
-        Inference = _options.Inference with { IntraOpThreads = threads },
-        Output = new OutputOptions { Sinks = [SinkKind.Jsonl] },
-    };
+    private StreamJepaOptions JsonlOnly => _options with { Output = new OutputOptions { Sinks = [SinkKind.Jsonl] } };
 
     private Task Line(string text) => _output.WriteLineAsync(text);
 }

@@ -171,7 +171,7 @@ internal static class BenchCommand
         };
         var pin = new Option<string[]>("--pin")
         {
-            Description = "Pinning to compare for each thread count: on (the model thread on its own CPUs, the decoders on the others; inference.modelCpus left out) and off (inference.modelCpus []).",
+            Description = "Pinning to compare for each thread count: on (the model thread on the last CPUs, one per libtorch thread, the decoders on the others, as inference.modelCpus sets it) and off (inference.modelCpus [], the default).",
             DefaultValueFactory = _ => ["on", "off"],
             AllowMultipleArgumentsPerToken = true,
         };

@@ -41,7 +41,7 @@ public static partial class TorchRuntime
 
     /// <summary>Where the model thread and the decoders run (see <see cref="InferenceOptions.ModelCpus"/>).</summary>
     public static CpuSplit Split(InferenceOptions options) =>
-        CpuSplit.Plan(options.ModelCpus, IntraOpThreads(options), CpuAffinity.Allowed());
+        CpuSplit.Plan(options.ModelCpus, CpuAffinity.Allowed());
 
     public static Device SelectDevice(string device) => device switch
     {

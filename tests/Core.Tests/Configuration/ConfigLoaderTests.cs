@@ -133,11 +133,10 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_ModelCpus_LeftOutIsAuto_ListBinds_DuplicatesAreRefused()
+    public void Load_ModelCpus_DefaultPinsNothing_ListBinds_DuplicatesAreRefused()
     {
-        Assert.Null(ConfigLoader.Load(null, [], NoEnvironment).Inference.ModelCpus);
+        Assert.Empty(ConfigLoader.Load(null, [], NoEnvironment).Inference.ModelCpus);
         Assert.Equal([1], ConfigLoader.Load(null, ["inference.modelCpus=[1]"], NoEnvironment).Inference.ModelCpus);
-        Assert.Empty(ConfigLoader.Load(null, ["inference.modelCpus=[]"], NoEnvironment).Inference.ModelCpus!);
 
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["inference.modelCpus=[1,1]"], NoEnvironment));
 

@@ -6,9 +6,9 @@ namespace StreamJepa.Core.Tests.Threading;
 public sealed class CpuSplitTests
 {
     [Fact]
-    public void Plan_auto_gives_the_model_the_last_cpus_and_the_decoders_the_rest()
+    public void Apart_gives_the_model_the_last_cpus_and_the_decoders_the_rest()
     {
-        var split = CpuSplit.Plan(null, modelThreads: 1, allowed: [0, 1]);
+        var split = CpuSplit.Apart(modelThreads: 1, allowed: [0, 1]);
 
         Assert.Equal([1], split.Model);
         Assert.Equal([0], split.Decoders);
@@ -16,22 +16,22 @@ public sealed class CpuSplitTests
     }
 
     [Fact]
-    public void Plan_auto_pins_nothing_when_the_model_threads_take_every_cpu()
+    public void Apart_pins_nothing_when_the_model_threads_take_every_cpu()
     {
-        Assert.False(CpuSplit.Plan(null, modelThreads: 2, allowed: [0, 1]).Pinned);
-        Assert.False(CpuSplit.Plan(null, modelThreads: 1, allowed: [3]).Pinned);
+        Assert.False(CpuSplit.Apart(modelThreads: 2, allowed: [0, 1]).Pinned);
+        Assert.False(CpuSplit.Apart(modelThreads: 1, allowed: [3]).Pinned);
     }
 
     [Fact]
     public void Plan_with_an_empty_list_pins_nothing()
     {
-        Assert.Equal(CpuSplit.None, CpuSplit.Plan([], modelThreads: 1, allowed: [0, 1, 2, 3]));
+        Assert.Equal(CpuSplit.None, CpuSplit.Plan([], allowed: [0, 1, 2, 3]));
     }
 
     [Fact]
     public void Plan_with_a_list_uses_it_and_gives_the_decoders_the_other_allowed_cpus()
     {
-        var split = CpuSplit.Plan([2, 0], modelThreads: 2, allowed: [0, 1, 2, 3]);
+        var split = CpuSplit.Plan([2, 0], allowed: [0, 1, 2, 3]);
 
         Assert.Equal([0, 2], split.Model);
         Assert.Equal([1, 3], split.Decoders);
@@ -40,7 +40,7 @@ public sealed class CpuSplitTests
     [Fact]
     public void Plan_refuses_a_cpu_the_process_may_not_use_naming_the_key()
     {
-        var error = Assert.Throws<ConfigException>(() => CpuSplit.Plan([5], modelThreads: 1, allowed: [0, 1]));
+        var error = Assert.Throws<ConfigException>(() => CpuSplit.Plan([5], allowed: [0, 1]));
 
         Assert.Contains("inference.modelCpus", error.Message, StringComparison.Ordinal);
         Assert.Contains("CPU 5 is not one this process may use (0,1)", error.Message, StringComparison.Ordinal);
@@ -49,7 +49,7 @@ public sealed class CpuSplitTests
     [Fact]
     public void Plan_refuses_a_list_that_leaves_the_decoders_no_cpu()
     {
-        var error = Assert.Throws<ConfigException>(() => CpuSplit.Plan([0, 1], modelThreads: 1, allowed: [0, 1]));
+        var error = Assert.Throws<ConfigException>(() => CpuSplit.Plan([0, 1], allowed: [0, 1]));
 
         Assert.Contains("leaves no CPU for the decoders", error.Message, StringComparison.Ordinal);
     }
