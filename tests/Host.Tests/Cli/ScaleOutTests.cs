@@ -29,7 +29,7 @@ public sealed class ScaleOutTests : IDisposable
             ]);
         var stayer = Worker("stayer", duration: 45, common);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var leaver = Worker("leaver", duration: 5, common);
+        var leaver = Worker("leaver", duration: 8, common); // long enough to join the group and score under a loaded test run
 
         var (edgeExit, edgeOutput, edgeError) = await edge;
         var (leaverExit, _, leaverError) = await leaver;
