@@ -25,7 +25,7 @@ internal sealed class TargetAndOptimizer : IDisposable
         Target.to(device);
         TargetEncoderEma.Copy(Target, online);
         Target.eval();
-        Optimizer = optim.AdamW(trained, options.LearningRate, weight_decay: options.WeightDecay);
+        Optimizer = new AdamW(trained, options.LearningRate, beta1: 0.9, beta2: 0.99, options.WeightDecay);
         Latents = LatentCandidates.Create(config, device).DetachFromDisposeScope();
         Regulariser = LatentCandidates.Regulariser(Latents, config.LatentWeight).DetachFromDisposeScope();
     }

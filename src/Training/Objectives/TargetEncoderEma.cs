@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -17,6 +18,8 @@ public static class TargetEncoderEma
         }
 
         using var _ = no_grad();
+        using var keep = momentum.ToScalar();      // explicit scalars, kept alive through every native call
+        using var take = (1 - momentum).ToScalar();
         var online_ = online.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in target.named_parameters())
         {
@@ -25,7 +28,7 @@ public static class TargetEncoderEma
                 throw new InvalidOperationException($"target parameter '{name}' has no online counterpart");
             }
 
-            parameter.mul_(momentum).add_(source, alpha: 1 - momentum);
+            parameter.mul_(keep).add_(source, alpha: take);
         }
     }
 
