@@ -15,10 +15,11 @@ internal static class EvalCommand
         var manifest = new Option<FileInfo>("--manifest", "-m") { Description = "Evaluation manifest: training sources and labelled test videos (docs/eval.md).", Required = true };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Score with this model instead of training one on the manifest's normal video." };
         var minutes = new Option<double>("--minutes") { Description = "Training budget when no --checkpoint is given.", DefaultValueFactory = _ => 5 };
+        var steps = new Option<int?>("--steps") { Description = "Training steps instead of --minutes: the same steps give the same model, so runs can be repeated exactly." };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Where the report, the trained model and the per-video scores go.", DefaultValueFactory = _ => new DirectoryInfo("runs/eval") };
         var command = new Command("eval", "Train on normal video, score labelled videos causally, and report frame-level ROC-AUC, AP and detection latency per level next to frame differencing, MOG2 and pixel extrapolation.")
         {
-            manifest, checkpoint, minutes, output,
+            manifest, checkpoint, minutes, steps, output,
         };
         config.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -28,16 +29,22 @@ internal static class EvalCommand
             try
             {
                 options = config.Load(parse);
-                loaded = EvalManifest.Load(parse.GetValue(manifest)!.FullName);
                 if (parse.GetValue(minutes) is var m && (double.IsNaN(m) || m <= 0))
                 {
                     throw new ConfigException([new ConfigError("--minutes", m.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be a positive number of minutes")]);
+                }
+
+                if (parse.GetValue(steps) is < 1 and var s)
+                {
+                    throw new ConfigException([new ConfigError("--steps", s.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be at least 1")]);
                 }
 
                 if (parse.GetValue(checkpoint) is { Exists: false } missing)
                 {
                     throw new ConfigException([new ConfigError("--checkpoint", missing.FullName, "file not found")]);
                 }
+
+                loaded = EvalManifest.Load(parse.GetValue(manifest)!.FullName);
             }
             catch (ConfigException ex)
             {
@@ -50,6 +57,7 @@ internal static class EvalCommand
             {
                 Checkpoint = parse.GetValue(checkpoint)?.FullName,
                 TrainBudget = TimeSpan.FromMinutes(parse.GetValue(minutes)),
+                TrainSteps = parse.GetValue(steps),
             };
             try
             {

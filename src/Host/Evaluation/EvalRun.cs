@@ -40,6 +40,9 @@ internal sealed class EvalRun
 
     public TimeSpan TrainBudget { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Train for this many steps instead of <see cref="TrainBudget"/>.</summary>
+    public int? TrainSteps { get; init; }
+
     public async Task<IReadOnlyList<VideoResult>> ExecuteAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_out);
@@ -66,8 +69,9 @@ internal sealed class EvalRun
 
         var path = Path.Combine(_out, "model.ckpt");
         var options = _options with { Sources = [.. _manifest.Train.Select(SourceParser.ParseSpec)] };
-        await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"eval: training on {_manifest.Train.Count} normal source(s) for {TrainBudget.TotalMinutes:0.#} min")).ConfigureAwait(false);
-        var train = new TrainRun(options, TextWriter.Null, _loggers) { CheckpointPath = path, Budget = TrainBudget };
+        var budget = TrainSteps is { } steps ? $"{steps} steps" : string.Create(CultureInfo.InvariantCulture, $"{TrainBudget.TotalMinutes:0.#} min");
+        await _output.WriteLineAsync($"eval: training on {_manifest.Train.Count} normal source(s) for {budget}").ConfigureAwait(false);
+        var train = new TrainRun(options, TextWriter.Null, _loggers) { CheckpointPath = path, Steps = TrainSteps, Budget = TrainSteps is null ? TrainBudget : null };
         var exit = await train.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         if (exit != 0)
         {

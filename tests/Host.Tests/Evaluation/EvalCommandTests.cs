@@ -65,6 +65,52 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_with_steps_trains_that_many_and_gives_the_same_energies_when_repeated()
+    {
+        var (generated, _, generateError) = await CommandRunner.RunAsync(
+            "generate", "--out", Path.Combine(_dir, "s5.avi"), "--scene", "seed=5&frames=80&width=96&height=72&anomalyEvery=40&warmup=30");
+        Assert.True(generated == 0, generateError);
+        var manifest = Path.Combine(_dir, "manifest.json");
+        await File.WriteAllTextAsync(manifest, """
+            {
+              "train": ["normal=synthetic:seed=11&frames=120&width=96&height=72&anomalyEvery=0"],
+              "videos": [ { "id": "s5", "path": "s5.avi", "truth": "s5.truth.json" } ]
+            }
+            """);
+
+        var energies = new List<double[]>();
+        foreach (var run in new[] { "a", "b" })
+        {
+            var outDir = Path.Combine(_dir, run);
+            var (exit, output, error) = await CommandRunner.RunAsync(["eval", "--manifest", manifest, "--steps", "3", "--out", outDir, .. SmallModel.Training]);
+
+            Assert.True(exit == 0, error + output);
+            Assert.Contains("for 3 steps", output, StringComparison.Ordinal);
+            Assert.Equal(3, Model.Checkpoint.ReadHeader(Path.Combine(outDir, "model.ckpt")).Step);
+            energies.Add([.. File.ReadLines(Path.Combine(outDir, "s5.scores.jsonl"))
+                .SelectMany(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("levels").EnumerateArray())
+                .Select(l => l.GetProperty("freeEnergy") is { ValueKind: System.Text.Json.JsonValueKind.Number } f ? f.GetDouble() : double.NaN)]);
+        }
+
+        // The same weights score the same frames; only float rounding may differ (batches can be cut differently).
+        Assert.Equal(energies[0].Length, energies[1].Length);
+        Assert.Contains(energies[0], e => !double.IsNaN(e));
+        Assert.All(energies[0].Zip(energies[1]), p => Assert.True(double.IsNaN(p.First) ? double.IsNaN(p.Second) : Math.Abs(p.First - p.Second) <= 1e-4 * Math.Max(1, Math.Abs(p.First)), $"{p.First} vs {p.Second}"));
+    }
+
+    [Fact]
+    public async Task Eval_refuses_zero_steps_naming_the_option()
+    {
+        var manifest = Path.Combine(_dir, "manifest.json");
+        await File.WriteAllTextAsync(manifest, """{ "train": ["normal=synthetic:frames=20"], "videos": [] }""");
+
+        var (exit, _, error) = await CommandRunner.RunAsync("eval", "--manifest", manifest, "--steps", "0");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--steps", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_manifest_naming_a_missing_video_stops_eval_with_the_key()
     {
         var manifest = Path.Combine(_dir, "manifest.json");
