@@ -52,4 +52,14 @@ public sealed class InjectionTests
         var error = Assert.Throws<ArgumentException>(() => new Injection(kind, start, length).Schedule(frames));
         Assert.Contains($"does not fit a clip of {frames} frames", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_default_injections_give_every_kind_four_videos_that_fit_vtests_held_out_frames()
+    {
+        var injections = DevSetBuilder.DefaultInjections;
+
+        Assert.All(Enum.GetValues<InjectionKind>(), kind => Assert.Equal(4, injections.Count(i => i.Kind == kind)));
+        // vtest's 795 frames less the 450 it trains on: every schedule fits (Schedule throws if not) and shows only those frames.
+        Assert.All(injections, i => Assert.InRange(i.Schedule(345).Max(), 0, 344));
+    }
 }
