@@ -27,9 +27,20 @@ public sealed class ScaleOutTests : IDisposable
                 .. Streams.SelectMany((s, i) => new[] { "--source", $"{s}=synthetic:frames={Frames}&width=96&height=72&fps=20&seed={i + 1}" }),
                 .. common,
             ]);
-        var stayer = Worker("stayer", duration: 45, common);
+        var stayer = Worker("stayer", new WatchedWriter(), CancellationToken.None, duration: 45, common);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var leaver = Worker("leaver", duration: 8, common); // long enough to join the group and score under a loaded test run
+
+        // The leaver stops (as on a signal) once it has scored a few batches of its share, however long joining the
+        // group took on a loaded machine; the 30 s guard only ends a leaver that never got to score.
+        var leaverOutput = new WatchedWriter();
+        using var stopLeaver = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var leaver = Worker("leaver", leaverOutput, stopLeaver.Token, duration: null, common);
+        while (!leaver.IsCompleted && !stopLeaver.IsCancellationRequested && Batches(leaverOutput.ToString()) < 5)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        await stopLeaver.CancelAsync();
 
         var (edgeExit, edgeOutput, edgeError) = await edge;
         var (leaverExit, _, leaverError) = await leaver;
@@ -57,10 +68,16 @@ public sealed class ScaleOutTests : IDisposable
         return frames.Count == 0 ? "none" : $"{frames.Count} frames {frames[0]}..{frames[^1]}";
     }
 
-    private Task<(int Exit, string Output, string Error)> Worker(string name, int duration, string[] common) =>
+    private static int Batches(string output) =>
+        System.Text.RegularExpressions.Regex.Matches(output, @"\((\d+) batches\)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+
+    private Task<(int Exit, string Output, string Error)> Worker(string name, WatchedWriter output, CancellationToken stop, int? duration, string[] common) =>
         CommandRunner.RunAsync(
+            output,
+            stop,
             [
-                "run", "--source", "kafka://frames", "--no-learn", "--duration", duration.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "run", "--source", "kafka://frames", "--no-learn", "--summary-interval", "0.2",
+                .. duration is { } d ? new[] { "--duration", d.ToString(System.Globalization.CultureInfo.InvariantCulture) } : [],
                 "--scores", Path.Combine(_dir, $"{name}.jsonl"), "--set", "output.sinks=[\"jsonl\"]", "--set", "metrics.enabled=false", .. common,
             ]);
 
