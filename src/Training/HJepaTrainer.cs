@@ -18,6 +18,7 @@ public sealed class HJepaTrainer : IDisposable
     private readonly Device _device;
     private readonly FrameJepaStep _frames;
     private readonly List<WindowJepaStep> _levels = [];
+    private readonly ClipAugmentation _augment;
 
     public HJepaTrainer(HJepa online, TrainingOptions options, Device device)
     {
@@ -25,6 +26,7 @@ public sealed class HJepaTrainer : IDisposable
         _options = options;
         _device = device;
         _frames = new FrameJepaStep(online, options, device);
+        _augment = new ClipAugmentation(options.FlipClips, options.ShiftPixels);
         var inputDim = online.Config.Dim;
         var below = new List<TorchSharp.Modules.Parameter>(online.Encoder.parameters());
         foreach (var level in online.Levels)
@@ -48,7 +50,7 @@ public sealed class HJepaTrainer : IDisposable
         var losses = new List<StepLosses>();
         using (var scope = NewDisposeScope())
         {
-            losses.Add(_frames.Step(store.Sample(_options.BatchSize, config.ContextFrames + config.Horizons.Max(), random)));
+            losses.Add(_frames.Step(_augment.Apply(store.Sample(_options.BatchSize, config.ContextFrames + config.Horizons.Max(), random), random)));
         }
 
         for (var l = 0; l < _levels.Count; l++)
@@ -56,7 +58,7 @@ public sealed class HJepaTrainer : IDisposable
             using var scope = NewDisposeScope();
             var batch = Math.Max(2, _options.BatchSize / 2);
             var frames = FramesFor(l, _levels[l].SequenceLength);
-            var clips = store.Sample(batch, frames, random);
+            var clips = _augment.Apply(store.Sample(batch, frames, random), random);
             losses.Add(_levels[l].Step(ItemsOf(l, clips)));
         }
 

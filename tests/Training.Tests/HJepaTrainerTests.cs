@@ -24,8 +24,10 @@ public sealed class HJepaTrainerTests
         Levels = [new TemporalLevelConfig { Window = 6, Stride = 3, Dim = 16, Hidden = 32, ContextWindows = 2 }],
     };
 
-    [Fact]
-    public void Training_OnNormalScene_LowersNormalEnergy_AndRaisesAnomalyAuc()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Training_OnNormalScene_LowersNormalEnergy_AndRaisesAnomalyAuc(bool augmented)
     {
         random.manual_seed(7);
         var store = SceneClips.Store(SceneClips.Frames(600, Size, seed: 4), "train");
@@ -37,7 +39,7 @@ public sealed class HJepaTrainerTests
         var before = Evaluate(untrained, testFrames, truth);
         using var online = new HJepa(Config);
         online.load_state_dict(untrained.state_dict());
-        using var trainer = new HJepaTrainer(online, new TrainingOptions { LearningRate = 2e-3, BatchSize = 16 }, CPU);
+        using var trainer = new HJepaTrainer(online, new TrainingOptions { LearningRate = 2e-3, BatchSize = 16, FlipClips = augmented, ShiftPixels = augmented ? 4 : 0 }, CPU);
         var rng = new Random(3);
         for (var i = 0; i < 150; i++)
         {

@@ -83,6 +83,17 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_TrainingAugmentation_BindsAndRefusesANegativeShift()
+    {
+        var options = ConfigLoader.Load(null, ["training.flipClips=true", "training.shiftPixels=8"], NoEnvironment);
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["training.shiftPixels=-2"], NoEnvironment));
+
+        Assert.True(options.Training.FlipClips);
+        Assert.Equal(8, options.Training.ShiftPixels);
+        Assert.Contains(ex.Errors, e => e is { Key: "training.shiftPixels", Value: "-2" });
+    }
+
+    [Fact]
     public void Load_MeanWithWrongChannelCount_IsRefused()
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["ingest.colorOrder=gray"], NoEnvironment));
