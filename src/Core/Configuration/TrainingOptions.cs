@@ -31,7 +31,7 @@ public sealed record TrainingOptions
     /// <summary>
     /// Mirror half the training clips left-right (the whole clip: its motion stays coherent and time keeps its
     /// direction). Off by default: on the development set it helped motion anomalies a little and lost the lights-down
-    /// ones (BENCHMARKS.md, "Augmentation").
+    /// ones (BENCHMARKS.md, "What the model learns by heart, and augmentation").
     /// </summary>
     public bool FlipClips { get; init; }
 

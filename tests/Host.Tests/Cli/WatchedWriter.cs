@@ -47,6 +47,23 @@ internal sealed class WatchedWriter : StringWriter
         }
     }
 
+    // StringWriter's span and StringBuilder WriteLine append without going through Write.
+    public override void WriteLine(ReadOnlySpan<char> buffer)
+    {
+        lock (_gate)
+        {
+            base.WriteLine(buffer);
+        }
+    }
+
+    public override void WriteLine(StringBuilder? value)
+    {
+        lock (_gate)
+        {
+            base.WriteLine(value);
+        }
+    }
+
     public override string ToString()
     {
         lock (_gate)
