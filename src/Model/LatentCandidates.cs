@@ -1,4 +1,5 @@
 using StreamJepa.Core.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Model;
@@ -25,6 +26,14 @@ public static class LatentCandidates
     }
 
     /// <summary>R(z) for each candidate row of <paramref name="latents"/> (K, Z): (K).</summary>
-    public static Tensor Regulariser(Tensor latents, float weight) =>
-        latents.shape[1] == 0 ? zeros(latents.shape[0], device: latents.device) : latents.square().sum(1) * weight;
+    public static Tensor Regulariser(Tensor latents, float weight)
+    {
+        if (latents.shape[1] == 0)
+        {
+            return zeros(latents.shape[0], device: latents.device);
+        }
+
+        using var w = weight.ToScalar();                                              // explicit: see KeptScalars
+        return latents.square().sum(1).mul(w);
+    }
 }

@@ -15,7 +15,7 @@ internal static class Layers
         var norm = nn.GroupNorm(groups, channels);
         using (no_grad())
         {
-            norm.weight!.fill_(1f);
+            norm.weight!.fill_(KeptScalars.One);
             norm.bias!.zero_();
         }
 

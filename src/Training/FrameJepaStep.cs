@@ -52,7 +52,7 @@ public sealed class FrameJepaStep : IDisposable
         var predicted = _online.Predictor.forward(new PredictorInput(context, _parts.Latents));  // (B, K, H, D, G, G)
         var prediction = FreeEnergyLoss.Of(predicted, targets, _parts.Regulariser);
         var (variance, covariance) = Regulariser(pooled);
-        var total = prediction + (variance * _options.VarianceWeight) + (covariance * _options.CovarianceWeight);
+        var total = TotalLoss.Of(prediction, variance, covariance, _options);
         _parts.Optimizer.zero_grad();
         total.backward();
         _parts.Optimizer.step();

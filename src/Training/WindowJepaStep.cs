@@ -61,7 +61,7 @@ public sealed class WindowJepaStep : IDisposable
         var prediction = FreeEnergyLoss.Of(predicted, targets, _parts.Regulariser);
         var variance = VicReg.Variance(context.Windows);
         var covariance = VicReg.Covariance(context.Windows);
-        var total = prediction + (variance * _options.VarianceWeight) + (covariance * _options.CovarianceWeight);
+        var total = TotalLoss.Of(prediction, variance, covariance, _options);
         _parts.Optimizer.zero_grad();
         total.backward();
         _parts.Optimizer.step();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Health;
@@ -21,8 +22,10 @@ public sealed record EmbeddingHealth(double MeanStd, double MinStd, double Effec
         double rank = 1;
         if (total > 1e-12)
         {
-            var p = singular / total;
-            var entropy = -(p * (p + 1e-12).log()).sum().item<float>();
+            using var sum = total.ToScalar();                              // explicit scalars: see KeptScalars
+            using var tiny = 1e-12.ToScalar();
+            var p = singular.div(sum);
+            var entropy = -(p * p.add(tiny).log()).sum().item<float>();
             rank = Math.Exp(entropy);
         }
 

@@ -1,3 +1,4 @@
+using StreamJepa.Model;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Objectives;
@@ -14,7 +15,7 @@ public static class FreeEnergyLoss
     public static Tensor Of(Tensor predicted, Tensor targets, Tensor regulariser)
     {
         var difference = (predicted - targets.unsqueeze(1)).abs();
-        var smooth = where(difference < 1, 0.5 * difference.square(), difference - 0.5);
+        var smooth = where(difference.lt(KeptScalars.One), difference.square().mul(KeptScalars.Half), difference.sub(KeptScalars.Half));
         var energies = smooth.flatten(2).mean([2]) + regulariser.unsqueeze(0);      // (B, K)
         return energies.min(1).values.mean();
     }

@@ -1,3 +1,5 @@
+using StreamJepa.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Objectives;
@@ -13,8 +15,10 @@ public static class VicReg
     public static Tensor Variance(Tensor embeddings, double gamma = 1.0, double epsilon = 1e-4)
     {
         using var scope = NewDisposeScope();
-        var std = (embeddings.var(0) + epsilon).sqrt();                     // (D)
-        return (gamma - std).clamp_min(0).mean().MoveToOuterDisposeScope();
+        using var eps = epsilon.ToScalar();                                  // explicit scalars: see KeptScalars
+        using var g = gamma.ToScalar();
+        var std = embeddings.var(0).add(eps).sqrt();                         // (D)
+        return std.neg().add(g).clamp_min(KeptScalars.Zero).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>Sum of squared off-diagonal covariances divided by D, for embeddings (N, D).</summary>
@@ -23,8 +27,10 @@ public static class VicReg
         using var scope = NewDisposeScope();
         var (n, d) = (embeddings.shape[0], embeddings.shape[1]);
         var centred = embeddings - embeddings.mean([0], keepdim: true);
-        var cov = centred.t().matmul(centred) / Math.Max(1, n - 1);         // (D, D)
+        using var samples = Math.Max(1, n - 1).ToScalar();
+        using var dims = d.ToScalar();
+        var cov = centred.t().matmul(centred).div(samples);                  // (D, D)
         var offDiagonal = cov.square().sum() - cov.diagonal().square().sum();
-        return (offDiagonal / d).MoveToOuterDisposeScope();
+        return offDiagonal.div(dims).MoveToOuterDisposeScope();
     }
 }
