@@ -50,7 +50,8 @@ public sealed class HJepaTrainer : IDisposable
         var losses = new List<StepLosses>();
         using (var scope = NewDisposeScope())
         {
-            losses.Add(_frames.Step(_augment.Apply(store.Sample(_options.BatchSize, config.ContextFrames + config.Horizons.Max(), random), random)));
+            var clips = store.Sample(_options.BatchSize, config.ContextFrames + config.Horizons.Max(), random);
+            losses.Add(_frames.Step(_options.AugmentFromLevel <= 1 ? _augment.Apply(clips, random) : clips));
         }
 
         for (var l = 0; l < _levels.Count; l++)
@@ -58,7 +59,8 @@ public sealed class HJepaTrainer : IDisposable
             using var scope = NewDisposeScope();
             var batch = Math.Max(2, _options.BatchSize / 2);
             var frames = FramesFor(l, _levels[l].SequenceLength);
-            var clips = _augment.Apply(store.Sample(batch, frames, random), random);
+            var clips = store.Sample(batch, frames, random);
+            clips = _options.AugmentFromLevel <= l + 2 ? _augment.Apply(clips, random) : clips;
             losses.Add(_levels[l].Step(ItemsOf(l, clips)));
         }
 

@@ -4,6 +4,7 @@ using StreamJepa.Core.Modeling;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Ingest.Synthetic;
 using StreamJepa.Model;
+using StreamJepa.Training.Data;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Tests;
@@ -53,6 +54,21 @@ public sealed class HJepaTrainerTests
         Assert.True(after.Auc > before.Auc + 0.05, $"frame-level AUC {before.Auc:0.000} → {after.Auc:0.000}");
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    public void AugmentFromLevel_DecidesWhichLevelsSeeAugmentedClips(int augmentFromLevel, bool levelOneAsWithout)
+    {
+        random.manual_seed(9);
+        var store = SceneClips.Store(SceneClips.Frames(120, Size, seed: 5));
+        using var initial = new HJepa(Config);
+        var plain = OneStep(initial, store, new TrainingOptions { BatchSize = 8 });
+        var augmented = OneStep(initial, store, new TrainingOptions { BatchSize = 8, FlipClips = true, ShiftPixels = 4, AugmentFromLevel = augmentFromLevel });
+
+        Assert.Equal(levelOneAsWithout, Math.Abs(plain[0].Total - augmented[0].Total) < 1e-6);
+        Assert.NotEqual(plain[1].Total, augmented[1].Total, 6);
+    }
+
     [Fact]
     public void ServedModel_CarriesTheTargetEncoders_AndCalibrationMeasuresEveryLevel()
     {
@@ -68,6 +84,15 @@ public sealed class HJepaTrainerTests
         Assert.Equal([1, 2], stats.Select(s => s.Level));
         Assert.All(stats, s => Assert.True(s.Median > 0 && s.Mad >= 0 && s.Count > 0));
         Assert.Equal(1, trainer.Steps);
+    }
+
+    /// <summary>The losses of one training step from a copy of <paramref name="initial"/>, with the same clips every time.</summary>
+    private static IReadOnlyList<StepLosses> OneStep(HJepa initial, FrameStore store, TrainingOptions options)
+    {
+        using var online = new HJepa(Config);
+        online.load_state_dict(initial.state_dict());
+        using var trainer = new HJepaTrainer(online, options, CPU);
+        return trainer.Step(store, new Random(2));
     }
 
     /// <summary>Scores the frames with the inference engine: mean level-1 free energy of normal frames, frame-level ROC-AUC.</summary>

@@ -42,6 +42,14 @@ public sealed record TrainingOptions
     /// </summary>
     public int ShiftPixels { get; init; }
 
+    /// <summary>
+    /// The lowest level whose training clips <see cref="FlipClips"/> and <see cref="ShiftPixels"/> change: 1 = every
+    /// level, 2 = only the levels above the first (level 1 then learns from the clips as they are). Flips on level 2
+    /// only halved level 2's memorisation and kept lights down after 1,500 steps, but not after 3,000 (BENCHMARKS.md,
+    /// "What the model learns by heart, and augmentation").
+    /// </summary>
+    public int AugmentFromLevel { get; init; } = 1;
+
     /// <summary>Learn online while `run` scores (`--no-learn` turns it off).</summary>
     public bool Online { get; init; } = true;
 
@@ -91,6 +99,7 @@ public sealed record TrainingOptions
         errors.Range($"{key}.calibrationHoldout", CalibrationHoldout, 0, 0.5);
         errors.Range($"{key}.stepsPerProposal", StepsPerProposal, 1, 1_000_000);
         errors.Range($"{key}.shiftPixels", ShiftPixels, 0, 64);
+        errors.Range($"{key}.augmentFromLevel", AugmentFromLevel, 1, 16);
         errors.Range($"{key}.learningRate", LearningRate, 1e-7, 1);
         errors.Range($"{key}.weightDecay", WeightDecay, 0, 1);
         errors.Range($"{key}.batchSize", BatchSize, 2, 4096);

@@ -83,14 +83,17 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_TrainingAugmentation_BindsAndRefusesANegativeShift()
+    public void Load_TrainingAugmentation_BindsAndRefusesANegativeShiftOrLevelZero()
     {
-        var options = ConfigLoader.Load(null, ["training.flipClips=true", "training.shiftPixels=8"], NoEnvironment);
-        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["training.shiftPixels=-2"], NoEnvironment));
+        var options = ConfigLoader.Load(null, ["training.flipClips=true", "training.shiftPixels=8", "training.augmentFromLevel=2"], NoEnvironment);
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["training.shiftPixels=-2", "training.augmentFromLevel=0"], NoEnvironment));
 
         Assert.True(options.Training.FlipClips);
         Assert.Equal(8, options.Training.ShiftPixels);
+        Assert.Equal(2, options.Training.AugmentFromLevel);
+        Assert.Equal(1, ConfigLoader.Load(null, [], NoEnvironment).Training.AugmentFromLevel);
         Assert.Contains(ex.Errors, e => e is { Key: "training.shiftPixels", Value: "-2" });
+        Assert.Contains(ex.Errors, e => e is { Key: "training.augmentFromLevel", Value: "0" });
     }
 
     [Fact]
