@@ -51,7 +51,7 @@ public sealed class HJepaTrainer : IDisposable
         using (var scope = NewDisposeScope())
         {
             var clips = store.Sample(_options.BatchSize, config.ContextFrames + config.Horizons.Max(), random);
-            losses.Add(_frames.Step(_options.AugmentFromLevel <= 1 ? _augment.Apply(clips, random) : clips));
+            losses.Add(_frames.Step(AugmentedFor(1, clips, random)));
         }
 
         for (var l = 0; l < _levels.Count; l++)
@@ -59,8 +59,7 @@ public sealed class HJepaTrainer : IDisposable
             using var scope = NewDisposeScope();
             var batch = Math.Max(2, _options.BatchSize / 2);
             var frames = FramesFor(l, _levels[l].SequenceLength);
-            var clips = store.Sample(batch, frames, random);
-            clips = _options.AugmentFromLevel <= l + 2 ? _augment.Apply(clips, random) : clips;
+            var clips = AugmentedFor(l + 2, store.Sample(batch, frames, random), random);
             losses.Add(_levels[l].Step(ItemsOf(l, clips)));
         }
 
@@ -116,6 +115,10 @@ public sealed class HJepaTrainer : IDisposable
             level.Dispose();
         }
     }
+
+    /// <summary>The clips level <paramref name="level"/> (1 = frames) trains on: augmented from <c>augmentFromLevel</c> up.</summary>
+    private Tensor AugmentedFor(int level, Tensor clips, Random random) =>
+        level >= _options.AugmentFromLevel ? _augment.Apply(clips, random) : clips;
 
     /// <summary>Frames needed to make <paramref name="items"/> consecutive items for level index <paramref name="l"/> (0 = level 2).</summary>
     private int FramesFor(int l, int items)
