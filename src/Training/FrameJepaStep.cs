@@ -36,6 +36,9 @@ public sealed class FrameJepaStep : IDisposable
     /// <summary>The EMA target encoder (the encoder a served model uses).</summary>
     public FrameEncoder Target => _target;
 
+    /// <summary>Sets the learning rate of the next steps.</summary>
+    public void SetLearningRate(double rate) => _parts.SetLearningRate(rate);
+
     public StepLosses Step(Tensor clips)
     {
         using var scope = NewDisposeScope();

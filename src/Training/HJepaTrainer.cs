@@ -67,6 +67,16 @@ public sealed class HJepaTrainer : IDisposable
         return losses;
     }
 
+    /// <summary>Sets every level's learning rate for the next steps (see <see cref="Objectives.LearningRateSchedule"/>).</summary>
+    public void SetLearningRate(double rate)
+    {
+        _frames.SetLearningRate(rate);
+        foreach (var level in _levels)
+        {
+            level.SetLearningRate(rate);
+        }
+    }
+
     /// <summary>Writes what resuming needs: the online weights, the EMA targets and every optimiser's state.</summary>
     public void SaveState(BinaryWriter writer)
     {

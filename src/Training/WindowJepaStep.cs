@@ -46,6 +46,9 @@ public sealed class WindowJepaStep : IDisposable
 
     public WindowEncoder Target => _target;
 
+    /// <summary>Sets the learning rate of the next steps.</summary>
+    public void SetLearningRate(double rate) => _parts.SetLearningRate(rate);
+
     public StepLosses Step(Tensor sequences)
     {
         using var scope = NewDisposeScope();

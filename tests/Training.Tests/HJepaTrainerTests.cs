@@ -70,6 +70,27 @@ public sealed class HJepaTrainerTests
     }
 
     [Fact]
+    public void SetLearningRate_ReachesEveryLevelsOptimiser()
+    {
+        random.manual_seed(10);
+        var store = SceneClips.Store(SceneClips.Frames(120, Size, seed: 7));
+        using var online = new HJepa(Config);
+        using var trainer = new HJepaTrainer(online, new TrainingOptions { BatchSize = 8 }, CPU);
+        var before = Snapshot(online);
+
+        trainer.SetLearningRate(0);
+        trainer.Step(store, new Random(3));
+        var frozen = Snapshot(online);
+        trainer.SetLearningRate(1e-3);
+        trainer.Step(store, new Random(4));
+        var moved = Snapshot(online);
+
+        Assert.All(before.Keys, name => Assert.Equal(before[name], frozen[name]));
+        Assert.Contains(before.Keys, name => name.StartsWith("encoder.", StringComparison.Ordinal) && !before[name].SequenceEqual(moved[name]));
+        Assert.Contains(before.Keys, name => name.StartsWith("levels.", StringComparison.Ordinal) && !before[name].SequenceEqual(moved[name]));
+    }
+
+    [Fact]
     public void ServedModel_CarriesTheTargetEncoders_AndCalibrationMeasuresEveryLevel()
     {
         random.manual_seed(8);
@@ -85,6 +106,10 @@ public sealed class HJepaTrainerTests
         Assert.All(stats, s => Assert.True(s.Median > 0 && s.Mad >= 0 && s.Count > 0));
         Assert.Equal(1, trainer.Steps);
     }
+
+    /// <summary>A copy of every parameter of <paramref name="model"/>, by name.</summary>
+    private static Dictionary<string, float[]> Snapshot(HJepa model) =>
+        model.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray());
 
     /// <summary>The losses of one training step from a copy of <paramref name="initial"/>, with the same clips every time.</summary>
     private static IReadOnlyList<StepLosses> OneStep(HJepa initial, FrameStore store, TrainingOptions options)

@@ -5,6 +5,16 @@ public sealed record TrainingOptions
 {
     public double LearningRate { get; init; } = 1e-3;
 
+    /// <summary><c>train</c>: steps over which the learning rate rises linearly from 0 to <see cref="LearningRate"/> (0 = none).</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>
+    /// <c>train</c>: the learning rate a cosine decay reaches at the end of the run (after the warm-up it starts at
+    /// <see cref="LearningRate"/>); null keeps the rate constant. Online learning in <c>run</c> uses this rate too, so
+    /// that it goes on from trained weights at the rate they settled at.
+    /// </summary>
+    public double? FinalLearningRate { get; init; }
+
     public double WeightDecay { get; init; } = 0.01;
 
     /// <summary>Frames per training sample batch.</summary>
@@ -101,6 +111,11 @@ public sealed record TrainingOptions
         errors.Range($"{key}.shiftPixels", ShiftPixels, 0, 64);
         errors.Range($"{key}.augmentFromLevel", AugmentFromLevel, 1, 16);
         errors.Range($"{key}.learningRate", LearningRate, 1e-7, 1);
+        errors.Range($"{key}.warmupSteps", WarmupSteps, 0, 10_000_000);
+        if (FinalLearningRate is { } final && !(final >= 0 && final <= LearningRate))
+        {
+            errors.Add($"{key}.finalLearningRate", final, $"must be between 0 and learningRate ({LearningRate}), or left out for a constant rate");
+        }
         errors.Range($"{key}.weightDecay", WeightDecay, 0, 1);
         errors.Range($"{key}.batchSize", BatchSize, 2, 4096);
         errors.Range($"{key}.emaMomentum", EmaMomentum, 0, 1);

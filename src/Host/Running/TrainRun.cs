@@ -9,6 +9,7 @@ using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Model;
 using StreamJepa.Training;
 using StreamJepa.Training.Data;
+using StreamJepa.Training.Objectives;
 
 namespace StreamJepa.Host.Running;
 
@@ -82,11 +83,13 @@ internal sealed class TrainRun
         var version = header.ModelVersion;
         for (var done = 0; !Finished(done, watch.Elapsed) && !cancellationToken.IsCancellationRequested; done++)
         {
+            var rate = LearningRateSchedule.At(_options.Training, done, Share(done, watch.Elapsed));
+            trainer.SetLearningRate(rate);
             var losses = trainer.Step(store, random);
             step++;
             if (done % 10 == 0 || Finished(done + 1, watch.Elapsed))
             {
-                await _output.WriteLineAsync(Progress(step, done + 1, losses, watch.Elapsed)).ConfigureAwait(false);
+                await _output.WriteLineAsync(Progress(step, done + 1, losses, rate, watch.Elapsed)).ConfigureAwait(false);
             }
 
             if ((done + 1) % CheckpointEvery == 0)
@@ -127,15 +130,26 @@ internal sealed class TrainRun
         }
     }
 
-    private bool Finished(int done, TimeSpan elapsed) =>
-        (_stepsToRun is { } steps && done >= steps) || (Budget is { } budget && elapsed >= budget) || (_stepsToRun is null && Budget is null && done >= 500);
+    /// <summary>Steps this run takes: those asked for, 500 when neither steps nor a time budget is given, or null (time only).</summary>
+    private int? PlannedSteps => _stepsToRun ?? (Budget is null ? 500 : null);
 
-    private string Progress(long step, int done, IReadOnlyList<StepLosses> losses, TimeSpan elapsed)
+    private bool Finished(int done, TimeSpan elapsed) =>
+        (PlannedSteps is { } steps && done >= steps) || (Budget is { } budget && elapsed >= budget);
+
+    /// <summary>The share of the run done after <paramref name="done"/> steps (by steps or by time, whichever is further), for the learning-rate schedule.</summary>
+    private double Share(int done, TimeSpan elapsed)
     {
-        var rate = done / Math.Max(1e-9, elapsed.TotalSeconds);
-        var left = _stepsToRun is { } steps ? TimeSpan.FromSeconds((steps - done) / Math.Max(1e-9, rate)) : Budget is { } budget ? budget - elapsed : TimeSpan.Zero;
+        var bySteps = PlannedSteps is { } steps ? done / (double)Math.Max(1, steps) : 0;
+        var byTime = Budget is { } budget ? elapsed / budget : 0;
+        return Math.Max(bySteps, byTime);
+    }
+
+    private string Progress(long step, int done, IReadOnlyList<StepLosses> losses, double learningRate, TimeSpan elapsed)
+    {
+        var speed = done / Math.Max(1e-9, elapsed.TotalSeconds);
+        var left = PlannedSteps is { } steps ? TimeSpan.FromSeconds((steps - done) / Math.Max(1e-9, speed)) : Budget is { } budget ? budget - elapsed : TimeSpan.Zero;
         var terms = string.Join("  ", losses.Select((l, i) => $"L{i + 1} {l.Total:0.0000} (pred {l.Prediction:0.0000} var {l.Variance:0.000} cov {l.Covariance:0.000} rank {l.Health.EffectiveRank:0.0})"));
-        return string.Create(CultureInfo.InvariantCulture, $"step {step,6}  {terms}  {rate:0.0} steps/s  {left:mm\\:ss} left");
+        return string.Create(CultureInfo.InvariantCulture, $"step {step,6}  {terms}  lr {learningRate:0.0e+00}  {speed:0.0} steps/s  {left:mm\\:ss} left");
     }
 
     private void Save(HJepaTrainer trainer, long step, long version, IReadOnlyList<EnergyStats> stats)

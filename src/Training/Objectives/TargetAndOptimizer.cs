@@ -40,6 +40,15 @@ internal sealed class TargetAndOptimizer : IDisposable
     /// <summary>R(z) per candidate (K).</summary>
     public Tensor Regulariser { get; }
 
+    /// <summary>Sets the learning rate of every parameter group (a schedule's rate for the next step).</summary>
+    public void SetLearningRate(double rate)
+    {
+        foreach (var group in Optimizer.ParamGroups)
+        {
+            group.LearningRate = rate;
+        }
+    }
+
     /// <summary>k ← m·k + (1 − m)·q; without EMA the target simply follows the online encoder (m = 0).</summary>
     public void EmaUpdate() => TargetEncoderEma.Update(Target, _online, _options.Ema ? _options.EmaMomentum : 0);
 

@@ -6,6 +6,8 @@ using StreamJepa.Model;
 using StreamJepa.Training.Health;
 using static TorchSharp.torch;
 
+using StreamJepa.Training.Objectives;
+
 namespace StreamJepa.Training.Online;
 
 /// <summary>
@@ -57,6 +59,7 @@ public sealed class OnlineTrainer : IDisposable
         var config = served.Config;
         _clipLength = config.ContextFrames + config.Horizons.Max();
         _trainer = new HJepaTrainer(_online, options, CPU);
+        _trainer.SetLearningRate(LearningRateSchedule.Online(options));
         var longest = _trainer.LongestClip;
         _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.Channels, config.ImageSize, 17);
         _tap = Channel.CreateBounded<(FrameHeader, float[])>(

@@ -97,6 +97,19 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_LearningRateSchedule_BindsAndRefusesAFinalRateAboveThePeak()
+    {
+        var options = ConfigLoader.Load(null, ["training.warmupSteps=100", "training.finalLearningRate=0.0001"], NoEnvironment);
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["training.finalLearningRate=0.01", "training.warmupSteps=-1"], NoEnvironment));
+
+        Assert.Equal(100, options.Training.WarmupSteps);
+        Assert.Equal(1e-4, options.Training.FinalLearningRate);
+        Assert.Null(ConfigLoader.Load(null, [], NoEnvironment).Training.FinalLearningRate);
+        Assert.Contains(ex.Errors, e => e.Key == "training.finalLearningRate" && e.Problem.Contains("learningRate", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e is { Key: "training.warmupSteps", Value: "-1" });
+    }
+
+    [Fact]
     public void Load_MeanWithWrongChannelCount_IsRefused()
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["ingest.colorOrder=gray"], NoEnvironment));
