@@ -4,9 +4,8 @@ using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Model;
 using StreamJepa.Training.Health;
-using static TorchSharp.torch;
-
 using StreamJepa.Training.Objectives;
+using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Online;
 
