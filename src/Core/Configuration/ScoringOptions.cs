@@ -21,6 +21,14 @@ public sealed record ScoringOptions
     /// <summary>While an episode is open, an "updated" event every this many frames (0: only opened and closed).</summary>
     public int UpdateEvery { get; init; } = 50;
 
+    /// <summary>
+    /// Weight, per level (index 0 = level 1), of energy far <em>below</em> a stream's normal: that level's surprise
+    /// is max(z, −w·z) for its robust z-score z. Live video always keeps some detail no model can predict, so a level
+    /// whose energy collapses (a frozen camera or encoder repeating one picture) is surprising too. A level without
+    /// a weight, or with 0, counts only energy above normal.
+    /// </summary>
+    public IReadOnlyList<double> LowEnergyWeights { get; init; } = [];
+
     /// <summary>Spatial cells of the level-1 energy map reported per episode.</summary>
     public int TopCells { get; init; } = 3;
 
@@ -39,5 +47,9 @@ public sealed record ScoringOptions
         errors.Range($"{key}.openAfter", OpenAfter, 1, 10_000);
         errors.Range($"{key}.updateEvery", UpdateEvery, 0, 1_000_000);
         errors.Range($"{key}.topCells", TopCells, 0, 1024);
+        if (LowEnergyWeights.Any(w => !double.IsFinite(w) || w is < 0 or > 100))
+        {
+            errors.Add($"{key}.lowEnergyWeights", string.Join(",", LowEnergyWeights), "must list one weight per level, each between 0 and 100");
+        }
     }
 }

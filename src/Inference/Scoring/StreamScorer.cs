@@ -43,7 +43,7 @@ internal sealed class StreamScorer
             var value = outcome.Levels[l];
             if (value is { } v && outcome.Fresh[l])
             {
-                _surprise[l] = _stats[l].Surprise(v.Free);
+                _surprise[l] = TwoSided(_stats[l].Surprise(v.Free), l);
 
                 // The stream's own baseline is always collected first (it takes over from the checkpoint's); after
                 // that, energies inside an episode or surprising in themselves are not learned as normal.
@@ -66,6 +66,10 @@ internal sealed class StreamScorer
     }
 
     public AnomalyEpisode? Finish() => _episodes.Finish();
+
+    /// <summary>max(z, −w·z) with level <paramref name="l"/>'s <c>lowEnergyWeights</c> w: energy far below normal is surprising too when w is above 0.</summary>
+    private double? TwoSided(double? z, int l) =>
+        z is { } v && l < _options.LowEnergyWeights.Count && _options.LowEnergyWeights[l] > 0 ? Math.Max(v, -_options.LowEnergyWeights[l] * v) : z;
 
     /// <summary>
     /// New weights put energies on a new scale: the stream's baseline is measured again from scratch (the

@@ -54,6 +54,49 @@ public sealed class StreamScorerTests
         Assert.All(afterSwap.Skip(Options.MinSamples), s => Assert.InRange(s.Score!.Value, -2, 2));
     }
 
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(1.0, true)]
+    public void CollapsedEnergy_SurprisingOnlyWithLowEnergyWeight(double weight, bool expectAnomaly)
+    {
+        // A frozen feed: the picture no longer changes, so the level predicts it far better than live video.
+        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [weight] }, 1, 2, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 40; i++)
+        {
+            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
+        }
+
+        var frozen = Enumerable.Range(40, 30).Select(i => scorer.Score(Outcome(i, 0.05), 1).Score).ToList();
+        var after = Enumerable.Range(70, 5).Select(i => scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1).Score).ToList();
+
+        Assert.Equal(expectAnomaly, frozen[^1].Anomaly);
+        Assert.Equal(expectAnomaly, frozen[^1].Score > 4);
+        Assert.True(expectAnomaly ? frozen[0].Levels[0].Surprise > 4 : frozen[0].Levels[0].Surprise < -4, $"level surprise {frozen[0].Levels[0].Surprise}");
+        Assert.All(after, s => Assert.InRange(s.Score!.Value, -2, 2));   // the collapse was not learned as normal
+    }
+
+    [Fact]
+    public void LowEnergyWeights_ApplyPerLevel_ALevelWithoutOneStaysOneSided()
+    {
+        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [2] }, 2, 2, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 40; i++)
+        {
+            var wobble = 0.05 * (i % 3);
+            scorer.Score(TwoLevels(i, 1.0 + wobble, 1.0 + wobble), 1);
+        }
+
+        var level2Collapsed = scorer.Score(TwoLevels(40, 1.05, 0.05), 1).Score;
+        var level1Collapsed = scorer.Score(TwoLevels(41, 0.05, 1.05), 1).Score;
+
+        Assert.True(level2Collapsed.Levels[1].Surprise < -4, "level 2 has no weight: its collapse stays a negative z-score");
+        Assert.True(level2Collapsed.Score < 4);
+        Assert.True(level1Collapsed.Levels[0].Surprise > 4, "level 1's collapse, weighted, is surprising");
+        Assert.Equal(level1Collapsed.Levels[0].Surprise, level1Collapsed.Score);
+    }
+
+    private static FrameOutcome TwoLevels(long frame, double level1, double level2) =>
+        new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [(level1, level1), (level2, level2)], [true, true], null, null, [], null);
+
     private static FrameOutcome Outcome(long frame, double free) =>
         new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [(free, free)], [true], null, null, [], null);
 }
