@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Modeling;
 
@@ -140,7 +141,14 @@ public static class Checkpoint
             }
 
             var length = reader.ReadInt32();
-            var header = JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadBytes(length), ConfigLoader.JsonOptions)
+            var json = JsonNode.Parse(reader.ReadBytes(length)) as JsonObject
+                ?? throw new CheckpointException($"checkpoint {path} has an empty header");
+            if (json["config"] is JsonObject config && !config.ContainsKey("globalPhotometry"))
+            {
+                config["globalPhotometry"] = false;   // written before the option existed: the model has no photometry weights
+            }
+
+            var header = json.Deserialize<CheckpointHeader>(ConfigLoader.JsonOptions)
                 ?? throw new CheckpointException($"checkpoint {path} has an empty header");
             return header with { FormatVersion = version };
         }

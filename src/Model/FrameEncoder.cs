@@ -8,7 +8,8 @@ namespace StreamJepa.Model;
 
 /// <summary>
 /// Level-1 encoder: stride-2 convolutions from (B, C, S, S) frames to a (B, D, G, G) grid of tokens, each token
-/// layer-normalised, plus their mean as the pooled frame vector (B, D).
+/// layer-normalised, plus their mean as the pooled frame vector (B, D). With <c>globalPhotometry</c> the frame's
+/// brightness and contrast, which the group normalisation removes, are embedded and added to every token.
 /// </summary>
 public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
 {
@@ -16,6 +17,8 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
     private readonly Sequential _convs;
     [ComponentName(Name = "norm")]
     private readonly LayerNorm _norm;
+    [ComponentName(Name = "photometry")]
+    private readonly GlobalPhotometry? _photometry;
     private readonly HJepaConfig _config;
 
     public FrameEncoder(HJepaConfig config)
@@ -37,6 +40,7 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
         layers.Add(("project", Conv2d(inChannels, config.Dim, 3, stride: 2, padding: 1)));
         _convs = Sequential(layers);
         _norm = LayerNorm(config.Dim);
+        _photometry = config.GlobalPhotometry ? new GlobalPhotometry(config) : null;
         RegisterComponents();
     }
 
@@ -50,10 +54,14 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
         }
 
         var grid = _convs.forward(frames);                              // (B, D, G, G)
+        if (_photometry is not null)
+        {
+            grid = grid + _photometry.forward(frames).view(b, _config.Dim, 1, 1);
+        }
+
         var tokens = _norm.forward(grid.permute(0, 2, 3, 1))            // (B, G, G, D)
             .permute(0, 3, 1, 2).contiguous();                          // (B, D, G, G)
         var pooled = tokens.mean([2, 3]);                               // (B, D)
-        _ = b;
         return new FrameRepresentation(tokens.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
     }
 }

@@ -37,6 +37,24 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Load_HeaderWrittenBeforeGlobalPhotometry_ReadsAsAModelWithoutIt()
+    {
+        var path = Path.Combine(_dir, "old.ckpt");
+        var config = TinyConfig.Value with { GlobalPhotometry = false };
+        using var model = new HJepa(config);
+        Checkpoint.Save(path, model, new CheckpointHeader(config, 1, 0, DateTimeOffset.UnixEpoch, []));
+        WithoutHeaderKey(path, "globalPhotometry");
+
+        var (loaded, header) = Checkpoint.Load(path);
+
+        using (loaded)
+        {
+            Assert.False(header.Config.GlobalPhotometry);
+            Assert.DoesNotContain(loaded.named_parameters(), p => p.name.Contains("photometry", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Load_OtherArchitecture_RefusedNamingTheKeys()
     {
         var path = Path.Combine(_dir, "model.ckpt");
@@ -115,5 +133,17 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.Equal(["model.ckpt"], Directory.GetFiles(_dir).Select(Path.GetFileName));
         Assert.Equal(2, Checkpoint.ReadHeader(path).ModelVersion);
+    }
+
+    /// <summary>Rewrites a checkpoint as an older build wrote it: its header's config without <paramref name="key"/>.</summary>
+    private static void WithoutHeaderKey(string path, string key)
+    {
+        var bytes = File.ReadAllBytes(path);
+        const int lengthAt = 8 + 4;                                  // magic, format version
+        var length = BitConverter.ToInt32(bytes, lengthAt);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(lengthAt + 4, length))!;
+        Assert.True(json["config"]!.AsObject().Remove(key));
+        var header = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
+        File.WriteAllBytes(path, [.. bytes[..lengthAt], .. BitConverter.GetBytes(header.Length), .. header, .. bytes[(lengthAt + 4 + length)..]]);
     }
 }

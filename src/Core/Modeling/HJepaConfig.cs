@@ -55,6 +55,13 @@ public sealed record HJepaConfig
     /// </summary>
     public int EnergyTopTokens { get; init; }
 
+    /// <summary>
+    /// Add the frame's global photometry (per-channel mean and spread of the input, embedded) to every level-1 token.
+    /// The encoder's group normalisation otherwise divides out each frame's brightness and contrast, so a scene whose
+    /// light falls to half is almost invisible to the model.
+    /// </summary>
+    public bool GlobalPhotometry { get; init; }
+
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
 
