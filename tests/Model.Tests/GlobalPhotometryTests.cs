@@ -24,7 +24,7 @@ public sealed class GlobalPhotometryTests
     [Fact]
     public void Encoder_PhotometryWeightsOnlyWhenOn_SoOlderCheckpointsStillLoad()
     {
-        using var plain = new HJepa(TinyConfig.Value);
+        using var plain = new HJepa(TinyConfig.Value with { GlobalPhotometry = false });
         using var lit = new HJepa(TinyConfig.Value with { GlobalPhotometry = true });
 
         var plainNames = plain.named_parameters().Select(p => p.name).ToList();

@@ -25,9 +25,20 @@ public sealed record ScoringOptions
     /// Weight, per level (index 0 = level 1), of energy far <em>below</em> a stream's normal: that level's surprise
     /// is max(z, −w·z) for its robust z-score z. Live video always keeps some detail no model can predict, so a level
     /// whose energy collapses (a frozen camera or encoder repeating one picture) is surprising too. A level without
-    /// a weight, or with 0, counts only energy above normal.
+    /// a weight, or with 0, counts only energy above normal. The default, 2 for level 1 only, opens an episode when
+    /// the frame level's energy stays two robust standard deviations below normal; level 2's windows are noisier
+    /// there and only lost AUC with a weight (BENCHMARKS.md, "A frozen feed is too predictable").
     /// </summary>
-    public IReadOnlyList<double> LowEnergyWeights { get; init; } = [];
+    public IReadOnlyList<double> LowEnergyWeights { get; init; } = [2.0];
+
+    /// <summary>
+    /// Levels (1 = frames) whose surprise makes a frame's combined score, the most surprised of them, and so opens
+    /// episodes. Every level is still scored and reported, and an episode lists each level that was surprised during
+    /// it. The default is level 1 alone: trained on a half-minute of video, level 2's surprise on new video of the same
+    /// scene has heavy tails (a fifth of normal frames above the on-threshold in one of five models), and in every model
+    /// measured it only lowered the combined AUC (BENCHMARKS.md, "Which levels raise alerts").
+    /// </summary>
+    public IReadOnlyList<int> AlertLevels { get; init; } = [1];
 
     /// <summary>Spatial cells of the level-1 energy map reported per episode.</summary>
     public int TopCells { get; init; } = 3;
@@ -47,6 +58,11 @@ public sealed record ScoringOptions
         errors.Range($"{key}.openAfter", OpenAfter, 1, 10_000);
         errors.Range($"{key}.updateEvery", UpdateEvery, 0, 1_000_000);
         errors.Range($"{key}.topCells", TopCells, 0, 1024);
+        if (AlertLevels.Count == 0 || AlertLevels.Any(l => l is < 1 or > 64) || AlertLevels.Distinct().Count() != AlertLevels.Count)
+        {
+            errors.Add($"{key}.alertLevels", string.Join(",", AlertLevels), "must list distinct levels, 1 (frames) and up");
+        }
+
         if (LowEnergyWeights.Any(w => !double.IsFinite(w) || w is < 0 or > 100))
         {
             errors.Add($"{key}.lowEnergyWeights", string.Join(",", LowEnergyWeights), "must list one weight per level, each between 0 and 100");

@@ -24,7 +24,7 @@ public sealed record StreamJepaOptions
 
     public MetricsOptions Metrics { get; init; } = new();
 
-    /// <summary>Checks that frames from ingest fit <paramref name="model"/>; throws naming the keys that disagree.</summary>
+    /// <summary>Checks that frames from ingest and the alerting levels fit <paramref name="model"/>; throws naming the keys that disagree.</summary>
     public void ValidateModelInput(HJepaConfig model)
     {
         var errors = new ConfigErrors();
@@ -36,6 +36,11 @@ public sealed record StreamJepaOptions
         if (Ingest.Channels != model.Channels)
         {
             errors.Add("ingest.colorOrder", Ingest.ColorOrder.ToString(), $"gives {Ingest.Channels} channel(s); the model takes {model.Channels} (model.channels)");
+        }
+
+        if (Scoring.AlertLevels.FirstOrDefault(l => l > model.LevelCount) is > 0 and var missing)
+        {
+            errors.Add("scoring.alertLevels", string.Join(",", Scoring.AlertLevels), $"names level {missing}; the model has {model.LevelCount} levels");
         }
 
         errors.ThrowIfAny();

@@ -58,9 +58,10 @@ public sealed record HJepaConfig
     /// <summary>
     /// Add the frame's global photometry (per-channel mean and spread of the input, embedded) to every level-1 token.
     /// The encoder's group normalisation otherwise divides out each frame's brightness and contrast, so a scene whose
-    /// light falls to half is almost invisible to the model.
+    /// light falls to half is almost invisible to the model. On by default; checkpoints written before this option read
+    /// as without it (BENCHMARKS.md, "Detector quality").
     /// </summary>
-    public bool GlobalPhotometry { get; init; }
+    public bool GlobalPhotometry { get; init; } = true;
 
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];

@@ -7,8 +7,8 @@ namespace StreamJepa.Inference.Scoring;
 /// <summary>
 /// Turns one stream's frame outcomes into scores: per-level surprise from running robust statistics (the
 /// checkpoint's until the stream has its own first <c>minSamples</c> energies; after that, energies inside an
-/// episode or themselves surprising are not learned as normal), the combined score (the most surprised level),
-/// and anomaly episodes.
+/// episode or themselves surprising are not learned as normal), the combined score (the most surprised of the
+/// <c>alertLevels</c>), and anomaly episodes.
 /// </summary>
 internal sealed class StreamScorer
 {
@@ -58,7 +58,7 @@ internal sealed class StreamScorer
             levels[l] = new LevelScore(l + 1, value?.Energy, value?.Free, value is null ? null : _surprise[l]);
         }
 
-        double? combined = levels[0].Surprise is null ? null : levels.Max(l => l.Surprise ?? double.NegativeInfinity);
+        var combined = levels[0].Surprise is null ? null : Combined(levels);
         var episode = _episodes.Update(header.Sequence, header.PtsMs, combined, [.. levels.Select(l => l.Surprise)], outcome.EnergyMap, modelVersion);
         var map = _options.EnergyMaps ? outcome.EnergyMap : null;
         var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, _episodes.IsOpen, modelVersion, EnergyMap: map);
@@ -66,6 +66,21 @@ internal sealed class StreamScorer
     }
 
     public AnomalyEpisode? Finish() => _episodes.Finish();
+
+    /// <summary>The most surprised of the <c>alertLevels</c> that have a surprise, or null when none has.</summary>
+    private double? Combined(LevelScore[] levels)
+    {
+        double? combined = null;
+        foreach (var level in levels)
+        {
+            if (level.Surprise is { } s && _options.AlertLevels.Contains(level.Level) && (combined is null || s > combined))
+            {
+                combined = s;
+            }
+        }
+
+        return combined;
+    }
 
     /// <summary>max(z, −w·z) with level <paramref name="l"/>'s <c>lowEnergyWeights</c> w: energy far below normal is surprising too when w is above 0.</summary>
     private double? TwoSided(double? z, int l) =>

@@ -85,15 +85,43 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Load_TrainingAugmentation_BindsAndRefusesANegativeShiftOrLevelZero()
     {
-        var options = ConfigLoader.Load(null, ["training.flipClips=true", "training.shiftPixels=8", "training.augmentFromLevel=2"], NoEnvironment);
+        var options = ConfigLoader.Load(null, ["training.flipClips=false", "training.shiftPixels=3", "training.augmentFromLevel=2"], NoEnvironment);
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["training.shiftPixels=-2", "training.augmentFromLevel=0"], NoEnvironment));
+        var defaults = ConfigLoader.Load(null, [], NoEnvironment).Training;
 
-        Assert.True(options.Training.FlipClips);
-        Assert.Equal(8, options.Training.ShiftPixels);
+        Assert.False(options.Training.FlipClips);
+        Assert.Equal(3, options.Training.ShiftPixels);
         Assert.Equal(2, options.Training.AugmentFromLevel);
-        Assert.Equal(1, ConfigLoader.Load(null, [], NoEnvironment).Training.AugmentFromLevel);
+        Assert.Equal((true, 8, 1), (defaults.FlipClips, defaults.ShiftPixels, defaults.AugmentFromLevel));
         Assert.Contains(ex.Errors, e => e is { Key: "training.shiftPixels", Value: "-2" });
         Assert.Contains(ex.Errors, e => e is { Key: "training.augmentFromLevel", Value: "0" });
+    }
+
+    [Fact]
+    public void Load_AlertLevelsAndLowEnergyWeights_BindAndRefuseImpossibleValues()
+    {
+        var options = ConfigLoader.Load(null, ["scoring.alertLevels=[1, 2]", "scoring.lowEnergyWeights=[1.5, 0.5]"], NoEnvironment);
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["scoring.alertLevels=[]", "scoring.lowEnergyWeights=[-1]"], NoEnvironment));
+        var defaults = ConfigLoader.Load(null, [], NoEnvironment).Scoring;
+
+        Assert.Equal([1, 2], options.Scoring.AlertLevels);
+        Assert.Equal([1.5, 0.5], options.Scoring.LowEnergyWeights);
+        Assert.Equal([1], defaults.AlertLevels);
+        Assert.Equal([2.0], defaults.LowEnergyWeights);
+        Assert.Contains(ex.Errors, e => e.Key == "scoring.alertLevels");
+        Assert.Contains(ex.Errors, e => e.Key == "scoring.lowEnergyWeights" && e.Value!.Contains("-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ValidateModelInput_AlertLevelTheModelDoesNotHave_NamesTheKey()
+    {
+        var options = ConfigLoader.Load(null, ["scoring.alertLevels=[1, 3]"], NoEnvironment);
+
+        var ex = Assert.Throws<ConfigException>(() => options.ValidateModelInput(new StreamJepa.Core.Modeling.HJepaConfig()));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("scoring.alertLevels", error.Key);
+        Assert.Contains("level 3; the model has 2 levels", error.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -94,6 +94,25 @@ public sealed class StreamScorerTests
         Assert.Equal(level1Collapsed.Levels[0].Surprise, level1Collapsed.Score);
     }
 
+    [Theory]
+    [InlineData(new[] { 1 }, false)]
+    [InlineData(new[] { 1, 2 }, true)]
+    public void AlertLevels_DecideWhichLevelsOpenEpisodes_EveryLevelStillReported(int[] alertLevels, bool level2Opens)
+    {
+        var scorer = new StreamScorer("cam", Options with { AlertLevels = alertLevels }, 2, 2, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 40; i++)
+        {
+            var wobble = 0.05 * (i % 3);
+            scorer.Score(TwoLevels(i, 1.0 + wobble, 1.0 + wobble), 1);
+        }
+
+        var spike = Enumerable.Range(40, 5).Select(i => scorer.Score(TwoLevels(i, 1.05, 9.0), 1).Score).ToList();
+
+        Assert.All(spike, s => Assert.True(s.Levels[1].Surprise > 4));
+        Assert.Equal(level2Opens, spike[^1].Anomaly);
+        Assert.Equal(level2Opens, spike[^1].Score > 4);
+    }
+
     private static FrameOutcome TwoLevels(long frame, double level1, double level2) =>
         new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [(level1, level1), (level2, level2)], [true, true], null, null, [], null);
 
