@@ -44,6 +44,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.Equal(10, Checkpoint.ReadHeader(checkpoint).Step);
         Assert.Contains("rank", output, StringComparison.Ordinal);
+        Assert.Matches(@"steps/s  \d+:\d\d:\d\d left", output);        // hours too: a long run's line once read "00:34 left"
     }
 
     [Fact]
