@@ -27,7 +27,7 @@ public sealed record ScoringOptions
     /// whose energy collapses (a frozen camera or encoder repeating one picture) is surprising too. A level without
     /// a weight, or with 0, counts only energy above normal. The default, 2 for level 1 only, opens an episode when
     /// the frame level's energy stays two robust standard deviations below normal; level 2's windows are noisier
-    /// there and only lost AUC with a weight (BENCHMARKS.md, "A frozen feed is too predictable").
+    /// there and only lost AUC with a weight (BENCHMARKS.md, "What the default is made of").
     /// </summary>
     public IReadOnlyList<double> LowEnergyWeights { get; init; } = [2.0];
 
@@ -35,8 +35,8 @@ public sealed record ScoringOptions
     /// Levels (1 = frames) whose surprise makes a frame's combined score, the most surprised of them, and so opens
     /// episodes. Every level is still scored and reported, and an episode lists each level that was surprised during
     /// it. The default is level 1 alone: trained on a half-minute of video, level 2's surprise on new video of the same
-    /// scene has heavy tails (a fifth of normal frames above the on-threshold in one of five models), and in every model
-    /// measured it only lowered the combined AUC (BENCHMARKS.md, "Which levels raise alerts").
+    /// scene has heavy tails (a fifth of normal frames above the on-threshold in one of six models), and in every model
+    /// measured it only lowered the combined AUC (BENCHMARKS.md, "What the default is made of").
     /// </summary>
     public IReadOnlyList<int> AlertLevels { get; init; } = [1];
 
