@@ -82,11 +82,11 @@ public sealed class StreamScorerTests
         for (var i = 0; i < 40; i++)
         {
             var wobble = 0.05 * (i % 3);
-            scorer.Score(TwoLevels(i, 1.0 + wobble, 1.0 + wobble), 1);
+            scorer.Score(Outcome(i, 1.0 + wobble, 1.0 + wobble), 1);
         }
 
-        var level2Collapsed = scorer.Score(TwoLevels(40, 1.05, 0.05), 1).Score;
-        var level1Collapsed = scorer.Score(TwoLevels(41, 0.05, 1.05), 1).Score;
+        var level2Collapsed = scorer.Score(Outcome(40, 1.05, 0.05), 1).Score;
+        var level1Collapsed = scorer.Score(Outcome(41, 0.05, 1.05), 1).Score;
 
         Assert.True(level2Collapsed.Levels[1].Surprise < -4, "level 2 has no weight: its collapse stays a negative z-score");
         Assert.True(level2Collapsed.Score < 4);
@@ -103,19 +103,17 @@ public sealed class StreamScorerTests
         for (var i = 0; i < 40; i++)
         {
             var wobble = 0.05 * (i % 3);
-            scorer.Score(TwoLevels(i, 1.0 + wobble, 1.0 + wobble), 1);
+            scorer.Score(Outcome(i, 1.0 + wobble, 1.0 + wobble), 1);
         }
 
-        var spike = Enumerable.Range(40, 5).Select(i => scorer.Score(TwoLevels(i, 1.05, 9.0), 1).Score).ToList();
+        var spike = Enumerable.Range(40, 5).Select(i => scorer.Score(Outcome(i, 1.05, 9.0), 1).Score).ToList();
 
         Assert.All(spike, s => Assert.True(s.Levels[1].Surprise > 4));
         Assert.Equal(level2Opens, spike[^1].Anomaly);
         Assert.Equal(level2Opens, spike[^1].Score > 4);
     }
 
-    private static FrameOutcome TwoLevels(long frame, double level1, double level2) =>
-        new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [(level1, level1), (level2, level2)], [true, true], null, null, [], null);
-
-    private static FrameOutcome Outcome(long frame, double free) =>
-        new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [(free, free)], [true], null, null, [], null);
+    /// <summary>A frame whose levels (level 1 first) all have a fresh energy, given as free energies.</summary>
+    private static FrameOutcome Outcome(long frame, params double[] free) =>
+        new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [.. free.Select(f => ((double, double)?)(f, f))], [.. free.Select(_ => true)], null, null, [], null);
 }
