@@ -143,9 +143,11 @@ public static class Checkpoint
             var length = reader.ReadInt32();
             var json = JsonNode.Parse(reader.ReadBytes(length)) as JsonObject
                 ?? throw new CheckpointException($"checkpoint {path} has an empty header");
-            if (json["config"] is JsonObject config && !config.ContainsKey("globalPhotometry"))
+            if (json["config"] is JsonObject config)
             {
-                config["globalPhotometry"] = false;   // written before the option existed: the model has no photometry weights
+                // Options newer than the checkpoint read as what the model was trained with before they existed.
+                config.TryAdd("globalPhotometry", false);       // no photometry weights
+                config.TryAdd("photometryInContext", true);     // the predictor saw the photometry in its context
             }
 
             var header = json.Deserialize<CheckpointHeader>(ConfigLoader.JsonOptions)

@@ -9,7 +9,8 @@ namespace StreamJepa.Model;
 /// <summary>
 /// Level-1 encoder: stride-2 convolutions from (B, C, S, S) frames to a (B, D, G, G) grid of tokens, each token
 /// layer-normalised, plus their mean as the pooled frame vector (B, D). With <c>globalPhotometry</c> the frame's
-/// brightness and contrast, which the group normalisation removes, are embedded and added to every token.
+/// brightness and contrast, which the group normalisation removes, are embedded and added to every token; unless
+/// <c>photometryInContext</c>, the predictor's context tokens are the same grid normalised without them.
 /// </summary>
 public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
 {
@@ -54,14 +55,18 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
         }
 
         var grid = _convs.forward(frames);                              // (B, D, G, G)
-        if (_photometry is not null)
+        if (_photometry is null)
         {
-            grid = grid + _photometry.forward(frames).view(b, _config.Dim, 1, 1);
+            var plain = Normalise(grid).MoveToOuterDisposeScope();
+            return new FrameRepresentation(plain, plain.mean([2, 3]).MoveToOuterDisposeScope(), plain);
         }
 
-        var tokens = _norm.forward(grid.permute(0, 2, 3, 1))            // (B, G, G, D)
-            .permute(0, 3, 1, 2).contiguous();                          // (B, D, G, G)
-        var pooled = tokens.mean([2, 3]);                               // (B, D)
-        return new FrameRepresentation(tokens.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
+        var tokens = Normalise(grid + _photometry.forward(frames).view(b, _config.Dim, 1, 1)).MoveToOuterDisposeScope();
+        var context = _config.PhotometryInContext ? tokens : Normalise(grid).MoveToOuterDisposeScope();
+        return new FrameRepresentation(tokens, tokens.mean([2, 3]).MoveToOuterDisposeScope(), context);
     }
+
+    /// <summary>Layer norm over each token's D features: (B, D, G, G) in and out.</summary>
+    private Tensor Normalise(Tensor grid) =>
+        _norm.forward(grid.permute(0, 2, 3, 1)).permute(0, 3, 1, 2).contiguous();
 }

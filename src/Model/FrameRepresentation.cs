@@ -2,12 +2,20 @@ using static TorchSharp.torch;
 
 namespace StreamJepa.Model;
 
-/// <summary>What the frame encoder gives: a grid of spatial tokens (B, D, G, G) and a pooled vector (B, D).</summary>
-public sealed record FrameRepresentation(Tensor Tokens, Tensor Pooled) : IDisposable
+/// <summary>
+/// What the frame encoder gives: a grid of spatial tokens (B, D, G, G), the pooled vector (B, D), and the tokens the
+/// level-1 predictor takes as context (B, D, G, G) — the same tensor as <see cref="Tokens"/> unless the encoder keeps
+/// the frame's photometry out of the context.
+/// </summary>
+public sealed record FrameRepresentation(Tensor Tokens, Tensor Pooled, Tensor Context) : IDisposable
 {
     public void Dispose()
     {
         Tokens.Dispose();
         Pooled.Dispose();
+        if (!ReferenceEquals(Context, Tokens))
+        {
+            Context.Dispose();
+        }
     }
 }

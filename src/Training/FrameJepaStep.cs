@@ -90,12 +90,12 @@ public sealed class FrameJepaStep : IDisposable
         return tokens.view(b, _config.Horizons.Count, _config.Dim, _config.Grid, _config.Grid);
     }
 
-    /// <summary>Online representations of the context frames, stacked along channels, and their pooled vectors.</summary>
+    /// <summary>Online context tokens of the context frames, stacked along channels, and their pooled vectors.</summary>
     private (Tensor Context, Tensor Pooled) ContextForward(Tensor frames)
     {
         var (b, k) = (frames.shape[0], _config.ContextFrames);
         var representation = _online.Encoder.forward(frames[.., ..k].flatten(0, 1));   // (B·k, D, G, G)
-        var context = representation.Tokens.view(b, k * _config.Dim, _config.Grid, _config.Grid);
+        var context = representation.Context.view(b, k * _config.Dim, _config.Grid, _config.Grid);
         return (context, representation.Pooled);
     }
 

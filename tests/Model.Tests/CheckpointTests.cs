@@ -55,6 +55,22 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Load_HeaderWrittenBeforePhotometryInContext_ReadsAsAModelWhosePredictorSawIt()
+    {
+        var path = Path.Combine(_dir, "lit.ckpt");
+        var config = TinyConfig.Value with { GlobalPhotometry = true, PhotometryInContext = false };
+        using var model = new HJepa(config);
+        Checkpoint.Save(path, model, new CheckpointHeader(config, 1, 0, DateTimeOffset.UnixEpoch, []));
+        Assert.False(Checkpoint.ReadHeader(path).Config.PhotometryInContext);
+        WithoutHeaderKey(path, "photometryInContext");
+
+        var header = Checkpoint.ReadHeader(path);
+
+        Assert.True(header.Config.GlobalPhotometry);
+        Assert.True(header.Config.PhotometryInContext);
+    }
+
+    [Fact]
     public void Load_OtherArchitecture_RefusedNamingTheKeys()
     {
         var path = Path.Combine(_dir, "model.ckpt");

@@ -33,4 +33,38 @@ public sealed class GlobalPhotometryTests
         Assert.DoesNotContain(plainNames, n => n.Contains("photometry", StringComparison.Ordinal));
         Assert.Equal(["encoder.photometry.embed.bias", "encoder.photometry.embed.weight"], litNames.Except(plainNames).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Encoder_ContextTokensLeaveThePhotometryOut_SoThePredictorCannotCopyALightChangeForward()
+    {
+        using var encoder = new FrameEncoder(TinyConfig.Value with { GlobalPhotometry = true });
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var frames = randn(2, 3, 32, 32);
+
+        var before = encoder.forward(frames);
+        var embed = encoder.named_parameters().Single(p => p.name == "photometry.embed.bias").parameter;
+        embed.add_(arange(embed.shape[0]).to(float32));                     // a different photometry embedding
+        var after = encoder.forward(frames);
+
+        Assert.True((before.Context - after.Context).abs().max().item<float>() < 1e-6f);
+        Assert.True((before.Tokens - after.Tokens).abs().max().item<float>() > 1e-2f);
+        Assert.True((before.Pooled - after.Pooled).abs().max().item<float>() > 1e-2f);
+    }
+
+    [Fact]
+    public void Encoder_PhotometryInContext_GivesThePredictorTheObservedTokens()
+    {
+        using var encoder = new FrameEncoder(TinyConfig.Value with { GlobalPhotometry = true, PhotometryInContext = true });
+        using var plain = new FrameEncoder(TinyConfig.Value with { GlobalPhotometry = false });
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var frames = randn(2, 3, 32, 32);
+
+        using var lit = encoder.forward(frames);
+        using var unlit = plain.forward(frames);
+
+        Assert.Same(lit.Tokens, lit.Context);
+        Assert.Same(unlit.Tokens, unlit.Context);
+    }
 }

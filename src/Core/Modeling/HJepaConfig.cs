@@ -63,6 +63,14 @@ public sealed record HJepaConfig
     /// </summary>
     public bool GlobalPhotometry { get; init; } = true;
 
+    /// <summary>
+    /// Let the level-1 predictor see the photometry too. Off by default: the predictor's context tokens are normalised
+    /// without it while the observed (target) tokens carry it, so the predictor must infer brightness from content and
+    /// cannot carry a sudden darkness forward from the frames before; a scene whose light changed stays surprising for
+    /// as long as it stays changed. Checkpoints written before this option read as with it (BENCHMARKS.md).
+    /// </summary>
+    public bool PhotometryInContext { get; init; }
+
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
 

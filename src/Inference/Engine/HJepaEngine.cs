@@ -109,7 +109,10 @@ public sealed class HJepaEngine : IDisposable
         return state;
     }
 
-    /// <summary>Encodes every frame of the batch once: tokens (B, D, G, G) stay on the device, copies go to the host.</summary>
+    /// <summary>
+    /// Encodes every frame of the batch once: the observed tokens (B, D, G, G) stay on the device for scoring; the
+    /// context tokens (the predictor's input, without photometry unless the model keeps it there) go to the host.
+    /// </summary>
     private Tensor Encode(BatchWork batch)
     {
         var frames = batch.Frames;
@@ -144,7 +147,7 @@ public sealed class HJepaEngine : IDisposable
             batch.Pooled[i] = pooled.AsSpan(i * _config.Dim, _config.Dim).ToArray();
         }
 
-        _reps.CopyFrom(representation.Tokens);
+        _reps.CopyFrom(representation.Context);
         return representation.Tokens;
     }
 
