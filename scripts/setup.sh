@@ -2,9 +2,10 @@
 # Installs the Debian packages StreamJepa needs on a fresh Debian 12 machine (idempotent).
 #   libgtk-3-0  the OpenCV runtime (OpenCvSharp4.official.runtime.linux-x64) links against it
 #   ffmpeg      the tests serve live HTTP streams with it
+#   libjemalloc2  the allocator the launchers preload (scripts/allocator.sh)
 set -euo pipefail
 
-packages=(libgtk-3-0 ffmpeg)
+packages=(libgtk-3-0 ffmpeg libjemalloc2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

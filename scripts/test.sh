@@ -7,6 +7,8 @@ cd "$root"
 
 "$root/scripts/setup.sh" || exit 1
 
+source "$root/scripts/allocator.sh"   # the tests train models too: the launcher's allocator (BENCHMARKS.md)
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 dotnet test StreamJepa.sln -c Release --nologo 2>&1 | tee "$log"
