@@ -30,7 +30,7 @@ public static class Energy
         using var scope = NewDisposeScope();
         var target = observed.unsqueeze(1);                                   // (B, 1, D, G, G)
         var maps = TokenMap(predicted, target);                               // (B, K, G, G)
-        var energies = TokenTerm(maps, topTokens) + Pooled(predicted, target) + regulariser.unsqueeze(0);  // (B, K)
+        var energies = TokenTerm(maps, topTokens).Plus(Pooled(predicted, target)).Plus(regulariser.unsqueeze(0));  // (B, K)
         var (free, best) = energies.min(1);                                   // (B), (B)
         var index = best.view(-1, 1, 1, 1).expand(-1, 1, maps.shape[2], maps.shape[3]);
         var map = maps.gather(1, index).squeeze(1);                          // (B, G, G)
@@ -41,7 +41,7 @@ public static class Energy
     public static FreeEnergy OfVectors(Tensor predicted, Tensor observed, Tensor regulariser)
     {
         using var scope = NewDisposeScope();
-        var energies = (predicted - observed.unsqueeze(1)).square().mean([-1]) + regulariser.unsqueeze(0);  // (B, K)
+        var energies = (predicted - observed.unsqueeze(1)).square().mean([-1]).Plus(regulariser.unsqueeze(0));  // (B, K)
         var free = energies.min(1).values;
         return new FreeEnergy(free.MoveToOuterDisposeScope(), energies[.., 0].MoveToOuterDisposeScope(), null);
     }

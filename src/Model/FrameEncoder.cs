@@ -61,7 +61,7 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
             return new FrameRepresentation(plain, plain.mean([2, 3]).MoveToOuterDisposeScope(), plain);
         }
 
-        var tokens = Normalise(grid + _photometry.forward(frames).view(b, _config.Dim, 1, 1)).MoveToOuterDisposeScope();
+        var tokens = Normalise(grid.Plus(_photometry.forward(frames).view(b, _config.Dim, 1, 1))).MoveToOuterDisposeScope();
         var context = _config.PhotometryInContext ? tokens : Normalise(grid).MoveToOuterDisposeScope();
         return new FrameRepresentation(tokens, tokens.mean([2, 3]).MoveToOuterDisposeScope(), context);
     }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace StreamJepa.Model;
 
@@ -9,7 +10,9 @@ namespace StreamJepa.Model;
 /// ("Unknown scalar type" from c10, dotnet/TorchSharp#1434 and #1496). Model and training code therefore never lets a
 /// number become a Scalar implicitly: constants come from here (static, never finalised), other values are made with
 /// <c>using var s = value.ToScalar()</c> around the operations that read them, and <c>1 + t</c> is written
-/// <c>t + t·…</c> where a tensor form exists.
+/// <c>t + t·…</c> where a tensor form exists. Tensor addition hides one too: <c>a + b</c> and <c>a.add(b)</c> pass
+/// alpha = 1 as a temporary Scalar, so sums are written <see cref="Plus"/> (or with an explicit alpha). A finalised
+/// alpha is read as garbage: training steps went NaN at random steps, different ones from run to run of one seed.
 /// </summary>
 public static class KeptScalars
 {
@@ -18,4 +21,7 @@ public static class KeptScalars
     public static readonly Scalar Half = 0.5.ToScalar();
 
     public static readonly Scalar One = 1.0.ToScalar();
+
+    /// <summary><paramref name="left"/> + <paramref name="right"/>, with an alpha that is never finalised.</summary>
+    public static Tensor Plus(this Tensor left, Tensor right) => left.add(right, One);
 }

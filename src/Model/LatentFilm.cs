@@ -34,7 +34,7 @@ public sealed class LatentFilm : Module<LatentFilmInput, Tensor>
         var gamma = gammaBeta[.., .._channels].reshape([1, k, _channels, .. extra]);  // (1, K, C, 1…)
         var beta = gammaBeta[.., _channels..].reshape([1, k, _channels, .. extra]);
         var h = features.unsqueeze(1);                                             // (B, 1, C, …)
-        return (h + (h * gamma) + beta).MoveToOuterDisposeScope();                  // h·(1 + γ) + β: (B, K, C, …)
+        return h.Plus(h * gamma).Plus(beta).MoveToOuterDisposeScope();             // h·(1 + γ) + β: (B, K, C, …)
     }
 }
 

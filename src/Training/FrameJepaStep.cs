@@ -56,9 +56,11 @@ public sealed class FrameJepaStep : IDisposable
         var prediction = FreeEnergyLoss.Of(predicted, targets, _parts.Regulariser);
         var (variance, covariance) = Regulariser(pooled);
         var total = TotalLoss.Of(prediction, variance, covariance, _options);
-        _parts.Optimizer.zero_grad();
-        total.backward();
-        _parts.Optimizer.step();
+        if (!_parts.Minimise(total))
+        {
+            return StepLosses.SkippedStep;
+        }
+
         _parts.EmaUpdate();
         var spread = predicted.detach().var(0).mean().item<float>();
         return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>(), Health.EmbeddingHealth.Of(pooled.detach()), spread);
@@ -90,13 +92,17 @@ public sealed class FrameJepaStep : IDisposable
         return tokens.view(b, _config.Horizons.Count, _config.Dim, _config.Grid, _config.Grid);
     }
 
-    /// <summary>Online context tokens of the context frames, stacked along channels, and their pooled vectors.</summary>
+    /// <summary>
+    /// Online context tokens of the context frames, stacked along channels, and their pooled vectors — the pool of the
+    /// context tokens, so the regulariser never reaches a photometry the predictor does not see: nothing else would
+    /// hold it back, and it would grow without bound to spread the pooled vectors (it diverged by step 80 that way).
+    /// </summary>
     private (Tensor Context, Tensor Pooled) ContextForward(Tensor frames)
     {
         var (b, k) = (frames.shape[0], _config.ContextFrames);
         var representation = _online.Encoder.forward(frames[.., ..k].flatten(0, 1));   // (B·k, D, G, G)
         var context = representation.Context.view(b, k * _config.Dim, _config.Grid, _config.Grid);
-        return (context, representation.Pooled);
+        return (context, representation.Context.mean([2, 3]));
     }
 
     private (Tensor Variance, Tensor Covariance) Regulariser(Tensor pooled) =>

@@ -19,6 +19,10 @@ public sealed class HJepaTrainer : IDisposable
     private readonly FrameJepaStep _frames;
     private readonly List<WindowJepaStep> _levels = [];
     private readonly ClipAugmentation _augment;
+    private int _skipsInARow;
+
+    /// <summary>Non-finite steps in a row that stop training (see <see cref="SkippedSteps"/>).</summary>
+    public const int MaxSkipsInARow = 10;
 
     public HJepaTrainer(HJepa online, TrainingOptions options, Device device)
     {
@@ -64,7 +68,31 @@ public sealed class HJepaTrainer : IDisposable
         }
 
         Steps++;
+        CountSkips(losses);
         return losses;
+    }
+
+    /// <summary>Steps of some level skipped because a loss or gradient was not finite (weights untouched).</summary>
+    public long SkippedSteps { get; private set; }
+
+    /// <summary>
+    /// A rare non-finite step is skipped and training goes on; <see cref="MaxSkipsInARow"/> in a row mean the model
+    /// itself has diverged, and <see cref="TrainingDivergedException"/> stops training with the weights as they were.
+    /// </summary>
+    private void CountSkips(List<StepLosses> losses)
+    {
+        if (!losses.Any(l => l.Skipped))
+        {
+            _skipsInARow = 0;
+            return;
+        }
+
+        SkippedSteps++;
+        if (++_skipsInARow >= MaxSkipsInARow)
+        {
+            var levels = string.Join(", ", losses.Select((l, i) => (l, i)).Where(x => x.l.Skipped).Select(x => x.i + 1));
+            throw new TrainingDivergedException($"training diverged: {MaxSkipsInARow} steps in a row had a loss or gradient that is not finite (level {levels}); they were skipped, so the weights are the last good ones. Lower training.learningRate (now {_options.LearningRate}) and train again.");
+        }
     }
 
     /// <summary>Sets every level's learning rate for the next steps (see <see cref="Objectives.LearningRateSchedule"/>).</summary>

@@ -7,4 +7,9 @@ namespace StreamJepa.Training;
 /// <param name="Covariance">VICReg covariance penalty on the pooled embeddings.</param>
 /// <param name="Health">Spread and effective rank of the level's context embeddings in this step's batch.</param>
 /// <param name="PredictorVariance">Variance of the predictor's outputs across the batch (near 0: it predicts a constant).</param>
-public sealed record StepLosses(double Total, double Prediction, double Variance, double Covariance, Health.EmbeddingHealth Health, double PredictorVariance);
+/// <param name="Skipped">The loss or a gradient was not finite, so the step left the weights as they were.</param>
+public sealed record StepLosses(double Total, double Prediction, double Variance, double Covariance, Health.EmbeddingHealth Health, double PredictorVariance, bool Skipped = false)
+{
+    /// <summary>A step skipped because its loss or a gradient was not finite: every figure is NaN.</summary>
+    public static StepLosses SkippedStep { get; } = new(double.NaN, double.NaN, double.NaN, double.NaN, new Health.EmbeddingHealth(double.NaN, double.NaN, double.NaN, 0), double.NaN, Skipped: true);
+}

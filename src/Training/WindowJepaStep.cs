@@ -65,9 +65,11 @@ public sealed class WindowJepaStep : IDisposable
         var variance = VicReg.Variance(context.Windows);
         var covariance = VicReg.Covariance(context.Windows);
         var total = TotalLoss.Of(prediction, variance, covariance, _options);
-        _parts.Optimizer.zero_grad();
-        total.backward();
-        _parts.Optimizer.step();
+        if (!_parts.Minimise(total))
+        {
+            return StepLosses.SkippedStep;
+        }
+
         _parts.EmaUpdate();
         var spread = predicted.detach().var(0).mean().item<float>();
         return new StepLosses(total.item<float>(), prediction.item<float>(), variance.item<float>(), covariance.item<float>(), Health.EmbeddingHealth.Of(context.Windows.detach()), spread);

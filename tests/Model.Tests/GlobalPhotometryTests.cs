@@ -37,7 +37,7 @@ public sealed class GlobalPhotometryTests
     [Fact]
     public void Encoder_ContextTokensLeaveThePhotometryOut_SoThePredictorCannotCopyALightChangeForward()
     {
-        using var encoder = new FrameEncoder(TinyConfig.Value with { GlobalPhotometry = true });
+        using var encoder = new FrameEncoder(TinyConfig.Value with { GlobalPhotometry = true, PhotometryInContext = false });
         using var scope = NewDisposeScope();
         using var _ = inference_mode();
         var frames = randn(2, 3, 32, 32);

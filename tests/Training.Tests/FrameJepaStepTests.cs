@@ -51,6 +51,21 @@ public sealed class FrameJepaStepTests
     }
 
     [Fact]
+    public void Step_LossNotFinite_IsSkippedBeforeItTouchesTheWeights()
+    {
+        using var model = new HJepa(Config);
+        using var step = new FrameJepaStep(model, new TrainingOptions(), CPU);
+        using var clips = full([2L, 3, 3, 32, 32], float.NaN);
+        var before = model.parameters().Concat(step.Target.parameters()).Select(p => p.detach().clone()).ToList();
+
+        var losses = step.Step(clips);
+
+        Assert.True(losses.Skipped);
+        Assert.True(double.IsNaN(losses.Total));
+        Assert.All(model.parameters().Concat(step.Target.parameters()).Zip(before), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>()));
+    }
+
+    [Fact]
     public void Step_WrongClipLength_SaysWhatItNeeds()
     {
         using var model = new HJepa(Config);

@@ -54,6 +54,44 @@ public sealed class HJepaTrainerTests
         Assert.True(after.Auc > before.Auc + 0.05, $"frame-level AUC {before.Auc:0.000} → {after.Auc:0.000}");
     }
 
+    [Fact]
+    public void OccasionalNonFiniteStep_IsSkipped_AndTrainingGoesOn()
+    {
+        random.manual_seed(5);
+        using var frames = SceneClips.Frames(240, Size, seed: 3);
+        frames[100].fill_(float.NaN);                                           // one damaged frame of 240
+        var store = SceneClips.Store(frames);
+        using var online = new HJepa(Config);
+        using var trainer = new HJepaTrainer(online, new TrainingOptions { BatchSize = 4 }, CPU);
+        var rng = new Random(1);
+
+        var losses = Enumerable.Range(0, 40).Select(_ => trainer.Step(store, rng)).ToList();
+
+        Assert.InRange(trainer.SkippedSteps, 1, 39);
+        Assert.Equal(40, trainer.Steps);
+        Assert.All(online.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
+        Assert.Contains(losses, l => l.All(x => !x.Skipped));
+    }
+
+    [Fact]
+    public void NonFiniteStepsInARow_StopTrainingWithTheReason()
+    {
+        var store = SceneClips.Store(full([60L, 3, Size, Size], float.NaN));
+        using var online = new HJepa(Config);
+        using var trainer = new HJepaTrainer(online, new TrainingOptions { BatchSize = 4 }, CPU);
+        var rng = new Random(1);
+        for (var i = 1; i < HJepaTrainer.MaxSkipsInARow; i++)
+        {
+            Assert.All(trainer.Step(store, rng), l => Assert.True(l.Skipped));
+        }
+
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Step(store, rng));
+
+        Assert.Contains($"{HJepaTrainer.MaxSkipsInARow} steps in a row", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("training.learningRate", ex.Message, StringComparison.Ordinal);
+        Assert.All(online.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(2, true)]

@@ -64,12 +64,12 @@ public sealed record HJepaConfig
     public bool GlobalPhotometry { get; init; } = true;
 
     /// <summary>
-    /// Let the level-1 predictor see the photometry too. Off by default: the predictor's context tokens are normalised
-    /// without it while the observed (target) tokens carry it, so the predictor must infer brightness from content and
-    /// cannot carry a sudden darkness forward from the frames before; a scene whose light changed stays surprising for
-    /// as long as it stays changed. Checkpoints written before this option read as with it (BENCHMARKS.md).
+    /// Let the level-1 predictor see the photometry too (the default). Off, the predictor's context tokens are
+    /// normalised without it while the observed (target) tokens carry it, so the predictor must infer brightness from
+    /// content and cannot carry a sudden darkness forward from the frames before: a scene whose light changed stays
+    /// surprising for as long as it stays changed (BENCHMARKS.md, "Photometry out of the context").
     /// </summary>
-    public bool PhotometryInContext { get; init; }
+    public bool PhotometryInContext { get; init; } = true;
 
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];

@@ -3,6 +3,7 @@ using StreamJepa.Core.Configuration;
 using StreamJepa.Evaluation;
 using StreamJepa.Host.Evaluation;
 using StreamJepa.Model;
+using StreamJepa.Training;
 
 namespace StreamJepa.Host.Cli;
 
@@ -68,6 +69,11 @@ internal static class EvalCommand
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return ExitCodes.InvalidConfiguration;
+            }
+            catch (TrainingDivergedException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitCodes.Error;
             }
         });
         return command;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Running;
 using StreamJepa.Model;
+using StreamJepa.Training;
 
 namespace StreamJepa.Host.Cli;
 
@@ -74,6 +75,11 @@ internal static class TrainCommand
             {
                 await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return ExitCodes.InvalidConfiguration;
+            }
+            catch (TrainingDivergedException ex)
+            {
+                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return ExitCodes.Error;
             }
         });
         return command;

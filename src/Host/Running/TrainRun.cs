@@ -89,7 +89,7 @@ internal sealed class TrainRun
             step++;
             if (done % 10 == 0 || Finished(done + 1, watch.Elapsed))
             {
-                await _output.WriteLineAsync(Progress(step, done + 1, losses, rate, watch.Elapsed)).ConfigureAwait(false);
+                await _output.WriteLineAsync(Progress(step, done + 1, losses, rate, watch.Elapsed, trainer.SkippedSteps)).ConfigureAwait(false);
             }
 
             if ((done + 1) % CheckpointEvery == 0)
@@ -144,12 +144,12 @@ internal sealed class TrainRun
         return Math.Max(bySteps, byTime);
     }
 
-    private string Progress(long step, int done, IReadOnlyList<StepLosses> losses, double learningRate, TimeSpan elapsed)
+    private string Progress(long step, int done, IReadOnlyList<StepLosses> losses, double learningRate, TimeSpan elapsed, long skipped)
     {
         var speed = done / Math.Max(1e-9, elapsed.TotalSeconds);
         var left = PlannedSteps is { } steps ? TimeSpan.FromSeconds((steps - done) / Math.Max(1e-9, speed)) : Budget is { } budget ? budget - elapsed : TimeSpan.Zero;
         var terms = string.Join("  ", losses.Select((l, i) => $"L{i + 1} {l.Total:0.0000} (pred {l.Prediction:0.0000} var {l.Variance:0.000} cov {l.Covariance:0.000} rank {l.Health.EffectiveRank:0.0})"));
-        return string.Create(CultureInfo.InvariantCulture, $"step {step,6}  {terms}  lr {learningRate:0.0e+00}  {speed:0.0} steps/s  {(int)left.TotalHours}:{left:mm\\:ss} left");
+        return string.Create(CultureInfo.InvariantCulture, $"step {step,6}  {terms}  lr {learningRate:0.0e+00}  {speed:0.0} steps/s  {(int)left.TotalHours}:{left:mm\\:ss} left{(skipped > 0 ? $"  ({skipped} non-finite steps skipped)" : string.Empty)}");
     }
 
     private void Save(HJepaTrainer trainer, long step, long version, IReadOnlyList<EnergyStats> stats)

@@ -1,3 +1,4 @@
+using StreamJepa.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public sealed record EmbeddingHealth(double MeanStd, double MinStd, double Effec
             using var sum = total.ToScalar();                              // explicit scalars: see KeptScalars
             using var tiny = 1e-12.ToScalar();
             var p = singular.div(sum);
-            var entropy = -(p * p.add(tiny).log()).sum().item<float>();
+            var entropy = -(p * p.add(tiny, KeptScalars.One).log()).sum().item<float>();
             rank = Math.Exp(entropy);
         }
 

@@ -1,3 +1,4 @@
+using StreamJepa.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -46,7 +47,7 @@ internal sealed class AdamW : TorchSharp.Modules.AdamW
             state.exp_avg.mul_(keep1).add_(grad, alpha: take1);
             state.exp_avg_sq.mul_(keep2).addcmul_(grad, grad, value: take2);
             using var correction2 = Math.Sqrt(1 - Math.Pow(beta2, state.step)).ToScalar();
-            using var denom = state.exp_avg_sq.sqrt().div_(correction2).add_(epsilon);
+            using var denom = state.exp_avg_sq.sqrt().div_(correction2).add_(epsilon, KeptScalars.One);
             using var stepSize = (-lr / (1 - Math.Pow(beta1, state.step))).ToScalar();
             param.addcdiv_(state.exp_avg, denom, value: stepSize);
         }

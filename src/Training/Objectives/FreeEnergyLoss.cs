@@ -16,7 +16,7 @@ public static class FreeEnergyLoss
     {
         var difference = (predicted - targets.unsqueeze(1)).abs();
         var smooth = where(difference.lt(KeptScalars.One), difference.square().mul(KeptScalars.Half), difference.sub(KeptScalars.Half));
-        var energies = smooth.flatten(2).mean([2]) + regulariser.unsqueeze(0);      // (B, K)
+        var energies = smooth.flatten(2).mean([2]).Plus(regulariser.unsqueeze(0));  // (B, K)
         return energies.min(1).values.mean();
     }
 }

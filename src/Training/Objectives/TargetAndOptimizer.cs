@@ -16,6 +16,7 @@ internal sealed class TargetAndOptimizer : IDisposable
 {
     private readonly Module _online;
     private readonly TrainingOptions _options;
+    private readonly List<Parameter> _trained;
 
     public TargetAndOptimizer(Module online, Module target, IEnumerable<Parameter> trained, HJepaConfig config, TrainingOptions options, Device device)
     {
@@ -25,7 +26,8 @@ internal sealed class TargetAndOptimizer : IDisposable
         Target.to(device);
         TargetEncoderEma.Copy(Target, online);
         Target.eval();
-        Optimizer = new AdamW(trained, options.LearningRate, beta1: 0.9, beta2: 0.99, options.WeightDecay);
+        _trained = [.. trained];
+        Optimizer = new AdamW(_trained, options.LearningRate, beta1: 0.9, beta2: 0.99, options.WeightDecay);
         Latents = LatentCandidates.Create(config, device).DetachFromDisposeScope();
         Regulariser = LatentCandidates.Regulariser(Latents, config.LatentWeight).DetachFromDisposeScope();
     }
@@ -47,6 +49,30 @@ internal sealed class TargetAndOptimizer : IDisposable
         {
             group.LearningRate = rate;
         }
+    }
+
+    /// <summary>
+    /// One optimiser step on <paramref name="total"/>, unless the loss or a gradient is not finite: then the step is
+    /// skipped before it touches the weights, and false is returned.
+    /// </summary>
+    public bool Minimise(Tensor total)
+    {
+        Optimizer.zero_grad();
+        if (!total.isfinite().item<bool>())
+        {
+            return false;
+        }
+
+        total.backward();
+        var gradients = _trained.Where(p => p.grad is not null).Select(p => p.grad!.isfinite().all()).ToArray();
+        if (gradients.Length > 0 && !stack(gradients).all().item<bool>())
+        {
+            Optimizer.zero_grad();
+            return false;
+        }
+
+        Optimizer.step();
+        return true;
     }
 
     /// <summary>k ← m·k + (1 − m)·q; without EMA the target simply follows the online encoder (m = 0).</summary>

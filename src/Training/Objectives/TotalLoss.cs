@@ -1,4 +1,5 @@
 using StreamJepa.Core.Configuration;
+using StreamJepa.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,6 +12,6 @@ public static class TotalLoss
     {
         using var varianceWeight = options.VarianceWeight.ToScalar();
         using var covarianceWeight = options.CovarianceWeight.ToScalar();
-        return prediction + variance.mul(varianceWeight) + covariance.mul(covarianceWeight);
+        return prediction.Plus(variance.mul(varianceWeight)).Plus(covariance.mul(covarianceWeight));
     }
 }

@@ -17,8 +17,8 @@ public static class VicReg
         using var scope = NewDisposeScope();
         using var eps = epsilon.ToScalar();                                  // explicit scalars: see KeptScalars
         using var g = gamma.ToScalar();
-        var std = embeddings.var(0).add(eps).sqrt();                         // (D)
-        return std.neg().add(g).clamp_min(KeptScalars.Zero).mean().MoveToOuterDisposeScope();
+        var std = embeddings.var(0).add(eps, KeptScalars.One).sqrt();                         // (D)
+        return std.neg().add(g, KeptScalars.One).clamp_min(KeptScalars.Zero).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>Sum of squared off-diagonal covariances divided by D, for embeddings (N, D).</summary>

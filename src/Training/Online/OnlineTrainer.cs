@@ -140,13 +140,34 @@ public sealed class OnlineTrainer : IDisposable
 
         candidate.eval();
         _served.eval();
-        var health = EmbeddingHealth.Of(candidate.Encoder.forward(frames).Pooled);
-        var reference = EmbeddingHealth.Of(_served.Encoder.forward(frames).Pooled);
+        var proposed = candidate.Encoder.forward(frames).Pooled;
+        var served = _served.Encoder.forward(frames).Pooled;
+        if (!proposed.isfinite().all().item<bool>() || !served.isfinite().all().item<bool>())
+        {
+            return "its embeddings of the check frames are not finite";
+        }
+
+        var health = EmbeddingHealth.Of(proposed);
+        var reference = EmbeddingHealth.Of(served);
         _stats = Snapshot(_stats?.LastLosses, health, _stats?.LastRejection);
         return _detector.CheckAgainst(health, reference);
     }
 
     private void Run()
+    {
+        try
+        {
+            Learn();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Inference goes on with the model it serves; only learning stops.
+            _logger.LogError(ex is TrainingDivergedException ? null : ex, "online trainer stopped, inference keeps serving model version {Version}: {Reason}", Interlocked.Read(ref _version), ex.Message);
+            _stats = Snapshot(_stats?.LastLosses, _stats?.LastHealth, _stats?.LastRejection) with { Stopped = ex.Message };
+        }
+    }
+
+    private void Learn()
     {
         var random = new Random(23);
         var trainer = _trainer;

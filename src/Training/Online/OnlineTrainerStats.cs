@@ -2,7 +2,7 @@ using StreamJepa.Training.Health;
 
 namespace StreamJepa.Training.Online;
 
-/// <summary>What the online trainer has done, for live views and metrics.</summary>
+/// <summary>What the online trainer has done, for live views and metrics; <c>Stopped</c> says why it stopped learning.</summary>
 public sealed record OnlineTrainerStats(
     long Steps,
     long Promotions,
@@ -11,4 +11,5 @@ public sealed record OnlineTrainerStats(
     int ReplayFrames,
     IReadOnlyList<StepLosses>? LastLosses,
     EmbeddingHealth? LastHealth,
-    string? LastRejection);
+    string? LastRejection,
+    string? Stopped = null);

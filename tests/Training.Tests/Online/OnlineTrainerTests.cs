@@ -64,11 +64,34 @@ public sealed class OnlineTrainerTests
         Assert.Equal(0, trainer.Stats.Steps);
     }
 
-    private static void Feed(OnlineTrainer trainer, bool anomalyOpen)
+    [Fact]
+    public void DivergedTraining_StopsLearningWithTheReason_AndServesNoNewVersion()
+    {
+        using var served = new HJepa(Config);
+        var promoted = 0;
+        using var trainer = new OnlineTrainer(served, 5, Fast, (model, _) => { Interlocked.Increment(ref promoted); model.Dispose(); }, NullLogger.Instance);
+        trainer.Start();
+
+        Feed(trainer, anomalyOpen: false, poison: float.NaN);
+        WaitFor(() => trainer.Stats.Stopped is not null);
+        var steps = trainer.Stats.Steps;
+        Thread.Sleep(300);
+
+        Assert.Contains("training diverged", trainer.Stats.Stopped, StringComparison.Ordinal);
+        Assert.Equal(0, promoted);
+        Assert.Equal(steps, trainer.Stats.Steps);
+    }
+
+    private static void Feed(OnlineTrainer trainer, bool anomalyOpen, float? poison = null)
     {
         random.manual_seed(3);
         using var frames = SceneClips.Frames(120, 32, seed: 2);
         var data = frames.data<float>().ToArray();
+        if (poison is { } value)
+        {
+            Array.Fill(data, value);
+        }
+
         var each = 3 * 32 * 32;
         for (var i = 0; i < 120; i++)
         {
