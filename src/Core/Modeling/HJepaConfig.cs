@@ -67,7 +67,8 @@ public sealed record HJepaConfig
     /// Let the level-1 predictor see the photometry too (the default). Off, the predictor's context tokens are
     /// normalised without it while the observed (target) tokens carry it, so the predictor must infer brightness from
     /// content and cannot carry a sudden darkness forward from the frames before: a scene whose light changed stays
-    /// surprising for as long as it stays changed (BENCHMARKS.md, "Photometry out of the context").
+    /// surprising for as long as it stays changed — but off, training with one of two seeds measured went non-finite
+    /// (BENCHMARKS.md, "Photometry out of the context").
     /// </summary>
     public bool PhotometryInContext { get; init; } = true;
 
