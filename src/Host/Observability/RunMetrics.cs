@@ -32,6 +32,7 @@ internal sealed class RunMetrics : IResultSink
     private readonly Gauge _trainerRank;
     private readonly Gauge _promotions;
     private readonly Gauge _rejections;
+    private readonly Gauge _trainerStopped;
     private readonly Gauge _publisherWaiting;
     private readonly Gauge _publisherDelivered;
     private readonly Gauge _publisherDropped;
@@ -66,6 +67,7 @@ internal sealed class RunMetrics : IResultSink
         _trainerRank = metrics.CreateGauge("streamjepa_trainer_effective_rank", "Effective rank of the embeddings per level (collapse when near 1).", "level");
         _promotions = metrics.CreateGauge("streamjepa_trainer_promotions", "Models promoted to inference.");
         _rejections = metrics.CreateGauge("streamjepa_trainer_rejections", "Proposed models rejected (collapse checks).");
+        _trainerStopped = metrics.CreateGauge("streamjepa_trainer_stopped", "1 once online learning has stopped on a failure (inference goes on); the log says why.");
         _publisherWaiting = metrics.CreateGauge("streamjepa_publisher_waiting", "Messages not yet acknowledged: queued, journaled or in flight.", "channel");
         _publisherDelivered = metrics.CreateGauge("streamjepa_publisher_delivered", "Messages acknowledged by the broker.", "channel");
         _publisherDropped = metrics.CreateGauge("streamjepa_publisher_dropped", "Messages dropped (policy dropOldest).", "channel");
@@ -103,6 +105,7 @@ internal sealed class RunMetrics : IResultSink
                 _trainerSteps.Set(t.Steps);
                 _promotions.Set(t.Promotions);
                 _rejections.Set(t.Rejections);
+                _trainerStopped.Set(t.Stopped is null ? 0 : 1);
                 for (var level = 0; level < (t.LastLosses?.Count ?? 0); level++)
                 {
                     var losses = t.LastLosses![level];
