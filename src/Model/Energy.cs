@@ -10,11 +10,11 @@ public static class Energy
 {
     /// <summary>Per-token energy of predicted (…, D, G, G) against observed (…, D, G, G) tokens: (…, G, G).</summary>
     public static Tensor TokenMap(Tensor predicted, Tensor observed) =>
-        (predicted - observed).square().mean([-3]);
+        (predicted - observed).Squared().mean([-3]);
 
     /// <summary>Energy of the pooled (token-mean) vectors of predicted and observed grids: (…).</summary>
     public static Tensor Pooled(Tensor predicted, Tensor observed) =>
-        (predicted.mean([-2, -1]) - observed.mean([-2, -1])).square().mean([-1]);
+        (predicted.mean([-2, -1]) - observed.mean([-2, -1])).Squared().mean([-1]);
 
     /// <summary>The token term of a frame's energy from its maps (…, G, G): the mean of all tokens, or of the <paramref name="topTokens"/> highest.</summary>
     public static Tensor TokenTerm(Tensor maps, int topTokens) =>
@@ -41,7 +41,7 @@ public static class Energy
     public static FreeEnergy OfVectors(Tensor predicted, Tensor observed, Tensor regulariser)
     {
         using var scope = NewDisposeScope();
-        var energies = (predicted - observed.unsqueeze(1)).square().mean([-1]).Plus(regulariser.unsqueeze(0));  // (B, K)
+        var energies = (predicted - observed.unsqueeze(1)).Squared().mean([-1]).Plus(regulariser.unsqueeze(0));  // (B, K)
         var free = energies.min(1).values;
         return new FreeEnergy(free.MoveToOuterDisposeScope(), energies[.., 0].MoveToOuterDisposeScope(), null);
     }

@@ -11,7 +11,8 @@ namespace StreamJepa.Model;
 /// number become a Scalar implicitly: constants come from here (static, never finalised), other values are made with
 /// <c>using var s = value.ToScalar()</c> around the operations that read them, and <c>1 + t</c> is written
 /// <c>t + t·…</c> where a tensor form exists. Tensor addition hides one too: <c>a + b</c> and <c>a.add(b)</c> pass
-/// alpha = 1 as a temporary Scalar, so sums are written <see cref="Plus"/> (or with an explicit alpha). A finalised
+/// alpha = 1 as a temporary Scalar, so sums are written <see cref="Plus"/> (or with an explicit alpha), and so does
+/// <c>square()</c>, which is <c>pow(2)</c> with a temporary exponent: squares are written <see cref="Squared"/>. A finalised
 /// alpha is read as garbage: training steps went NaN at random steps, different ones from run to run of one seed.
 /// </summary>
 public static class KeptScalars
@@ -22,6 +23,11 @@ public static class KeptScalars
 
     public static readonly Scalar One = 1.0.ToScalar();
 
+    public static readonly Scalar Two = 2.0.ToScalar();
+
     /// <summary><paramref name="left"/> + <paramref name="right"/>, with an alpha that is never finalised.</summary>
     public static Tensor Plus(this Tensor left, Tensor right) => left.add(right, One);
+
+    /// <summary>The element-wise square of <paramref name="tensor"/>, with an exponent that is never finalised.</summary>
+    public static Tensor Squared(this Tensor tensor) => tensor.pow(Two);
 }

@@ -34,6 +34,6 @@ public static class LatentCandidates
         }
 
         using var w = weight.ToScalar();                                              // explicit: see KeptScalars
-        return latents.square().sum(1).mul(w);
+        return latents.Squared().sum(1).mul(w);
     }
 }

@@ -15,7 +15,7 @@ public static class FreeEnergyLoss
     public static Tensor Of(Tensor predicted, Tensor targets, Tensor regulariser)
     {
         var difference = (predicted - targets.unsqueeze(1)).abs();
-        var smooth = where(difference.lt(KeptScalars.One), difference.square().mul(KeptScalars.Half), difference.sub(KeptScalars.Half));
+        var smooth = where(difference.lt(KeptScalars.One), difference.Squared().mul(KeptScalars.Half), difference.sub(KeptScalars.Half));
         var energies = smooth.flatten(2).mean([2]).Plus(regulariser.unsqueeze(0));  // (B, K)
         return energies.min(1).values.mean();
     }

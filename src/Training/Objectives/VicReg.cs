@@ -30,7 +30,7 @@ public static class VicReg
         using var samples = Math.Max(1, n - 1).ToScalar();
         using var dims = d.ToScalar();
         var cov = centred.t().matmul(centred).div(samples);                  // (D, D)
-        var offDiagonal = cov.square().sum() - cov.diagonal().square().sum();
+        var offDiagonal = cov.Squared().sum() - cov.diagonal().Squared().sum();
         return offDiagonal.div(dims).MoveToOuterDisposeScope();
     }
 }

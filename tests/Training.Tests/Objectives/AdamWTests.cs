@@ -1,3 +1,4 @@
+using StreamJepa.Model;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -82,7 +83,7 @@ public sealed class AdamWTests
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
-        model.forward(input).square().mean().backward();
+        model.forward(input).Squared().mean().backward();
         optimizer.step();
     }
 }

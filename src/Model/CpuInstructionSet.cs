@@ -1,0 +1,40 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace StreamJepa.Model;
+
+/// <summary>
+/// Caps libtorch's CPU kernels at AVX2 on machines with AVX-512. On the AVX-512 machines this project is built on
+/// (Firecracker VMs on AMD EPYC), oneDNN's AVX-512 convolutions returned NaN for whole output channels, at random and more
+/// often the busier the other threads were (a garbage collection, an online trainer): the same call repeated gave
+/// NaN in 0, 1, 16 or all 48 channels. With oneDNN held to AVX2 it did not happen again (see BENCHMARKS.md,
+/// "AVX-512 and random NaN"). Both libraries read their variable once, at their first kernel, so this runs when
+/// the model assembly loads. A variable the process environment already sets wins: <c>ONEDNN_MAX_CPU_ISA=ALL</c>
+/// and <c>ATEN_CPU_CAPABILITY=avx512</c> restore the AVX-512 kernels.
+/// </summary>
+public static partial class CpuInstructionSet
+{
+    public const string OneDnnVariable = "ONEDNN_MAX_CPU_ISA";
+    public const string AtenVariable = "ATEN_CPU_CAPABILITY";
+
+    /// <summary>Sets the caps unless the environment already has them; a no-op off Linux or without AVX-512.</summary>
+    public static void Cap()
+    {
+        if (!OperatingSystem.IsLinux() || !Avx512F.IsSupported || !Avx2.IsSupported)
+        {
+            return;
+        }
+
+        _ = SetEnv(OneDnnVariable, "AVX2", overwrite: 0);
+        _ = SetEnv(AtenVariable, "avx2", overwrite: 0);
+    }
+
+    [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "libtorch reads the variables at its first kernel; every model path loads this assembly first.")]
+    internal static void CapOnLoad() => Cap();
+
+    // Environment.SetEnvironmentVariable does not reach the native environment on Unix; libtorch reads getenv.
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnv(string name, string value, int overwrite);
+}
