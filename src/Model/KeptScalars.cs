@@ -12,8 +12,8 @@ namespace StreamJepa.Model;
 /// <c>using var s = value.ToScalar()</c> around the operations that read them, and <c>1 + t</c> is written
 /// <c>t + t·…</c> where a tensor form exists. Tensor addition hides one too: <c>a + b</c> and <c>a.add(b)</c> pass
 /// alpha = 1 as a temporary Scalar, so sums are written <see cref="Plus"/> (or with an explicit alpha), and so does
-/// <c>square()</c>, which is <c>pow(2)</c> with a temporary exponent: squares are written <see cref="Squared"/>. A finalised
-/// alpha is read as garbage: training steps went NaN at random steps, different ones from run to run of one seed.
+/// <c>square()</c>, which is <c>pow(2)</c> with a temporary exponent: squares are written <see cref="Squared"/>. A
+/// finalised Scalar is read as garbage: c10 throws "Unknown scalar type", or the operation uses a wrong value.
 /// </summary>
 public static class KeptScalars
 {
