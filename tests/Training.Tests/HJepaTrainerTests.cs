@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Tests;
 
+[Collection(SeededTorch.Name)]
 public sealed class HJepaTrainerTests
 {
     private const int Size = 64;
