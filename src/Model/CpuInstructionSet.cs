@@ -13,26 +13,21 @@ namespace StreamJepa.Model;
 /// the model assembly loads. A variable the process environment already sets wins: <c>ONEDNN_MAX_CPU_ISA=ALL</c>
 /// and <c>ATEN_CPU_CAPABILITY=avx512</c> restore the AVX-512 kernels.
 /// </summary>
-public static partial class CpuInstructionSet
+internal static partial class CpuInstructionSet
 {
-    public const string OneDnnVariable = "ONEDNN_MAX_CPU_ISA";
-    public const string AtenVariable = "ATEN_CPU_CAPABILITY";
-
     /// <summary>Sets the caps unless the environment already has them; a no-op off Linux or without AVX-512.</summary>
-    public static void Cap()
+    [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "libtorch reads the variables at its first kernel; every model path loads this assembly first.")]
+    internal static void Cap()
     {
         if (!OperatingSystem.IsLinux() || !Avx512F.IsSupported || !Avx2.IsSupported)
         {
             return;
         }
 
-        _ = SetEnv(OneDnnVariable, "AVX2", overwrite: 0);
-        _ = SetEnv(AtenVariable, "avx2", overwrite: 0);
+        _ = SetEnv("ONEDNN_MAX_CPU_ISA", "AVX2", overwrite: 0);
+        _ = SetEnv("ATEN_CPU_CAPABILITY", "avx2", overwrite: 0);
     }
-
-    [ModuleInitializer]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "libtorch reads the variables at its first kernel; every model path loads this assembly first.")]
-    internal static void CapOnLoad() => Cap();
 
     // Environment.SetEnvironmentVariable does not reach the native environment on Unix; libtorch reads getenv.
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
