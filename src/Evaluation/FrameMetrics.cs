@@ -81,6 +81,24 @@ public static class FrameMetrics
             return null;
         })];
 
+    /// <summary>
+    /// Alerts that began on a normal frame: each run of consecutive alerting frames is one episode, and it is false
+    /// when the frame it began on lies outside every anomalous range (a late alert after a range ended counts too).
+    /// </summary>
+    public static int FalseEpisodes(IReadOnlyList<bool> alerts, IReadOnlyList<FrameRange> ranges)
+    {
+        var count = 0;
+        for (var f = 0; f < alerts.Count; f++)
+        {
+            if (alerts[f] && (f == 0 || !alerts[f - 1]) && !ranges.Any(r => r.Contains(f)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     private static double[] Ranks(IReadOnlyList<double> scores)
     {
         var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();

@@ -13,6 +13,13 @@ public static class PixelBaselines
 
     public static readonly IReadOnlyList<string> Names = ["frame difference", "MOG2 foreground", "pixel extrapolation"];
 
+    /// <summary>The video's frame rate from its container, or 10 when the container does not say.</summary>
+    public static double FramesPerSecond(string video)
+    {
+        using var capture = new VideoCapture(video);
+        return capture.IsOpened() && capture.Fps is > 0 and < 1000 ? capture.Fps : 10;
+    }
+
     /// <summary>One score per decoded frame for each baseline (index = frame number in the video).</summary>
     public static IReadOnlyDictionary<string, double[]> Score(string video)
     {

@@ -22,6 +22,20 @@ public sealed class FrameMetricsTests
     }
 
     [Fact]
+    public void False_episodes_are_runs_of_alerts_that_begin_on_a_normal_frame()
+    {
+        //            0      1     2     3      4      5     6     7     8      9      10    11
+        bool[] alerts = [false, true, true, false, false, true, true, true, false, false, true, true];
+        FrameRange[] ranges = [new(5, 7), new(11, 12)];
+
+        // The run at 1-2 is false; 5-7 began inside a range (a detection, though it outlasts it); 10-11 began at
+        // 10, one frame before the range at 11: false.
+        Assert.Equal(2, FrameMetrics.FalseEpisodes(alerts, ranges));
+        Assert.Equal(3, FrameMetrics.FalseEpisodes(alerts, []));
+        Assert.Equal(0, FrameMetrics.FalseEpisodes(new bool[5], []));
+    }
+
+    [Fact]
     public void Detection_latency_is_frames_from_the_start_to_the_first_alert_inside_the_range()
     {
         var alerts = new bool[20];

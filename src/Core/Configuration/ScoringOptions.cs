@@ -23,13 +23,11 @@ public sealed record ScoringOptions
 
     /// <summary>
     /// Weight, per level (index 0 = level 1), of energy far <em>below</em> a stream's normal: that level's surprise
-    /// is max(z, −w·z) for its robust z-score z. Live video always keeps some detail no model can predict, so a level
-    /// whose energy collapses (a frozen camera or encoder repeating one picture) is surprising too. A level without
-    /// a weight, or with 0, counts only energy above normal. The default, 2 for level 1 only, opens an episode when
-    /// the frame level's energy stays two robust standard deviations below normal; level 2's windows are noisier
-    /// there and only lost AUC with a weight (BENCHMARKS.md, "What the default is made of").
+    /// is max(z, −w·z) for its robust z-score z. A level without a weight, or with 0, counts only energy above normal.
+    /// Off by default: a frozen feed is found exactly (<see cref="FrozenAfter"/>), and a scene that is merely quieter
+    /// than usual is no anomaly.
     /// </summary>
-    public IReadOnlyList<double> LowEnergyWeights { get; init; } = [2.0];
+    public IReadOnlyList<double> LowEnergyWeights { get; init; } = [];
 
     /// <summary>
     /// Levels (1 = frames) whose surprise makes a frame's combined score, the most surprised of them, and so opens
@@ -39,6 +37,13 @@ public sealed record ScoringOptions
     /// measured it only lowered the combined AUC (BENCHMARKS.md, "What the default is made of").
     /// </summary>
     public IReadOnlyList<int> AlertLevels { get; init; } = [1];
+
+    /// <summary>
+    /// Frames in a row whose picture repeats the one before it exactly that make a stream frozen: a "frozen" episode
+    /// opens then and closes when the picture changes. Repeated frames never teach the baseline, and their score
+    /// rises to the on-threshold as the repeats reach this count. 0 turns the check off.
+    /// </summary>
+    public int FrozenAfter { get; init; } = 5;
 
     /// <summary>Spatial cells of the level-1 energy map reported per episode.</summary>
     public int TopCells { get; init; } = 3;
@@ -58,6 +63,7 @@ public sealed record ScoringOptions
         errors.Range($"{key}.openAfter", OpenAfter, 1, 10_000);
         errors.Range($"{key}.updateEvery", UpdateEvery, 0, 1_000_000);
         errors.Range($"{key}.topCells", TopCells, 0, 1024);
+        errors.Range($"{key}.frozenAfter", FrozenAfter, 0, 1_000_000);
         if (AlertLevels.Count == 0 || AlertLevels.Any(l => l is < 1 or > 64) || AlertLevels.Distinct().Count() != AlertLevels.Count)
         {
             errors.Add($"{key}.alertLevels", string.Join(",", AlertLevels), "must list distinct levels, 1 (frames) and up");

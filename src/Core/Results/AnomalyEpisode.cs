@@ -16,6 +16,7 @@ namespace StreamJepa.Core.Results;
 /// <param name="FiredLevels">Levels whose surprise reached the on-threshold (which timescale was surprised).</param>
 /// <param name="TopCells">Where in the image: the highest-energy level-1 cells at the peak frame.</param>
 /// <param name="ModelVersion">Version of the weights at the peak frame.</param>
+/// <param name="Kind"><see cref="Surprise"/> (the model could not predict what it saw) or <see cref="Frozen"/> (the picture stopped changing).</param>
 public sealed record AnomalyEpisode(
     string Stream,
     long Id,
@@ -29,7 +30,15 @@ public sealed record AnomalyEpisode(
     IReadOnlyList<EpisodeLevel> Levels,
     IReadOnlyList<int> FiredLevels,
     IReadOnlyList<SpatialCell> TopCells,
-    long ModelVersion);
+    long ModelVersion,
+    string Kind = AnomalyEpisode.Surprise)
+{
+    /// <summary>An episode of surprising frames.</summary>
+    public const string Surprise = "surprise";
+
+    /// <summary>An episode of a frozen feed: the stream repeats one picture exactly.</summary>
+    public const string Frozen = "frozen";
+}
 
 /// <summary>Peak and mean surprise of one level over an episode.</summary>
 public sealed record EpisodeLevel(int Level, double PeakSurprise, double MeanSurprise);

@@ -25,6 +25,16 @@ public static class ResultJson
 
         json.WriteEndArray();
         json.WriteBoolean("anomaly", score.Anomaly);
+        if (score.WarmingUp)
+        {
+            json.WriteBoolean("warmingUp", true);
+        }
+
+        if (score.Repeats > 0)
+        {
+            json.WriteNumber("repeats", score.Repeats);
+        }
+
         json.WriteNumber("modelVersion", score.ModelVersion);
         if (score.Error is not null)
         {

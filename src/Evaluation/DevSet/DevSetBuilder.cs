@@ -39,7 +39,11 @@ public sealed class DevSetBuilder
     public static IReadOnlyList<Injection> DefaultInjections { get; } =
         [.. Enum.GetValues<InjectionKind>().SelectMany(kind => new[] { 50, 100, 150, 200 }.Select(start => new Injection(kind, start, 30)))];
 
-    /// <summary>Writes <c>DIR/real</c> (the clip) and returns the manifest's path.</summary>
+    /// <summary>
+    /// Writes <c>DIR/real</c> (the clip) and returns the manifest's path. Besides one test video per injection, the
+    /// manifest scores the held-out frames untouched and the training video, so <c>eval</c> counts false episodes on
+    /// normal video the model did not see and on the video it learnt from.
+    /// </summary>
     public string BuildReal(string directory, IReadOnlyList<Injection> injections)
     {
         Directory.CreateDirectory(directory);
@@ -52,7 +56,14 @@ public sealed class DevSetBuilder
                 throw new InvalidDataException($"{Source} has {TrainFrames + held.Count} frames: too few to hold out any after {TrainFrames} training frames");
             }
 
-            var videos = new List<object>();
+            // Normal video to count false episodes on: the held-out frames as they are, and the training video itself.
+            var heldOut = $"{Name}-heldout";
+            Write(Path.Combine(directory, heldOut + ".avi"), held, fps, injection: null);
+            var videos = new List<object>
+            {
+                new { id = heldOut, path = heldOut + ".avi", anomalies = Array.Empty<object>() },
+                new { id = $"{Name}-train", path = train, anomalies = Array.Empty<object>() },
+            };
             foreach (var injection in injections)
             {
                 var id = $"{Name}-{Camel(injection.Kind)}-{injection.Start}";
@@ -73,12 +84,20 @@ public sealed class DevSetBuilder
         }
     }
 
-    /// <summary>Writes <c>DIR/synthetic</c>: a normal scene to train on and seeded scenes with every kind of scheduled anomaly.</summary>
+    /// <summary>
+    /// Writes <c>DIR/synthetic</c>: a normal scene to train on, another normal scene held out, and seeded scenes with
+    /// every kind of scheduled anomaly; the two normal scenes are test videos too (false episodes).
+    /// </summary>
     public static string BuildSynthetic(string directory, IReadOnlyList<int> seeds, long frames = 600)
     {
         Directory.CreateDirectory(directory);
         SceneVideo.Write(new SyntheticSceneOptions { Seed = 1000, Frames = 3000, AnomalyEvery = 0 }, Path.Combine(directory, "normal.avi"));
-        var videos = new List<object>();
+        SceneVideo.Write(new SyntheticSceneOptions { Seed = 2000, Frames = 3000, AnomalyEvery = 0 }, Path.Combine(directory, "normal-heldout.avi"));
+        var videos = new List<object>
+        {
+            new { id = "normal-heldout", path = "normal-heldout.avi", truth = "normal-heldout.truth.json" },
+            new { id = "normal-train", path = "normal.avi", truth = "normal.truth.json" },
+        };
         foreach (var seed in seeds)
         {
             var id = $"scene-{seed}";

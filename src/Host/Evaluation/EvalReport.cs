@@ -4,7 +4,10 @@ using StreamJepa.Evaluation;
 
 namespace StreamJepa.Host.Evaluation;
 
-/// <summary>The evaluation table in Markdown: per video and method, then macro (mean of per-video AUCs) and micro (pooled) AUC.</summary>
+/// <summary>
+/// The evaluation table in Markdown: per video and method, then macro (mean of per-video AUCs) and micro (pooled) AUC,
+/// and false episodes per hour of normal video (held out, and the training video when the manifest scores it).
+/// </summary>
 internal static class EvalReport
 {
     public static string Markdown(IReadOnlyList<VideoResult> results, string checkpoint)
@@ -13,25 +16,28 @@ internal static class EvalReport
         var text = new StringBuilder();
         text.AppendLine(c, $"# StreamJepa evaluation ({Path.GetFileName(checkpoint)})");
         text.AppendLine();
-        text.AppendLine("| video | frames (anomalous) | method | ROC-AUC | AP | detected | mean latency (frames) |");
-        text.AppendLine("|---|---:|---|---:|---:|---:|---:|");
+        text.AppendLine("| video | frames (anomalous) | method | ROC-AUC | AP | detected | mean latency (frames) | false episodes |");
+        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
         foreach (var video in results)
         {
             foreach (var m in video.Methods)
             {
-                text.AppendLine(c, $"| {video.Video} | {video.Frames} ({video.AnomalousFrames}) | {m.Method} | {F(m.Auc)} | {F(m.AveragePrecision)} | {m.Detected}/{m.Latencies.Count} | {(m.MeanLatency is { } l ? l.ToString("0.0", c) : "-")} |");
+                text.AppendLine(c, $"| {video.Video} | {video.Frames} ({video.AnomalousFrames}) | {m.Method} | {F(m.Auc)} | {F(m.AveragePrecision)} | {m.Detected}/{m.Latencies.Count} | {(m.MeanLatency is { } l ? l.ToString("0.0", c) : "-")} | {m.FalseEpisodes} |");
             }
         }
 
         text.AppendLine();
-        text.AppendLine("| method | macro ROC-AUC (mean of videos) | micro ROC-AUC (pooled, no per-video normalisation) | mean AP |");
-        text.AppendLine("|---|---:|---:|---:|");
+        var heldOut = results.Where(r => !r.Trained).Sum(r => r.NormalHours);
+        var trained = results.Where(r => r.Trained).Sum(r => r.NormalHours);
+        text.AppendLine(c, $"| method | macro ROC-AUC (mean of videos) | micro ROC-AUC (pooled, no per-video normalisation) | mean AP | median latency (frames) | false episodes / h, held out ({heldOut * 60:0.0} min) | false episodes / h, training video ({trained * 60:0.0} min) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var method in results.SelectMany(r => r.Methods.Select(m => m.Method)).Distinct())
         {
             var per = results.Select(r => r.Methods.Single(m => m.Method == method)).ToList();
             var pooledScores = results.SelectMany(r => r.Scores[method]).ToList();
             var pooledLabels = results.SelectMany(r => r.Labels).ToList();
-            text.AppendLine(c, $"| {method} | {F(Mean(per.Select(m => m.Auc)))} | {F(FrameMetrics.RocAuc(pooledScores, pooledLabels))} | {F(Mean(per.Select(m => m.AveragePrecision)))} |");
+            var latencies = per.SelectMany(m => m.Latencies).OfType<long>().Select(l => (double)l).ToList();
+            text.AppendLine(c, $"| {method} | {F(Mean(per.Select(m => m.Auc)))} | {F(FrameMetrics.RocAuc(pooledScores, pooledLabels))} | {F(Mean(per.Select(m => m.AveragePrecision)))} | {(latencies.Count > 0 ? Median(latencies).ToString("0.#", c) : "-")} | {PerHour(results, method, trained: false)} | {PerHour(results, method, trained: true)} |");
         }
 
         ByKind(text, results);
@@ -74,6 +80,22 @@ internal static class EvalReport
                 text.AppendLine(c, $"![most surprising frames of {video.Video}]({pictures.Strip})");
             }
         }
+    }
+
+    /// <summary>False episodes per hour of normal frames over the held-out (or the training) videos, with the count.</summary>
+    private static string PerHour(IReadOnlyList<VideoResult> results, string method, bool trained)
+    {
+        var videos = results.Where(r => r.Trained == trained).ToList();
+        var hours = videos.Sum(r => r.NormalHours);
+        var episodes = videos.Sum(r => r.Methods.Single(m => m.Method == method).FalseEpisodes);
+        return hours > 0 ? string.Create(CultureInfo.InvariantCulture, $"{episodes / hours:0} ({episodes})") : "-";
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        var n = values.Count;
+        return n % 2 == 1 ? values[n / 2] : (values[(n / 2) - 1] + values[n / 2]) / 2;
     }
 
     private static double Mean(IEnumerable<double> values)

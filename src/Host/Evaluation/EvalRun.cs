@@ -106,7 +106,8 @@ internal sealed class EvalRun
         void Add(string name, double[] s, bool[] alerts)
         {
             scores[name] = s;
-            methods.Add(new MethodResult(name, FrameMetrics.RocAuc(s, labels), FrameMetrics.AveragePrecision(s, labels), FrameMetrics.DetectionLatencies(alerts, video.Anomalies)));
+            methods.Add(new MethodResult(
+                name, FrameMetrics.RocAuc(s, labels), FrameMetrics.AveragePrecision(s, labels), FrameMetrics.DetectionLatencies(alerts, video.Anomalies), FrameMetrics.FalseEpisodes(alerts, video.Anomalies)));
         }
 
         var levels = frames.Max(f => f.Surprises.Count);
@@ -133,11 +134,22 @@ internal sealed class EvalRun
             [.. frames.Take(n).Select(f => f.Anomaly)],
             video.Anomalies,
             [.. frames.Take(n).Select(f => f.EnergyMap)]);
-        return new VideoResult(video.Id, n, labels.Count(l => l), methods, scores, labels) { Pictures = DrawPictures(trace), Kinds = KindsOf(video) };
+        return new VideoResult(video.Id, n, labels.Count(l => l), methods, scores, labels)
+        {
+            Pictures = DrawPictures(trace),
+            Kinds = KindsOf(video),
+            NormalHours = labels.Count(l => !l) / PixelBaselines.FramesPerSecond(video.Path) / 3600,
+            Trained = _manifest.Train.Any(t => string.Equals(Path.GetFullPath(t), Path.GetFullPath(video.Path), StringComparison.Ordinal)),
+        };
     }
 
     private static string KindsOf(EvalVideo video)
     {
+        if (video.Anomalies.Count == 0)
+        {
+            return "none (normal video)";
+        }
+
         var kinds = video.Anomalies.Select(a => a.Kind).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         return kinds.Count == 0 ? "-" : string.Join("+", kinds);
     }

@@ -1,7 +1,10 @@
 namespace StreamJepa.Host.Evaluation;
 
-/// <summary>One method's metrics on one video: frame-level ROC-AUC and AP, and the detection latency per anomaly.</summary>
-internal sealed record MethodResult(string Method, double Auc, double AveragePrecision, IReadOnlyList<long?> Latencies)
+/// <summary>
+/// One method's metrics on one video: frame-level ROC-AUC and AP, the detection latency per anomaly, and the alerts
+/// that began on normal frames.
+/// </summary>
+internal sealed record MethodResult(string Method, double Auc, double AveragePrecision, IReadOnlyList<long?> Latencies, int FalseEpisodes)
 {
     public double? MeanLatency => Latencies.Any(l => l is not null) ? Latencies.Where(l => l is not null).Average(l => (double)l!.Value) : null;
 
@@ -17,6 +20,12 @@ internal sealed record VideoResult(
     IReadOnlyDictionary<string, double[]> Scores,
     bool[] Labels)
 {
+    /// <summary>Hours of normal (unlabelled) frames in the video, at its frame rate.</summary>
+    public double NormalHours { get; init; }
+
+    /// <summary>True when the video is one the model was trained on.</summary>
+    public bool Trained { get; init; }
+
     /// <summary>The kinds of the video's anomalies, joined with '+' ("-" when unnamed).</summary>
     public string Kinds { get; init; } = "-";
 

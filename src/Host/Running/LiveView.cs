@@ -46,8 +46,8 @@ internal static class LiveView
     private static string Status(string status) => status switch
     {
         "running" => "[green]running[/]",
-        "reconnecting" or "starting" => $"[yellow]{status}[/]",
-        "failed" => "[red]failed[/]",
+        "reconnecting" or "starting" or "warming up" => $"[yellow]{status}[/]",
+        "failed" or "frozen" => $"[red]{status}[/]",
         _ => $"[grey]{status}[/]",
     };
 

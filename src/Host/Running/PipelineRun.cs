@@ -64,7 +64,7 @@ internal sealed class PipelineRun
 
             using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, _options.Kafka) { DecoderCpus = cpus.Decoders };
             acknowledgements.Ingest = ingest;
-            var summary = new StreamSummary(_time);
+            var summary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
             foreach (var source in _options.Sources)
             {
                 ingest.Add(source);

@@ -18,10 +18,14 @@ internal sealed class StreamSummary
     private readonly TimeProvider _time;
     private readonly long _start;
     private readonly Dictionary<string, (long Frames, long Timestamp)> _previous = new(StringComparer.Ordinal);
+    private readonly int _frozenAfter;
 
-    public StreamSummary(TimeProvider time)
+    /// <param name="time">The clock the frames/s are measured by.</param>
+    /// <param name="frozenAfter">Repeated frames in a row that make a running stream "frozen" (<c>scoring.frozenAfter</c>; 0: never).</param>
+    public StreamSummary(TimeProvider time, int frozenAfter)
     {
         _time = time;
+        _frozenAfter = frozenAfter;
         _start = time.GetTimestamp();
     }
 
@@ -58,8 +62,15 @@ internal sealed class StreamSummary
             var fps = final ? s.AverageFps(_time) : seconds > 0 ? (frames - lastFrames) / seconds : 0;
             _previous[s.StreamId] = (frames, now);
             var latest = inference.Latest.GetValueOrDefault(s.StreamId);
+            var status = s.Status.ToString().ToLowerInvariant();
+            if (status == "running" && latest is not null)
+            {
+                // What scoring knows about a delivering stream: its picture stopped changing, or it cannot alert yet.
+                status = _frozenAfter > 0 && latest.Repeats >= _frozenAfter ? "frozen" : latest.WarmingUp ? "warming up" : status;
+            }
+
             rows.Add(new StreamRow(
-                s.StreamId, s.Status.ToString().ToLowerInvariant(), frames, fps, s.Dropped, s.Damaged, s.Reconnects, s.Errors,
+                s.StreamId, status, frames, fps, s.Dropped, s.Damaged, s.Reconnects, s.Errors,
                 latest?.Score, latest?.Levels.Select(level => level.Surprise).ToList() ?? [], latest?.Anomaly == true, s.LastError));
         }
 

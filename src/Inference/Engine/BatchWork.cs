@@ -22,6 +22,7 @@ internal sealed class BatchWork
         Pooled = new float[n][];
         Windows = [.. Enumerable.Range(0, n).Select(_ => new List<(int, float[])>())];
         Errors = new string?[n];
+        Repeats = new int[n];
     }
 
     public IReadOnlyList<Frame> Frames { get; }
@@ -38,6 +39,8 @@ internal sealed class BatchWork
 
     public string?[] Errors { get; }
 
+    public int[] Repeats { get; }
+
     public void Fail(int i, string error) => Errors[i] = error;
 
     /// <summary>Frames that can be scored, in batch order (so each stream's frames stay in order).</summary>
@@ -51,5 +54,6 @@ internal sealed class BatchWork
             EnergyMap[i],
             Errors[i] is null ? Pooled[i] : null,
             Windows[i],
-            Errors[i]))];
+            Errors[i],
+            Repeats[i]))];
 }

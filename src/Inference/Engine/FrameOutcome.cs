@@ -10,6 +10,7 @@ namespace StreamJepa.Inference.Engine;
 /// <param name="Pooled">Level-1 pooled representation of the frame.</param>
 /// <param name="Windows">Window representations completed at this frame, by level.</param>
 /// <param name="Error">Why the frame was not scored, else null.</param>
+/// <param name="Repeats">Frames in a row, up to this one, whose model input was identical to the frame before (0: it changed).</param>
 public sealed record FrameOutcome(
     FrameHeader Header,
     IReadOnlyList<(double Energy, double Free)?> Levels,
@@ -17,4 +18,5 @@ public sealed record FrameOutcome(
     float[]? EnergyMap,
     float[]? Pooled,
     IReadOnlyList<(int Level, float[] Vector)> Windows,
-    string? Error);
+    string? Error,
+    int Repeats = 0);

@@ -110,7 +110,7 @@ public sealed class HJepaEngine : IDisposable
     }
 
     /// <summary>
-    /// Encodes every frame of the batch once: the observed tokens (B, D, G, G) stay on the device for scoring; the
+    /// Encodes every frame of the batch once (and counts, per stream, the inputs repeated exactly): the observed tokens (B, D, G, G) stay on the device for scoring; the
     /// context tokens (the predictor's input, without photometry unless the model keeps it there) go to the host.
     /// </summary>
     private Tensor Encode(BatchWork batch)
@@ -120,6 +120,7 @@ public sealed class HJepaEngine : IDisposable
         for (var i = 0; i < frames.Count; i++)
         {
             frames[i].Pixels.CopyTo(_input.Slice((long)i * length, length));
+            batch.Repeats[i] = State(frames[i].Header.StreamId).Repeats.Observe(frames[i].Pixels);
         }
 
         var s = _config.ImageSize;

@@ -65,7 +65,7 @@ internal sealed class ResultRouter
     {
         foreach (var scorer in _scorers.Values)
         {
-            if (scorer.Finish() is { } episode)
+            foreach (var episode in scorer.Finish())
             {
                 Publish(episode);
             }
@@ -81,7 +81,7 @@ internal sealed class ResultRouter
             _scorers.Add(header.StreamId, scorer);
         }
 
-        var (score, episode) = scorer.Score(outcome, modelVersion);
+        var (score, episodes) = scorer.Score(outcome, modelVersion);
         Latency.Add(_time.GetElapsedTime(header.DecodedTimestamp).TotalMilliseconds);
         Scored++;
         Latest[header.StreamId] = score;
@@ -95,7 +95,7 @@ internal sealed class ResultRouter
             PublishEmbeddings(outcome, modelVersion);
         }
 
-        if (episode is not null)
+        foreach (var episode in episodes)
         {
             Publish(episode);
         }

@@ -14,15 +14,17 @@ internal sealed class EpisodeTracker
     private readonly string _stream;
     private readonly int _levels;
     private readonly int _grid;
+    private readonly Func<long> _nextId;
     private Run? _run;
-    private long _episodes;
 
-    public EpisodeTracker(string stream, ScoringOptions options, int levels, int grid)
+    /// <summary>A tracker for <paramref name="stream"/>; <paramref name="nextId"/> numbers each episode that opens (a stream's episodes of every kind share one sequence).</summary>
+    public EpisodeTracker(string stream, ScoringOptions options, int levels, int grid, Func<long> nextId)
     {
         _stream = stream;
         _options = options;
         _levels = levels;
         _grid = grid;
+        _nextId = nextId;
     }
 
     public bool IsOpen => _run is { Open: true };
@@ -55,7 +57,7 @@ internal sealed class EpisodeTracker
             return null;
         }
 
-        _run ??= new Run(++_episodes, frame, ptsMs, _levels);
+        _run ??= new Run(frame, ptsMs, _levels);
         _run.Add(frame, ptsMs, s, surprises, energyMap, modelVersion);
         if (_run.Frames < _options.OpenAfter)
         {
@@ -63,6 +65,7 @@ internal sealed class EpisodeTracker
         }
 
         _run.Open = true;
+        _run.Id = _nextId();
         _run.FramesAtOpen = _run.Frames;
         return _run.Episode(_stream, "opened", _options, _grid);
     }
@@ -83,9 +86,8 @@ internal sealed class EpisodeTracker
         private readonly bool[] _fired;
         private float[]? _peakMap;
 
-        public Run(long id, long startFrame, double startPts, int levels)
+        public Run(long startFrame, double startPts, int levels)
         {
-            Id = id;
             StartFrame = startFrame;
             StartPts = startPts;
             _peak = new double[levels];
@@ -95,7 +97,7 @@ internal sealed class EpisodeTracker
             _fired = new bool[levels];
         }
 
-        public long Id { get; }
+        public long Id { get; set; }
 
         public long StartFrame { get; }
 

@@ -8,7 +8,10 @@ namespace StreamJepa.Inference.Scoring;
 /// Turns one stream's frame outcomes into scores: per-level surprise from running robust statistics (the
 /// checkpoint's until the stream has its own first <c>minSamples</c> energies; after that, energies inside an
 /// episode or themselves surprising are not learned as normal), the combined score (the most surprised of the
-/// <c>alertLevels</c>), and anomaly episodes.
+/// <c>alertLevels</c>), and anomaly episodes. A stream is warming up, scored but never alerting, until the model's
+/// context has filled and every alert level has the stream's own baseline for the model version that scores it. A
+/// picture repeated exactly is no evidence about the scene: it teaches no baseline, opens no surprise episode, and
+/// <c>frozenAfter</c> repeats in a row make a "frozen" episode of their own.
 /// </summary>
 internal sealed class StreamScorer
 {
@@ -16,27 +19,35 @@ internal sealed class StreamScorer
     private readonly RobustStats[] _stats;
     private readonly double?[] _surprise;
     private readonly EpisodeTracker _episodes;
-    private long? _version;
+    private readonly FrozenFeed _frozen;
+    private long _version = -1;
+    private long _episodeIds;
 
     public StreamScorer(string stream, ScoringOptions options, int levels, int grid, IReadOnlyDictionary<int, (double Median, double Mad)> priors)
     {
         _options = options;
         _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? p : null))];
         _surprise = new double?[levels];
-        _episodes = new EpisodeTracker(stream, options, levels, grid);
+        _episodes = new EpisodeTracker(stream, options, levels, grid, NextId);
+        _frozen = new FrozenFeed(stream, options);
     }
 
-    public bool AnomalyOpen => _episodes.IsOpen;
+    public bool AnomalyOpen => _episodes.IsOpen || _frozen.IsOpen;
 
-    public (FrameScore Score, AnomalyEpisode? Episode) Score(FrameOutcome outcome, long modelVersion)
+    /// <summary>Scores one frame; returns its score and the episodes that opened, updated or closed at it.</summary>
+    public (FrameScore Score, IReadOnlyList<AnomalyEpisode> Episodes) Score(FrameOutcome outcome, long modelVersion)
     {
         var header = outcome.Header;
         if (outcome.Error is not null)
         {
-            return (new FrameScore(header.StreamId, header.Sequence, header.PtsMs, null, [], _episodes.IsOpen, modelVersion, outcome.Error), null);
+            return (new FrameScore(header.StreamId, header.Sequence, header.PtsMs, null, [], AnomalyOpen, modelVersion, outcome.Error), []);
         }
 
         RestartBaselineOnNewModel(modelVersion);
+        var repeats = _options.FrozenAfter > 0 ? outcome.Repeats : 0;
+
+        // Ready: every alert level judges this frame by the stream's own baseline (counted before the frame adds to it).
+        var ready = _options.AlertLevels.All(l => l > _stats.Length || _stats[l - 1].Count >= _options.MinSamples);
         var levels = new LevelScore[_stats.Length];
         for (var l = 0; l < _stats.Length; l++)
         {
@@ -46,9 +57,10 @@ internal sealed class StreamScorer
                 _surprise[l] = TwoSided(_stats[l].Surprise(v.Free), l);
 
                 // The stream's own baseline is always collected first (it takes over from the checkpoint's); after
-                // that, energies inside an episode or surprising in themselves are not learned as normal.
+                // that, energies inside an episode or surprising in themselves are not learned as normal, and a
+                // repeated picture never is.
                 var warmingUp = _stats[l].Count < _options.MinSamples;
-                var normal = warmingUp || (!_episodes.IsOpen && (_surprise[l] is null || _surprise[l] < _options.OnThreshold));
+                var normal = repeats == 0 && (warmingUp || (!AnomalyOpen && (_surprise[l] is null || _surprise[l] < _options.OnThreshold)));
                 if (normal)
                 {
                     _stats[l].Add(v.Free);
@@ -59,14 +71,46 @@ internal sealed class StreamScorer
         }
 
         var combined = levels[0].Surprise is null ? null : Combined(levels);
-        var episode = _episodes.Update(header.Sequence, header.PtsMs, combined, [.. levels.Select(l => l.Surprise)], outcome.EnergyMap, modelVersion);
+        ready &= combined is not null;
+        if (repeats > 0)
+        {
+            combined = Math.Max(combined ?? double.MinValue, _options.OnThreshold * repeats / _options.FrozenAfter);
+        }
+
+        var episodes = Episodes(header, combined, levels, outcome, repeats, ready, modelVersion);
         var map = _options.EnergyMaps ? outcome.EnergyMap : null;
-        var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, _episodes.IsOpen, modelVersion, EnergyMap: map);
-        return (score, episode);
+        var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, AnomalyOpen, modelVersion, EnergyMap: map, WarmingUp: !ready, Repeats: repeats);
+        return (score, episodes);
     }
 
-    public AnomalyEpisode? Finish() => _episodes.Finish();
+    public IReadOnlyList<AnomalyEpisode> Finish() => [.. new[] { _episodes.Finish(), _frozen.Finish() }.OfType<AnomalyEpisode>()];
 
+    /// <summary>
+    /// Feeds the frame to the frozen-feed check and, when the stream is ready and the picture changed, to the
+    /// surprise hysteresis. A feed that freezes closes an open surprise episode first: what follows is no evidence.
+    /// </summary>
+    private List<AnomalyEpisode> Episodes(Core.Frames.FrameHeader header, double? combined, LevelScore[] levels, FrameOutcome outcome, int repeats, bool ready, long modelVersion)
+    {
+        var episodes = new List<AnomalyEpisode>(0);
+        if (repeats > 0 && repeats >= _options.FrozenAfter && _episodes.IsOpen && _episodes.Finish() is { } interrupted)
+        {
+            episodes.Add(interrupted);
+        }
+
+        if (_frozen.Update(header.Sequence, header.PtsMs, repeats, combined ?? 0, modelVersion, NextId) is { } frozen)
+        {
+            episodes.Add(frozen);
+        }
+
+        if (ready && repeats == 0 && _episodes.Update(header.Sequence, header.PtsMs, combined, [.. levels.Select(l => l.Surprise)], outcome.EnergyMap, modelVersion) is { } surprise)
+        {
+            episodes.Add(surprise);
+        }
+
+        return episodes;
+    }
+
+    private long NextId() => ++_episodeIds;
     /// <summary>The most surprised of the <c>alertLevels</c> that have a surprise, or null when none has.</summary>
     private double? Combined(LevelScore[] levels)
     {
@@ -88,11 +132,12 @@ internal sealed class StreamScorer
 
     /// <summary>
     /// New weights put energies on a new scale: the stream's baseline is measured again from scratch (the
-    /// checkpoint's statistics belong to the weights it was loaded with, so they only serve the first version).
+    /// checkpoint's statistics belong to the weights it was loaded with, so they only serve the first version), and
+    /// the stream warms up again meanwhile.
     /// </summary>
     private void RestartBaselineOnNewModel(long modelVersion)
     {
-        if (_version is { } previous && previous != modelVersion)
+        if (_version >= 0 && _version != modelVersion)
         {
             for (var l = 0; l < _stats.Length; l++)
             {

@@ -26,7 +26,10 @@ public sealed class ConsoleSink(TextWriter output) : IResultSink
 
     public ValueTask DisposeAsync() => new(output.FlushAsync());
 
-    /// <summary>e.g. "ANOMALY closed  cam-1 #2 frames 120-151 (4.1-5.2 s) peak 7.3 levels fired 2 at r3c5 r3c4 (model v4)".</summary>
+    /// <summary>
+    /// e.g. "ANOMALY closed  cam-1 #2 frames 120-151 (4.1-5.2 s) peak 7.3 levels fired 2 at r3c5 r3c4 (model v4)", or
+    /// "FROZEN  opened  cam-1 #3 from frame 300 (5 so far) (30.0 s) (model v4)" for a feed that stopped changing.
+    /// </summary>
     public static string Format(AnomalyEpisode e)
     {
         var c = CultureInfo.InvariantCulture;
@@ -34,6 +37,11 @@ public sealed class ConsoleSink(TextWriter output) : IResultSink
         var time = e.EndPtsMs is { } endMs
             ? string.Create(c, $"{e.StartPtsMs / 1000:F1}-{endMs / 1000:F1} s")
             : string.Create(c, $"{e.StartPtsMs / 1000:F1} s");
+        if (e.Kind == AnomalyEpisode.Frozen)
+        {
+            return string.Create(c, $"FROZEN  {e.State,-7} {e.Stream} #{e.Id} {span} ({time}) (model v{e.ModelVersion})");
+        }
+
         var fired = e.FiredLevels.Count > 0 ? string.Join(",", e.FiredLevels) : "none";
         var cells = e.TopCells.Count > 0 ? " at " + string.Join(" ", e.TopCells.Select(t => $"r{t.Row}c{t.Column}")) : string.Empty;
         return string.Create(c, $"ANOMALY {e.State,-7} {e.Stream} #{e.Id} {span} ({time}) peak {e.PeakScore:F1} levels fired {fired}{cells} (model v{e.ModelVersion})");

@@ -98,16 +98,19 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_AlertLevelsAndLowEnergyWeights_BindAndRefuseImpossibleValues()
+    public void Load_AlertLevelsLowEnergyWeightsAndFrozenAfter_BindAndRefuseImpossibleValues()
     {
-        var options = ConfigLoader.Load(null, ["scoring.alertLevels=[1, 2]", "scoring.lowEnergyWeights=[1.5, 0.5]"], NoEnvironment);
-        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["scoring.alertLevels=[]", "scoring.lowEnergyWeights=[-1]"], NoEnvironment));
+        var options = ConfigLoader.Load(null, ["scoring.alertLevels=[1, 2]", "scoring.lowEnergyWeights=[1.5, 0.5]", "scoring.frozenAfter=0"], NoEnvironment);
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["scoring.alertLevels=[]", "scoring.lowEnergyWeights=[-1]", "scoring.frozenAfter=-2"], NoEnvironment));
         var defaults = ConfigLoader.Load(null, [], NoEnvironment).Scoring;
 
         Assert.Equal([1, 2], options.Scoring.AlertLevels);
         Assert.Equal([1.5, 0.5], options.Scoring.LowEnergyWeights);
         Assert.Equal([1], defaults.AlertLevels);
-        Assert.Equal([2.0], defaults.LowEnergyWeights);
+        Assert.Empty(defaults.LowEnergyWeights);
+        Assert.Equal(0, options.Scoring.FrozenAfter);
+        Assert.Equal(5, defaults.FrozenAfter);
+        Assert.Contains(ex.Errors, e => e.Key == "scoring.frozenAfter");
         Assert.Contains(ex.Errors, e => e.Key == "scoring.alertLevels");
         Assert.Contains(ex.Errors, e => e.Key == "scoring.lowEnergyWeights" && e.Value!.Contains("-1", StringComparison.Ordinal));
     }

@@ -10,7 +10,7 @@ public sealed class DevSetBuilderTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void The_real_part_holds_a_training_clip_and_one_labelled_video_per_injection_that_eval_can_load()
+    public void The_real_part_holds_a_training_clip_normal_videos_and_one_labelled_video_per_injection_that_eval_can_load()
     {
         var source = Clip(frames: 120);
         var builder = new DevSetBuilder(source, "clip") { TrainFrames = 60, FrameSize = new Size(64, 48) };
@@ -20,25 +20,34 @@ public sealed class DevSetBuilderTests : IDisposable
 
         Assert.Equal([Path.Combine(_dir, "real", "clip-normal.avi")], manifest.Train);
         Assert.Equal(60, Count(manifest.Train[0]));
-        Assert.Equal(["clip-stoppedTime-20", "clip-lightsDown-30", "clip-wrongSpeed-10"], manifest.Videos.Select(v => v.Id));
-        Assert.Equal(new FrameRange(20, 30, "stoppedTime"), manifest.Videos[0].Anomalies.Single());
-        Assert.Equal(70, Count(manifest.Videos[0].Path)); // 60 held-out frames + 10 repeated
-        Assert.Equal(60 - (5 * (Injection.SpeedFactor - 1)), Count(manifest.Videos[2].Path));
+        Assert.Equal(["clip-heldout", "clip-train", "clip-stoppedTime-20", "clip-lightsDown-30", "clip-wrongSpeed-10"], manifest.Videos.Select(v => v.Id));
+
+        // The normal videos (false episodes): the held-out frames untouched, and the training clip itself.
+        Assert.Empty(manifest.Videos[0].Anomalies);
+        Assert.Equal(60, Count(manifest.Videos[0].Path));
+        Assert.Equal(manifest.Train[0], manifest.Videos[1].Path);
+        Assert.Empty(manifest.Videos[1].Anomalies);
+
+        Assert.Equal(new FrameRange(20, 30, "stoppedTime"), manifest.Videos[2].Anomalies.Single());
+        Assert.Equal(70, Count(manifest.Videos[2].Path)); // 60 held-out frames + 10 repeated
+        Assert.Equal(60 - (5 * (Injection.SpeedFactor - 1)), Count(manifest.Videos[4].Path));
 
         // Lights down: the anomalous frames are much darker than the frames around them.
-        var brightness = Brightness(manifest.Videos[1].Path);
+        var brightness = Brightness(manifest.Videos[3].Path);
         Assert.True(brightness[35] < 0.6 * brightness[25], $"frame 35 {brightness[35]:0.0} vs frame 25 {brightness[25]:0.0}");
         Assert.True(brightness[45] > 0.8 * brightness[25]);
     }
 
     [Fact]
-    public void The_synthetic_part_has_a_normal_scene_and_scenes_with_their_truth()
+    public void The_synthetic_part_has_normal_scenes_to_train_on_and_hold_out_and_scenes_with_their_truth()
     {
         var manifest = EvalManifest.Load(DevSetBuilder.BuildSynthetic(Path.Combine(_dir, "synthetic"), [3], frames: 300));
 
         Assert.Single(manifest.Train);
-        Assert.Equal("scene-3", manifest.Videos.Single().Id);
-        Assert.NotEmpty(manifest.Videos.Single().Anomalies);
+        Assert.Equal(["normal-heldout", "normal-train", "scene-3"], manifest.Videos.Select(v => v.Id));
+        Assert.All(manifest.Videos.Take(2), v => Assert.Empty(v.Anomalies));
+        Assert.Equal(manifest.Train[0], manifest.Videos[1].Path);
+        Assert.NotEmpty(manifest.Videos[2].Anomalies);
     }
 
     /// <summary>A clip whose frames differ (a moving square on grey), so the schedule is visible in the output.</summary>

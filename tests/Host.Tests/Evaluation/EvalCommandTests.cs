@@ -25,7 +25,8 @@ public sealed class EvalCommandTests : IDisposable
               "train": ["normal=synthetic:seed=11&frames=200&width=96&height=72&anomalyEvery=0"],
               "videos": [
                 { "id": "s3", "path": "s3.avi", "truth": "s3.truth.json" },
-                { "id": "s4", "path": "s4.avi", "anomalies": [ { "start": 50, "end": 70 } ] }
+                { "id": "s4", "path": "s4.avi", "anomalies": [ { "start": 50, "end": 70 } ] },
+                { "id": "s3-unlabelled", "path": "s3.avi", "anomalies": [] }
               ]
             }
             """);
@@ -47,6 +48,11 @@ public sealed class EvalCommandTests : IDisposable
 
         Assert.Matches(@"\| s4 \| 160 \(20\) \| StreamJepa \|", report);
         Assert.Contains("micro ROC-AUC", report, StringComparison.Ordinal);
+
+        // False episodes: per video, and per hour of normal video for each method (no training video was scored).
+        Assert.Matches(@"\| s3-unlabelled \| 160 \(0\) \| MOG2 foreground \| - \| - \| 0/0 \| - \| \d+ \|", report);
+        Assert.Contains("false episodes / h, held out (", report, StringComparison.Ordinal);
+        Assert.Matches(@"\| StreamJepa \| (0|1)\.\d{3} \| (0|1)\.\d{3} \| (0|1)\.\d{3} \| [-0-9.]+ \| \d+ \(\d+\) \| - \|", report);
         Assert.Matches(@"\| - \| 1 \| (0|1)\.\d{3} \|", report); // s4's unnamed range, in the table by kind
         foreach (var video in new[] { "s3", "s4" })
         {

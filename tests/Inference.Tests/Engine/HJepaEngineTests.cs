@@ -130,6 +130,21 @@ public sealed class HJepaEngineTests
         Assert.NotNull(next.Levels[0]);
     }
 
+    [Fact]
+    public void Process_CountsPicturesRepeatedExactly_PerStream_AcrossAndWithinBatches()
+    {
+        using var engine = EngineFixture.Engine();
+
+        // Stream a shows frame 0, then frame 1 four times, then frame 2; stream b moves on every frame beside it.
+        long[] shown = [0, 1, 1, 1, 1, 2];
+        var outcomes = Process(engine, [.. shown.Take(3).SelectMany((k, i) => new[] { EngineFixture.Frame("a", k), EngineFixture.Frame("b", i) })])
+            .Concat(Process(engine, [.. shown.Skip(3).SelectMany((k, i) => new[] { EngineFixture.Frame("a", k), EngineFixture.Frame("b", i + 3) })]))
+            .ToList();
+
+        Assert.Equal([0, 0, 1, 2, 3, 0], outcomes.Where(o => o.Header.StreamId == "a").Select(o => o.Repeats));
+        Assert.All(outcomes.Where(o => o.Header.StreamId == "b"), o => Assert.Equal(0, o.Repeats));
+    }
+
     private static FrameOutcome Single(HJepaEngine engine, Frame frame) => Process(engine, [frame])[0];
 
     private static IReadOnlyList<FrameOutcome> Process(HJepaEngine engine, IReadOnlyList<Frame> frames)

@@ -10,7 +10,7 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Update_OpensAfterConsecutiveHighFrames_ClosesBelowOff()
     {
-        var tracker = new EpisodeTracker("cam", Options, 2, 2);
+        var tracker = new EpisodeTracker("cam", Options, 2, 2, Ids());
         double[] scores = [1, 5, 6, 1, 5, 5, 7, 3, 3, 1.5, 6];
         var events = new List<(int Frame, string State, long? End, long Start)>();
 
@@ -31,7 +31,7 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Episode_ReportsLevelsThatFired_PeakAndWhereInTheImage()
     {
-        var tracker = new EpisodeTracker("cam", Options, 2, 2);
+        var tracker = new EpisodeTracker("cam", Options, 2, 2, Ids());
         tracker.Update(0, 0, 5, [5, 1], [0, 0, 0, 1], 3);
         tracker.Update(1, 100, 9, [9, 1], [0, 7, 3, 1], 3);
         var opened = tracker.Update(2, 200, 5, [5, 1], [0, 0, 0, 1], 3)!;
@@ -47,7 +47,7 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Update_ReportsAnOpenEpisodeEveryUpdateEveryFrames()
     {
-        var tracker = new EpisodeTracker("cam", Options with { UpdateEvery = 4 }, 1, 1);
+        var tracker = new EpisodeTracker("cam", Options with { UpdateEvery = 4 }, 1, 1, Ids());
         var events = new List<(int Frame, string State, long Frames)>();
         for (var f = 0; f < 14; f++)
         {
@@ -63,7 +63,7 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Finish_ClosesAnOpenEpisode()
     {
-        var tracker = new EpisodeTracker("cam", Options, 1, 1);
+        var tracker = new EpisodeTracker("cam", Options, 1, 1, Ids());
         for (var f = 0; f < 4; f++)
         {
             tracker.Update(f, f, 10, [10], null, 1);
@@ -73,5 +73,29 @@ public sealed class EpisodeTrackerTests
 
         Assert.Equal(("closed", 0L, 3L, 4L), (closed!.State, closed.StartFrame, closed.EndFrame!.Value, closed.Frames));
         Assert.False(tracker.IsOpen);
+    }
+
+    [Fact]
+    public void Ids_CountOpenedEpisodesOnly_RunsThatNeverOpenedTakeNoNumber()
+    {
+        var tracker = new EpisodeTracker("cam", Options, 1, 1, Ids());
+        double[] scores = [5, 1, 5, 5, 1, 5, 5, 5, 1, 5, 5, 5, 1];
+        var ids = new List<long>();
+
+        for (var f = 0; f < scores.Length; f++)
+        {
+            if (tracker.Update(f, f, scores[f], [scores[f]], null, 1) is { State: "opened" } e)
+            {
+                ids.Add(e.Id);
+            }
+        }
+
+        Assert.Equal([1L, 2L], ids);
+    }
+
+    private static Func<long> Ids()
+    {
+        long next = 0;
+        return () => ++next;
     }
 }

@@ -1,5 +1,6 @@
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Core.Results;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Scoring;
 
@@ -10,17 +11,90 @@ public sealed class StreamScorerTests
     private static readonly ScoringOptions Options = new() { MinSamples = 10, OnThreshold = 4, OffThreshold = 2, OpenAfter = 3 };
 
     [Fact]
-    public void NewStream_ScoredAtOnceByThePrior_ThenItsOwnBaselineTakesOver()
+    public void NewStream_ScoredAtOnceByThePrior_WarmsUpWithoutAlerting_ThenItsOwnBaselineTakesOver()
     {
         // The checkpoint's data had energies near 1; this camera's normal is near 5.
         var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
 
-        var first = scorer.Score(Outcome(0, 5.0), 1).Score;
-        var later = Enumerable.Range(1, 40).Select(i => scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1).Score).ToList()[^1];
+        var warmUp = Enumerable.Range(0, Options.MinSamples).Select(i => scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1)).ToList();
+        var later = Enumerable.Range(Options.MinSamples, 30).Select(i => scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1).Score).ToList()[^1];
 
-        Assert.True(first.Score > 4, "judged against the prior, the new camera's energy is surprising");
+        Assert.True(warmUp[0].Score.Score > 4, "judged against the prior, the new camera's energy is surprising");
+        Assert.All(warmUp, w => Assert.True(w.Score.WarmingUp && !w.Score.Anomaly && w.Episodes.Count == 0, "a warming-up stream opens no episode"));
         Assert.True(later.Score < 2, $"after its own baseline took over it is normal (score {later.Score})");
+        Assert.False(later.WarmingUp);
         Assert.False(later.Anomaly);
+    }
+
+    [Fact]
+    public void NoContextYet_WarmingUp()
+    {
+        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
+
+        var first = scorer.Score(new FrameOutcome(new FrameHeader("cam", 0, 0, true, 64, 64, 0), [null], [false], null, null, [], null), 1).Score;
+
+        Assert.Null(first.Score);
+        Assert.True(first.WarmingUp);
+    }
+
+    [Fact]
+    public void ModelSwap_OpensNoEpisode_TheStreamWarmsUpOnTheNewModel()
+    {
+        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 40; i++)
+        {
+            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
+        }
+
+        // Version 2's energies are on another scale, and its first frames are far from version 1's normal.
+        var afterSwap = Enumerable.Range(40, 40).Select(i => scorer.Score(Outcome(i, 50.0 + (i % 7)), 2)).ToList();
+
+        Assert.All(afterSwap, s => Assert.Empty(s.Episodes));
+        Assert.All(afterSwap.Take(Options.MinSamples), s => Assert.True(s.Score.WarmingUp));
+        Assert.False(afterSwap[^1].Score.WarmingUp);
+        Assert.False(afterSwap[^1].Score.Anomaly);
+    }
+
+    [Fact]
+    public void RepeatedPicture_OpensAFrozenEpisodeAtFrozenAfter_ClosesWhenThePictureChanges()
+    {
+        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 4 }, 1, 2, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 40; i++)
+        {
+            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
+        }
+
+        // Frames 40-49 repeat frame 39 exactly; the model's energy for them is whatever it is (here: collapsed).
+        var frozen = Enumerable.Range(40, 10).Select(i => scorer.Score(Outcome(i, 0.01, i - 39), 1)).ToList();
+        var live = scorer.Score(Outcome(50, 1.05), 1);
+
+        Assert.All(frozen.Take(3), f => Assert.Empty(f.Episodes));
+        var opened = Assert.Single(frozen[3].Episodes);
+        Assert.Equal(("opened", AnomalyEpisode.Frozen, 40L), (opened.State, opened.Kind, opened.StartFrame));
+        Assert.True(frozen[3].Score.Score >= Options.OnThreshold && frozen[2].Score.Score < Options.OnThreshold, "the score reaches the on-threshold with the repeats");
+        Assert.All(frozen.Skip(3), f => Assert.True(f.Score.Anomaly));
+        var closed = Assert.Single(live.Episodes);
+        Assert.Equal(("closed", AnomalyEpisode.Frozen, 49L, opened.Id), (closed.State, closed.Kind, closed.EndFrame!.Value, closed.Id));
+        Assert.InRange(live.Score.Score!.Value, -2, 2);  // the repeated frames taught the baseline nothing
+        Assert.False(live.Score.Anomaly);
+    }
+
+    [Fact]
+    public void FeedFreezingDuringASurpriseEpisode_ClosesItAndOpensAFrozenOne()
+    {
+        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 2 }, 1, 2, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 40; i++)
+        {
+            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
+        }
+
+        var surprise = Enumerable.Range(40, 3).SelectMany(i => scorer.Score(Outcome(i, 9.0), 1).Episodes).Single();
+        var first = scorer.Score(Outcome(43, 9.0, 1), 1).Episodes;
+        var second = scorer.Score(Outcome(44, 9.0, 2), 1).Episodes;
+
+        Assert.Equal(("opened", AnomalyEpisode.Surprise), (surprise.State, surprise.Kind));
+        Assert.Empty(first);
+        Assert.Equal([("closed", AnomalyEpisode.Surprise, surprise.Id), ("opened", AnomalyEpisode.Frozen, surprise.Id + 1)], second.Select(e => (e.State, e.Kind, e.Id)));
     }
 
     [Fact]
@@ -50,7 +124,7 @@ public sealed class StreamScorerTests
         // Version 2 has energies ten times smaller: judged by version 1's baseline they would all look "negative".
         var afterSwap = Enumerable.Range(20, 30).Select(i => scorer.Score(Outcome(i, 0.5 + (0.01 * (i % 3))), 2).Score).ToList();
 
-        Assert.All(afterSwap.Take(Options.MinSamples), s => Assert.Null(s.Score));
+        Assert.All(afterSwap.Take(Options.MinSamples), s => Assert.True(s.Score is null && s.WarmingUp));
         Assert.All(afterSwap.Skip(Options.MinSamples), s => Assert.InRange(s.Score!.Value, -2, 2));
     }
 
@@ -114,6 +188,11 @@ public sealed class StreamScorerTests
     }
 
     /// <summary>A frame whose levels (level 1 first) all have a fresh energy, given as free energies.</summary>
-    private static FrameOutcome Outcome(long frame, params double[] free) =>
-        new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [.. free.Select(f => ((double, double)?)(f, f))], [.. free.Select(_ => true)], null, null, [], null);
+    private static FrameOutcome Outcome(long frame, params double[] free) => Repeated(frame, 0, free);
+
+    /// <summary>A one-level frame whose picture repeated the one before <paramref name="repeats"/> times in a row.</summary>
+    private static FrameOutcome Outcome(long frame, double free, int repeats) => Repeated(frame, repeats, [free]);
+
+    private static FrameOutcome Repeated(long frame, int repeats, double[] free) =>
+        new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [.. free.Select(f => ((double, double)?)(f, f))], [.. free.Select(_ => true)], null, null, [], null, repeats);
 }
