@@ -17,4 +17,13 @@ public enum InjectionKind
 
     /// <summary>Gross appearance change: the light drops to less than half.</summary>
     LightsDown,
+
+    /// <summary>A small object (3% of the frame width) crossing the whole picture fast: under one model token.</summary>
+    SmallObject,
+
+    /// <summary>Camera tampering: the view is knocked 6% right and down (edges replicated), then put back.</summary>
+    CameraShift,
+
+    /// <summary>Camera tampering: the lens is defocused (Gaussian blur).</summary>
+    Defocus,
 }

@@ -12,7 +12,7 @@ internal static class DevSetCommand
         var source = new Option<FileInfo>("--source") { Description = "The real clip to inject anomalies into.", DefaultValueFactory = _ => new FileInfo("data/samples/vtest.avi") };
         var trainFrames = new Option<int>("--train-frames") { Description = "Frames at the start of the clip that become the normal training video; the rest are held out for the test videos.", DefaultValueFactory = _ => 450 };
         var seeds = new Option<int[]>("--synthetic-seeds") { Description = "Seeds of the synthetic test scenes (600 frames each, every kind of scheduled anomaly).", DefaultValueFactory = _ => [3, 5], AllowMultipleArgumentsPerToken = true };
-        var command = new Command("devset", "Write the development set: a real clip's held-out frames with injected anomalies (wrong direction, wrong speed, stopped time, intruder, lights down) and synthetic scenes, with a manifest for `eval` each.")
+        var command = new Command("devset", "Write the development set: a real clip's held-out frames with injected anomalies (wrong direction, wrong speed, stopped time, intruder, lights down, small object, camera shift, defocus), the held-out frames untouched, and synthetic scenes, with a manifest for `eval` each.")
         {
             output,
             source,

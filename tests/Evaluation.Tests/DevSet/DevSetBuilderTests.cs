@@ -38,6 +38,34 @@ public sealed class DevSetBuilderTests : IDisposable
         Assert.True(brightness[45] > 0.8 * brightness[25]);
     }
 
+    [Theory]
+    [InlineData(InjectionKind.SmallObject)]
+    [InlineData(InjectionKind.CameraShift)]
+    [InlineData(InjectionKind.Defocus)]
+    public void Drawn_kinds_change_the_frames_inside_their_range_only(InjectionKind kind)
+    {
+        var builder = new DevSetBuilder(Clip(frames: 120), "clip") { TrainFrames = 60, FrameSize = new Size(128, 96) };
+        var manifest = EvalManifest.Load(builder.BuildReal(Path.Combine(_dir, "real"), [new Injection(kind, 20, 10)]));
+
+        var normal = Frames(manifest.Videos[0].Path);
+        var injected = Frames(manifest.Videos[2].Path);
+        try
+        {
+            Assert.Equal(normal.Count, injected.Count);
+            for (var t = 0; t < normal.Count; t++)
+            {
+                using var diff = new Mat();
+                Cv2.Absdiff(normal[t], injected[t], diff);
+                var changed = Cv2.Mean(diff).Val0 + Cv2.Mean(diff).Val1 + Cv2.Mean(diff).Val2;
+                Assert.True(t is >= 20 and < 30 ? changed > 0.3 : changed == 0, $"{kind} frame {t}: mean difference {changed:0.000}");
+            }
+        }
+        finally
+        {
+            normal.Concat(injected).ToList().ForEach(m => m.Dispose());
+        }
+    }
+
     [Fact]
     public void The_synthetic_part_has_normal_scenes_to_train_on_and_hold_out_and_scenes_with_their_truth()
     {
@@ -64,6 +92,21 @@ public sealed class DevSetBuilderTests : IDisposable
         }
 
         return path;
+    }
+
+    private static List<Mat> Frames(string path)
+    {
+        using var capture = new VideoCapture(path);
+        var frames = new List<Mat>();
+        var frame = new Mat();
+        while (capture.Read(frame) && !frame.Empty())
+        {
+            frames.Add(frame);
+            frame = new Mat();
+        }
+
+        frame.Dispose();
+        return frames;
     }
 
     private static int Count(string path) => Brightness(path).Count;

@@ -40,6 +40,9 @@ public sealed class InjectionTests
     [Theory]
     [InlineData(InjectionKind.Intruder)]
     [InlineData(InjectionKind.LightsDown)]
+    [InlineData(InjectionKind.SmallObject)]
+    [InlineData(InjectionKind.CameraShift)]
+    [InlineData(InjectionKind.Defocus)]
     public void Drawn_anomalies_keep_every_frame_in_order(InjectionKind kind) =>
         Assert.Equal(Enumerable.Range(0, 50), new Injection(kind, 20, 10).Schedule(50));
 
