@@ -29,9 +29,19 @@ public sealed class AnomalyMessageTests
 
         Assert.Equal(["schema", "version", "event", "publishedAt", "episode"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(
-            ["stream", "id", "state", "startFrame", "endFrame", "startPtsMs", "endPtsMs", "frames", "peakScore", "levels", "firedLevels", "topCells", "modelVersion"],
+            ["stream", "id", "state", "startFrame", "endFrame", "startPtsMs", "endPtsMs", "frames", "peakScore", "levels", "firedLevels", "topCells", "modelVersion", "kind"],
             root.GetProperty("episode").EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("episode").GetProperty("endFrame").ValueKind);
+    }
+
+    [Fact]
+    public void A_message_without_a_kind_reads_as_a_surprise_episode()
+    {
+        var bytes = AnomalyMessage.For(Episodes.Make("cam-1", 1), DateTimeOffset.UnixEpoch).ToBytes();
+        var text = System.Text.Encoding.UTF8.GetString(bytes).Replace(",\"kind\":\"surprise\"", string.Empty, StringComparison.Ordinal);
+
+        Assert.DoesNotContain("kind", text, StringComparison.Ordinal);
+        Assert.Equal(Core.Results.AnomalyEpisode.Surprise, AnomalyMessage.Parse(System.Text.Encoding.UTF8.GetBytes(text)).Episode.Kind);
     }
 
     [Fact]
