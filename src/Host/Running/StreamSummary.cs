@@ -62,15 +62,8 @@ internal sealed class StreamSummary
             var fps = final ? s.AverageFps(_time) : seconds > 0 ? (frames - lastFrames) / seconds : 0;
             _previous[s.StreamId] = (frames, now);
             var latest = inference.Latest.GetValueOrDefault(s.StreamId);
-            var status = s.Status.ToString().ToLowerInvariant();
-            if (status == "running" && latest is not null)
-            {
-                // What scoring knows about a delivering stream: its picture stopped changing, or it cannot alert yet.
-                status = _frozenAfter > 0 && latest.Repeats >= _frozenAfter ? "frozen" : latest.WarmingUp ? "warming up" : status;
-            }
-
             rows.Add(new StreamRow(
-                s.StreamId, status, frames, fps, s.Dropped, s.Damaged, s.Reconnects, s.Errors,
+                s.StreamId, Status(s.Status.ToString().ToLowerInvariant(), latest, _frozenAfter), frames, fps, s.Dropped, s.Damaged, s.Reconnects, s.Errors,
                 latest?.Score, latest?.Levels.Select(level => level.Surprise).ToList() ?? [], latest?.Anomaly == true, s.LastError));
         }
 
@@ -96,6 +89,16 @@ internal sealed class StreamSummary
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// A stream's status: the source's, except that a running stream whose latest frame repeated the picture
+    /// <paramref name="frozenAfter"/> times or more is "frozen", and one that cannot alert yet is "warming up".
+    /// </summary>
+    public static string Status(string source, Core.Results.FrameScore? latest, int frozenAfter) =>
+        source != "running" || latest is null ? source
+        : frozenAfter > 0 && latest.Repeats >= frozenAfter ? "frozen"
+        : latest.WarmingUp ? "warming up"
+        : source;
 
     public static string Number(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "-";
 
