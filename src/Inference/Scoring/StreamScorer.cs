@@ -1,4 +1,5 @@
 using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Engine;
 
@@ -89,7 +90,7 @@ internal sealed class StreamScorer
     /// Feeds the frame to the frozen-feed check and, when the stream is ready and the picture changed, to the
     /// surprise hysteresis. A feed that freezes closes an open surprise episode first: what follows is no evidence.
     /// </summary>
-    private List<AnomalyEpisode> Episodes(Core.Frames.FrameHeader header, double? combined, LevelScore[] levels, FrameOutcome outcome, int repeats, bool ready, long modelVersion)
+    private List<AnomalyEpisode> Episodes(FrameHeader header, double? combined, LevelScore[] levels, FrameOutcome outcome, int repeats, bool ready, long modelVersion)
     {
         var episodes = new List<AnomalyEpisode>(0);
         if (repeats > 0 && repeats >= _options.FrozenAfter && _episodes.IsOpen && _episodes.Finish() is { } interrupted)
@@ -111,6 +112,7 @@ internal sealed class StreamScorer
     }
 
     private long NextId() => ++_episodeIds;
+
     /// <summary>The most surprised of the <c>alertLevels</c> that have a surprise, or null when none has.</summary>
     private double? Combined(LevelScore[] levels)
     {
