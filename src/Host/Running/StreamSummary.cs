@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using StreamJepa.Core.Results;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Publish;
@@ -94,7 +95,7 @@ internal sealed class StreamSummary
     /// A stream's status: the source's, except that a running stream whose latest frame repeated the picture
     /// <paramref name="frozenAfter"/> times or more is "frozen", and one that cannot alert yet is "warming up".
     /// </summary>
-    public static string Status(string source, Core.Results.FrameScore? latest, int frozenAfter) =>
+    public static string Status(string source, FrameScore? latest, int frozenAfter) =>
         source != "running" || latest is null ? source
         : frozenAfter > 0 && latest.Repeats >= frozenAfter ? "frozen"
         : latest.WarmingUp ? "warming up"

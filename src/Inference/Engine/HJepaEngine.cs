@@ -110,8 +110,9 @@ public sealed class HJepaEngine : IDisposable
     }
 
     /// <summary>
-    /// Encodes every frame of the batch once (and counts, per stream, the inputs repeated exactly): the observed tokens (B, D, G, G) stay on the device for scoring; the
-    /// context tokens (the predictor's input, without photometry unless the model keeps it there) go to the host.
+    /// Encodes every frame of the batch once (and counts, per stream, the inputs repeated exactly): the observed tokens
+    /// (B, D, G, G) stay on the device for scoring; the context tokens (the predictor's input, without photometry
+    /// unless the model keeps it there) go to the host.
     /// </summary>
     private Tensor Encode(BatchWork batch)
     {

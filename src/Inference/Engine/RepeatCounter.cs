@@ -8,16 +8,17 @@ namespace StreamJepa.Inference.Engine;
 internal sealed class RepeatCounter
 {
     private float[]? _last;
+    private int _repeats;
 
-    /// <summary>Consecutive frames, up to the latest, identical to the frame before them (0: the latest changed).</summary>
-    public int Repeats { get; private set; }
-
-    /// <summary>Compares <paramref name="pixels"/> with the previous frame's and keeps them for the next.</summary>
+    /// <summary>
+    /// Compares <paramref name="pixels"/> with the previous frame's and keeps them for the next; returns the frames in
+    /// a row, up to this one, identical to the frame before them (0: this one changed).
+    /// </summary>
     public int Observe(ReadOnlySpan<float> pixels)
     {
         if (_last is not null && _last.Length == pixels.Length && pixels.SequenceEqual(_last))
         {
-            return ++Repeats;
+            return ++_repeats;
         }
 
         if (_last?.Length != pixels.Length)
@@ -26,7 +27,7 @@ internal sealed class RepeatCounter
         }
 
         pixels.CopyTo(_last);
-        Repeats = 0;
+        _repeats = 0;
         return 0;
     }
 }
