@@ -148,6 +148,11 @@ public static class Checkpoint
                 // Options newer than the checkpoint read as what the model was trained with before they existed.
                 config.TryAdd("globalPhotometry", false);       // no photometry weights
                 config.TryAdd("photometryInContext", true);     // the predictor saw the photometry in its context
+                config.TryAdd("centredTokens", false);          // the last convolution was padded evenly
+                if (!HJepaConfig.ReadSquareSize(config))          // square input was one imageSize
+                {
+                    throw new CheckpointException($"checkpoint {path} gives both model.imageSize and model.imageWidth/imageHeight");
+                }
             }
 
             var header = json.Deserialize<CheckpointHeader>(ConfigLoader.JsonOptions)

@@ -8,7 +8,7 @@ namespace StreamJepa.Model;
 /// </summary>
 public static class Energy
 {
-    /// <summary>Per-token energy of predicted (…, D, G, G) against observed (…, D, G, G) tokens: (…, G, G).</summary>
+    /// <summary>Per-token energy of predicted (…, D, Gh, Gw) against observed (…, D, Gh, Gw) tokens: (…, Gh, Gw).</summary>
     public static Tensor TokenMap(Tensor predicted, Tensor observed) =>
         (predicted - observed).Squared().mean([-3]);
 
@@ -16,24 +16,24 @@ public static class Energy
     public static Tensor Pooled(Tensor predicted, Tensor observed) =>
         (predicted.mean([-2, -1]) - observed.mean([-2, -1])).Squared().mean([-1]);
 
-    /// <summary>The token term of a frame's energy from its maps (…, G, G): the mean of all tokens, or of the <paramref name="topTokens"/> highest.</summary>
+    /// <summary>The token term of a frame's energy from its maps (…, Gh, Gw): the mean of all tokens, or of the <paramref name="topTokens"/> highest.</summary>
     public static Tensor TokenTerm(Tensor maps, int topTokens) =>
         topTokens <= 0 ? maps.mean([-2, -1]) : maps.flatten(-2).topk(topTokens, dim: -1).values.mean([-1]);
 
     /// <summary>
-    /// Level-1 free energy of observed tokens (B, D, G, G) under predictions for K latent candidates
-    /// (B, K, D, G, G): F = min over z of [token term + pooled energy + R(z)] (see <see cref="TokenTerm"/>), the
-    /// energy at z = 0, and the token energy map (B, G, G) at the minimising z.
+    /// Level-1 free energy of observed tokens (B, D, Gh, Gw) under predictions for K latent candidates
+    /// (B, K, D, Gh, Gw): F = min over z of [token term + pooled energy + R(z)] (see <see cref="TokenTerm"/>), the
+    /// energy at z = 0, and the token energy map (B, Gh, Gw) at the minimising z.
     /// </summary>
     public static FreeEnergy OfFrames(Tensor predicted, Tensor observed, Tensor regulariser, int topTokens = 0)
     {
         using var scope = NewDisposeScope();
-        var target = observed.unsqueeze(1);                                   // (B, 1, D, G, G)
-        var maps = TokenMap(predicted, target);                               // (B, K, G, G)
+        var target = observed.unsqueeze(1);                                   // (B, 1, D, Gh, Gw)
+        var maps = TokenMap(predicted, target);                               // (B, K, Gh, Gw)
         var energies = TokenTerm(maps, topTokens).Plus(Pooled(predicted, target)).Plus(regulariser.unsqueeze(0));  // (B, K)
         var (free, best) = energies.min(1);                                   // (B), (B)
         var index = best.view(-1, 1, 1, 1).expand(-1, 1, maps.shape[2], maps.shape[3]);
-        var map = maps.gather(1, index).squeeze(1);                          // (B, G, G)
+        var map = maps.gather(1, index).squeeze(1);                          // (B, Gh, Gw)
         return new FreeEnergy(free.MoveToOuterDisposeScope(), energies[.., 0].MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope());
     }
 
@@ -47,7 +47,7 @@ public static class Energy
     }
 }
 
-/// <summary>Free energy (B), energy at z = 0 (B) and, for frames, the token energy map at the best z (B, G, G).</summary>
+/// <summary>Free energy (B), energy at z = 0 (B) and, for frames, the token energy map at the best z (B, Gh, Gw).</summary>
 public sealed record FreeEnergy(Tensor Free, Tensor AtZeroLatent, Tensor? Map) : IDisposable
 {
     public void Dispose()

@@ -7,7 +7,7 @@ using static TorchSharp.torch.nn;
 namespace StreamJepa.Model;
 
 /// <summary>
-/// Level-1 encoder: stride-2 convolutions from (B, C, S, S) frames to a (B, D, G, G) grid of tokens, each token
+/// Level-1 encoder: stride-2 convolutions from (B, C, H, W) frames to a (B, D, Gh, Gw) grid of tokens, each token
 /// layer-normalised, plus their mean as the pooled frame vector (B, D). With <c>globalPhotometry</c> the frame's
 /// brightness and contrast, which the group normalisation removes, are embedded and added to every token; unless
 /// <c>photometryInContext</c>, the predictor's context tokens are the same grid normalised without them.
@@ -38,7 +38,12 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
             i++;
         }
 
-        layers.Add(("project", Conv2d(inChannels, config.Dim, 3, stride: 2, padding: 1)));
+        if (config.CentredTokens)
+        {
+            layers.Add(("pad", ZeroPad2d((0, 1, 0, 1))));
+        }
+
+        layers.Add(("project", Conv2d(inChannels, config.Dim, 3, stride: 2, padding: config.CentredTokens ? 0 : 1)));
         _convs = Sequential(layers);
         _norm = LayerNorm(config.Dim);
         _photometry = config.GlobalPhotometry ? new GlobalPhotometry(config) : null;
@@ -48,13 +53,13 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
     public override FrameRepresentation forward(Tensor frames)
     {
         using var scope = NewDisposeScope();
-        var (b, s) = (frames.shape[0], _config.ImageSize);
-        if (frames.dim() != 4 || frames.shape[1] != _config.Channels || frames.shape[2] != s || frames.shape[3] != s)
+        var (b, h, w) = (frames.shape[0], _config.ImageHeight, _config.ImageWidth);
+        if (frames.dim() != 4 || frames.shape[1] != _config.Channels || frames.shape[2] != h || frames.shape[3] != w)
         {
-            throw new ArgumentException($"expected frames (B, {_config.Channels}, {s}, {s}), got ({string.Join(", ", frames.shape)})", nameof(frames));
+            throw new ArgumentException($"expected frames (B, {_config.Channels}, {h}, {w}), got ({string.Join(", ", frames.shape)})", nameof(frames));
         }
 
-        var grid = _convs.forward(frames);                              // (B, D, G, G)
+        var grid = _convs.forward(frames);                              // (B, D, Gh, Gw)
         if (_photometry is null)
         {
             var plain = Normalise(grid).MoveToOuterDisposeScope();
@@ -66,7 +71,7 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
         return new FrameRepresentation(tokens, tokens.mean([2, 3]).MoveToOuterDisposeScope(), context);
     }
 
-    /// <summary>Layer norm over each token's D features: (B, D, G, G) in and out.</summary>
+    /// <summary>Layer norm over each token's D features: (B, D, Gh, Gw) in and out.</summary>
     private Tensor Normalise(Tensor grid) =>
         _norm.forward(grid.permute(0, 2, 3, 1)).permute(0, 3, 1, 2).contiguous();
 }

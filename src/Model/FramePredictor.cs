@@ -7,8 +7,8 @@ using static TorchSharp.torch.nn;
 namespace StreamJepa.Model;
 
 /// <summary>
-/// Level-1 predictor: from the token grids of the last k frames, stacked along channels (B, k·D, G, G), and the
-/// latent candidates (K, Z), predicts the token grids of the frames at every horizon: (B, K, H, D, G, G).
+/// Level-1 predictor: from the token grids of the last k frames, stacked along channels (B, k·D, Gh, Gw), and the
+/// latent candidates (K, Z), predicts the token grids of the frames at every horizon: (B, K, H, D, Gh, Gw).
 /// The trunk runs once per context; only the latent modulation and the 1×1 head run per candidate.
 /// </summary>
 public sealed class FramePredictor : Module<PredictorInput, Tensor>
@@ -42,18 +42,18 @@ public sealed class FramePredictor : Module<PredictorInput, Tensor>
     {
         using var scope = NewDisposeScope();
         var (context, latents) = (input.Context, input.Latents);
-        var (g, d, h) = (_config.Grid, _config.Dim, _config.Horizons.Count);
-        if (context.dim() != 4 || context.shape[1] != _config.ContextFrames * d || context.shape[2] != g || context.shape[3] != g)
+        var (gh, gw, d, h) = (_config.GridHeight, _config.GridWidth, _config.Dim, _config.Horizons.Count);
+        if (context.dim() != 4 || context.shape[1] != _config.ContextFrames * d || context.shape[2] != gh || context.shape[3] != gw)
         {
-            throw new ArgumentException($"expected context (B, {_config.ContextFrames * d}, {g}, {g}), got ({string.Join(", ", context.shape)})", nameof(input));
+            throw new ArgumentException($"expected context (B, {_config.ContextFrames * d}, {gh}, {gw}), got ({string.Join(", ", context.shape)})", nameof(input));
         }
 
         var b = context.shape[0];
         var k = latents.shape[0];
-        var trunk = _trunk.forward(context);                                        // (B, C, G, G)
-        var modulated = _film.forward(new LatentFilmInput(trunk, latents));         // (B, K, C, G, G)
-        var flat = modulated.reshape(b * k, _config.PredictorChannels, g, g);
-        var predicted = _head.forward(flat).reshape(b, k, h, d, g, g);             // (B, K, H, D, G, G)
+        var trunk = _trunk.forward(context);                                        // (B, C, Gh, Gw)
+        var modulated = _film.forward(new LatentFilmInput(trunk, latents));         // (B, K, C, Gh, Gw)
+        var flat = modulated.reshape(b * k, _config.PredictorChannels, gh, gw);
+        var predicted = _head.forward(flat).reshape(b, k, h, d, gh, gw);           // (B, K, H, D, Gh, Gw)
         return predicted.MoveToOuterDisposeScope();
     }
 }

@@ -15,7 +15,7 @@ public static class EnergyCalibration
     public static IReadOnlyList<EnergyStats> Measure(HJepa model, FrameStore store, Device device, int maxBatch = 16)
     {
         var free = Enumerable.Range(0, model.Config.LevelCount).Select(_ => new List<double>()).ToArray();
-        var pool = new FramePool(new FrameShape(store.Channels, store.Size, store.Size));
+        var pool = new FramePool(store.Shape);
         using var copy = new HJepa(model.Config);
         copy.load_state_dict(model.state_dict());
         using var engine = new HJepaEngine(copy, 0, device, maxBatch);
@@ -26,7 +26,7 @@ public static class EnergyCalibration
                 var batch = new List<Frame>();
                 for (var i = start; i < Math.Min(frames.Count, start + maxBatch); i++)
                 {
-                    var frame = pool.Rent(new FrameHeader(stream, i, i, true, store.Size, store.Size, 0));
+                    var frame = pool.Rent(new FrameHeader(stream, i, i, true, store.Shape.Width, store.Shape.Height, 0));
                     frames[i].CopyTo(frame.Pixels, 0);
                     batch.Add(frame);
                 }

@@ -50,9 +50,9 @@ public sealed class FrameJepaStep : IDisposable
         }
 
         var frames = clips.to(_device);
-        var targets = TargetForward(frames);                           // (B, H, D, G, G)
-        var (context, pooled) = ContextForward(frames);                // (B, k·D, G, G), (B·k, D)
-        var predicted = _online.Predictor.forward(new PredictorInput(context, _parts.Latents));  // (B, K, H, D, G, G)
+        var targets = TargetForward(frames);                           // (B, H, D, Gh, Gw)
+        var (context, pooled) = ContextForward(frames);                // (B, k·D, Gh, Gw), (B·k, D)
+        var predicted = _online.Predictor.forward(new PredictorInput(context, _parts.Latents));  // (B, K, H, D, Gh, Gw)
         var prediction = FreeEnergyLoss.Of(predicted, targets, _parts.Regulariser);
         var (variance, covariance) = Regulariser(pooled);
         var total = TotalLoss.Of(prediction, variance, covariance, _options);
@@ -89,7 +89,7 @@ public sealed class FrameJepaStep : IDisposable
             tokens = _online.Encoder.forward(future).Tokens;           // joint: gradients reach the target side too
         }
 
-        return tokens.view(b, _config.Horizons.Count, _config.Dim, _config.Grid, _config.Grid);
+        return tokens.view(b, _config.Horizons.Count, _config.Dim, _config.GridHeight, _config.GridWidth);
     }
 
     /// <summary>
@@ -100,8 +100,8 @@ public sealed class FrameJepaStep : IDisposable
     private (Tensor Context, Tensor Pooled) ContextForward(Tensor frames)
     {
         var (b, k) = (frames.shape[0], _config.ContextFrames);
-        var representation = _online.Encoder.forward(frames[.., ..k].flatten(0, 1));   // (B·k, D, G, G)
-        var context = representation.Context.view(b, k * _config.Dim, _config.Grid, _config.Grid);
+        var representation = _online.Encoder.forward(frames[.., ..k].flatten(0, 1));   // (B·k, D, Gh, Gw)
+        var context = representation.Context.view(b, k * _config.Dim, _config.GridHeight, _config.GridWidth);
         return (context, representation.Context.mean([2, 3]));
     }
 

@@ -83,6 +83,58 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Load_HeaderWrittenBeforeCentredTokens_ReadsAsEvenPadding()
+    {
+        var path = Path.Combine(_dir, "even.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+        Assert.True(Checkpoint.ReadHeader(path).Config.CentredTokens);
+        WithoutHeaderKey(path, "centredTokens");
+
+        var (loaded, header) = Checkpoint.Load(path);
+
+        using (loaded)
+        {
+            Assert.False(header.Config.CentredTokens);
+        }
+    }
+
+    [Fact]
+    public void Load_HeaderWrittenWithASquareImageSize_ReadsAsBothSides()
+    {
+        var path = Path.Combine(_dir, "square.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+        EditHeaderConfig(path, config =>
+        {
+            config.Remove("imageWidth");
+            config.Remove("imageHeight");
+            config["imageSize"] = 32;
+        });
+
+        var (loaded, header) = Checkpoint.Load(path, TinyConfig.Value);
+
+        using (loaded)
+        {
+            Assert.Equal((32, 32), (header.Config.ImageWidth, header.Config.ImageHeight));
+        }
+    }
+
+    [Fact]
+    public void Load_ModelForAnotherInputSize_RefusedNamingTheFileAndTheSide()
+    {
+        var path = Path.Combine(_dir, "wide.ckpt");
+        var wide = TinyConfig.Value with { ImageWidth = 48 };
+        using var model = new HJepa(wide);
+        Checkpoint.Save(path, model, new CheckpointHeader(wide, 1, 0, DateTimeOffset.UnixEpoch, []));
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, TinyConfig.Value));
+
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("model.imageWidth is 48 in the checkpoint, 32 here", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_TruncatedFile_SaysItIsDamaged()
     {
         var path = Path.Combine(_dir, "model.ckpt");
@@ -152,13 +204,16 @@ public sealed class CheckpointTests : IDisposable
     }
 
     /// <summary>Rewrites a checkpoint as an older build wrote it: its header's config without <paramref name="key"/>.</summary>
-    private static void WithoutHeaderKey(string path, string key)
+    private static void WithoutHeaderKey(string path, string key) =>
+        EditHeaderConfig(path, config => Assert.True(config.Remove(key)));
+
+    private static void EditHeaderConfig(string path, Action<System.Text.Json.Nodes.JsonObject> edit)
     {
         var bytes = File.ReadAllBytes(path);
         const int lengthAt = 8 + 4;                                  // magic, format version
         var length = BitConverter.ToInt32(bytes, lengthAt);
         var json = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(lengthAt + 4, length))!;
-        Assert.True(json["config"]!.AsObject().Remove(key));
+        edit(json["config"]!.AsObject());
         var header = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
         File.WriteAllBytes(path, [.. bytes[..lengthAt], .. BitConverter.GetBytes(header.Length), .. header, .. bytes[(lengthAt + 4 + length)..]]);
     }

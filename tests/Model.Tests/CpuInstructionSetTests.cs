@@ -38,7 +38,7 @@ public sealed class CpuInstructionSetTests
                     using var scope = NewDisposeScope();
                     using var mode = inference_mode();
                     using var value = (((level / 255.0) - 0.45) / 0.225).ToScalar();
-                    var tokens = model.Encoder.forward(full([1, 3, config.ImageSize, config.ImageSize], value)).Tokens;
+                    var tokens = model.Encoder.forward(full([1, 3, config.ImageHeight, config.ImageWidth], value)).Tokens;
                     if (!tokens.isfinite().all().item<bool>())
                     {
                         failures.Add($"model {trial}, grey level {level}");

@@ -31,6 +31,23 @@ public sealed class HJepaTests
     }
 
     [Fact]
+    public void Forward_WideInput_GivesAGridOfRowsByColumns()
+    {
+        var config = TinyConfig.Value with { ImageWidth = 64, ImageHeight = 24 };    // 8-pixel tokens: 3 rows of 8
+        using var model = new HJepa(config);
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+
+        using var rep = model.Encoder.forward(randn(2, 3, 24, 64));
+        var predicted = model.Predictor.forward(new PredictorInput(randn(2, 2 * 16, 3, 8), LatentCandidates.Create(config, CPU)));
+
+        Assert.Equal((8, 3), (config.GridWidth, config.GridHeight));
+        Assert.Equal([2, 16, 3, 8], rep.Tokens.shape);
+        Assert.Equal([2, 5, 2, 16, 3, 8], predicted.shape);
+        Assert.Throws<ArgumentException>(() => model.Encoder.forward(randn(2, 3, 64, 24)));
+    }
+
+    [Fact]
     public void NewModel_EveryWeightFinite_NormsStartAsIdentity()
     {
         for (var i = 0; i < 5; i++)

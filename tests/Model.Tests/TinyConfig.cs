@@ -7,7 +7,8 @@ internal static class TinyConfig
     /// <summary>A small model: 32×32 input, 4×4 grid, two levels above the first.</summary>
     public static readonly HJepaConfig Value = new()
     {
-        ImageSize = 32,
+        ImageWidth = 32,
+        ImageHeight = 32,
         EncoderChannels = [8, 8],
         Dim = 16,
         ContextFrames = 2,

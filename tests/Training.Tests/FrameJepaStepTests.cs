@@ -10,7 +10,8 @@ public sealed class FrameJepaStepTests
 {
     private static readonly HJepaConfig Config = new()
     {
-        ImageSize = 32,
+        ImageWidth = 32,
+        ImageHeight = 32,
         EncoderChannels = [16, 32],
         Dim = 16,
         ContextFrames = 2,

@@ -1,3 +1,4 @@
+using StreamJepa.Core.Frames;
 using OpenCvSharp;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Ingest.Preprocessing;
@@ -7,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Tests;
 
-/// <summary>Frames of a normal synthetic scene (no anomalies), preprocessed to the model input, as a tensor (N, C, S, S).</summary>
+/// <summary>Frames of synthetic scenes preprocessed to the model input: tensors (N, C, H, W), stores and clips.</summary>
 internal static class SceneClips
 {
     public static Tensor Frames(int count, int size, int seed = 5)
@@ -26,11 +27,14 @@ internal static class SceneClips
         return tensor(data, [count, 3, size, size]);
     }
 
+    /// <summary>Every frame of <paramref name="scene"/> (anomalies included), preprocessed to a square, one array each.</summary>
+    public static float[][] Render(SyntheticSceneOptions scene, int size) => Render(scene, size, size);
+
     /// <summary>Every frame of <paramref name="scene"/> (anomalies included), preprocessed, one array each.</summary>
-    public static float[][] Render(SyntheticSceneOptions scene, int size)
+    public static float[][] Render(SyntheticSceneOptions scene, int width, int height)
     {
         using var renderer = new SyntheticScene(scene);
-        using var pre = new FramePreprocessor(new IngestOptions { Width = size, Height = size });
+        using var pre = new FramePreprocessor(new IngestOptions { Width = width, Height = height });
         using var mat = new Mat();
         var frames = new float[scene.Frames][];
         for (var i = 0; i < scene.Frames; i++)
@@ -43,13 +47,13 @@ internal static class SceneClips
         return frames;
     }
 
-    /// <summary>Frames (N, C, S, S) as one stream of a <see cref="FrameStore"/>.</summary>
+    /// <summary>Frames (N, C, H, W) as one stream of a <see cref="FrameStore"/>.</summary>
     public static FrameStore Store(Tensor frames, string stream = "s")
     {
-        var (n, c, size) = ((int)frames.shape[0], (int)frames.shape[1], (int)frames.shape[2]);
-        var store = new FrameStore(c, size);
+        var n = (int)frames.shape[0];
+        var store = new FrameStore(new FrameShape((int)frames.shape[1], (int)frames.shape[2], (int)frames.shape[3]));
         var data = frames.data<float>().ToArray();
-        var each = c * size * size;
+        var each = store.Shape.Length;
         for (var i = 0; i < n; i++)
         {
             store.Add(stream, data.AsSpan(i * each, each));

@@ -7,7 +7,8 @@ internal static class TinyModel
     /// <summary>A small two-level model on 32×32 frames, quick enough to train in tests.</summary>
     public static readonly HJepaConfig Config = new()
     {
-        ImageSize = 32,
+        ImageWidth = 32,
+        ImageHeight = 32,
         EncoderChannels = [8, 8],
         Dim = 16,
         ContextFrames = 2,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using StreamJepa.Core.Modeling;
 
 namespace StreamJepa.Core.Configuration;
 
@@ -37,6 +38,12 @@ public static class ConfigLoader
         {
             var (key, value) = ConfigOverride.Split(assignment);
             ConfigOverride.Apply(root, key, value);
+        }
+
+        if (root.FirstOrDefault(p => string.Equals(p.Key, "model", StringComparison.OrdinalIgnoreCase)).Value is JsonObject model
+            && !HJepaConfig.ReadSquareSize(model))
+        {
+            throw new ConfigException([new ConfigError("model.imageSize", "(with imageWidth or imageHeight)", "give either the square imageSize or imageWidth and imageHeight, not both")]);
         }
 
         var options = Bind(root);

@@ -49,7 +49,7 @@ public sealed record ScoringOptions
     public int TopCells { get; init; } = 3;
 
     /// <summary>
-    /// Put each frame's level-1 energy grid (G×G, row-major, at the best latent) into its score record as
+    /// Put each frame's level-1 energy grid (rows of token energies at the best latent) into its score record as
     /// <c>energyMap</c>. Off by default: it multiplies the size of the scores; <c>eval</c> turns it on for its heat maps.
     /// </summary>
     public bool EnergyMaps { get; init; }

@@ -28,9 +28,9 @@ public sealed record StreamJepaOptions
     public void ValidateModelInput(HJepaConfig model)
     {
         var errors = new ConfigErrors();
-        if (Ingest.Width != model.ImageSize || Ingest.Height != model.ImageSize)
+        if (Ingest.Width != model.ImageWidth || Ingest.Height != model.ImageHeight)
         {
-            errors.Add("ingest.width", $"{Ingest.Width}x{Ingest.Height}", $"the model takes {model.ImageSize}x{model.ImageSize} frames (model.imageSize)");
+            errors.Add("ingest.width", $"{Ingest.Width}x{Ingest.Height}", $"the model takes {model.ImageWidth}x{model.ImageHeight} frames (model.imageWidth, model.imageHeight)");
         }
 
         if (Ingest.Channels != model.Channels)

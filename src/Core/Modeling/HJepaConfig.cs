@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using StreamJepa.Core.Configuration;
 
@@ -9,14 +10,25 @@ namespace StreamJepa.Core.Modeling;
 /// </summary>
 public sealed record HJepaConfig
 {
-    /// <summary>Square input size in pixels (the ingest width and height must match it).</summary>
-    public int ImageSize { get; init; } = 128;
+    /// <summary>Input width in pixels (ingest.width must match it).</summary>
+    public int ImageWidth { get; init; } = 128;
+
+    /// <summary>Input height in pixels (ingest.height must match it).</summary>
+    public int ImageHeight { get; init; } = 128;
 
     /// <summary>Input channels (3 for RGB/BGR, 1 for grey).</summary>
     public int Channels { get; init; } = 3;
 
     /// <summary>Channels of the stride-2 convolutions before the last one, which outputs <see cref="Dim"/>.</summary>
     public IReadOnlyList<int> EncoderChannels { get; init; } = [24, 48, 64];
+
+    /// <summary>
+    /// Pad the encoder's last convolution on the right and bottom only, so that each token's receptive field is
+    /// centred on its cell of the picture (to half a pixel). Padded evenly, a stack of stride-2 convolutions centres
+    /// token k on pixel stride·k, the cell's top-left corner, and energy maps and boxes land half a token up and to
+    /// the left of what surprised the model. On by default; checkpoints written before this option read as off.
+    /// </summary>
+    public bool CentredTokens { get; init; } = true;
 
     /// <summary>Width of a level-1 token (and of the pooled frame vector).</summary>
     public int Dim { get; init; } = 64;
@@ -49,7 +61,7 @@ public sealed record HJepaConfig
     public float LatentWeight { get; init; } = 0.05f;
 
     /// <summary>
-    /// Level-1 token term of the energy: 0 averages the energies of all G×G tokens; k averages the k highest. An
+    /// Level-1 token term of the energy: 0 averages the energies of all tokens; k averages the k highest. An
     /// object a few tokens wide moves the mean of 64 tokens little but the top few a lot, so k makes local
     /// surprises (an intruder, one person going the wrong way) count.
     /// </summary>
@@ -76,9 +88,21 @@ public sealed record HJepaConfig
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
 
-    /// <summary>Spatial tokens per side of the level-1 grid.</summary>
+    /// <summary>Pixels per token side: every encoder layer (the listed ones and the projection) halves the frame.</summary>
     [JsonIgnore]
-    public int Grid => ImageSize >> (EncoderChannels.Count + 1);
+    public int Stride => 1 << (EncoderChannels.Count + 1);
+
+    /// <summary>Token columns of the level-1 grid.</summary>
+    [JsonIgnore]
+    public int GridWidth => ImageWidth / Stride;
+
+    /// <summary>Token rows of the level-1 grid.</summary>
+    [JsonIgnore]
+    public int GridHeight => ImageHeight / Stride;
+
+    /// <summary>Tokens of the level-1 grid.</summary>
+    [JsonIgnore]
+    public int Tokens => GridWidth * GridHeight;
 
     /// <summary>Latent candidates searched per prediction: z = 0 and ±scale along each axis.</summary>
     [JsonIgnore]
@@ -108,15 +132,17 @@ public sealed record HJepaConfig
 
     public void Validate(string key, ConfigErrors errors)
     {
-        errors.Range($"{key}.imageSize", ImageSize, 16, 1024);
+        errors.Range($"{key}.imageWidth", ImageWidth, 16, 2048);
+        errors.Range($"{key}.imageHeight", ImageHeight, 16, 2048);
         errors.Range($"{key}.channels", Channels, 1, 3);
         if (EncoderChannels.Count is < 1 or > 6 || EncoderChannels.Any(c => c is < 1 or > 4096))
         {
             errors.Add($"{key}.encoderChannels", string.Join(",", EncoderChannels), "must list 1 to 6 channel counts between 1 and 4096");
         }
-        else if (ImageSize % (1 << (EncoderChannels.Count + 1)) != 0)
+        else
         {
-            errors.Add($"{key}.imageSize", ImageSize, $"must be a multiple of {1 << (EncoderChannels.Count + 1)} ({EncoderChannels.Count + 1} stride-2 layers)");
+            CheckSide($"{key}.imageWidth", ImageWidth, errors);
+            CheckSide($"{key}.imageHeight", ImageHeight, errors);
         }
 
         errors.Range($"{key}.dim", Dim, 4, 4096);
@@ -132,10 +158,11 @@ public sealed record HJepaConfig
         errors.Range($"{key}.latentDim", LatentDim, 0, 64);
         errors.Range($"{key}.latentScale", LatentScale, 0, 100);
         errors.Range($"{key}.latentWeight", LatentWeight, 0, 100);
-        if (EnergyTopTokens < 0 || (Grid > 0 && EnergyTopTokens > Grid * Grid))
+        if (EnergyTopTokens < 0 || (Tokens > 0 && EnergyTopTokens > Tokens))
         {
-            errors.Add($"{key}.energyTopTokens", EnergyTopTokens, $"must be 0 (all tokens) or 1 to {Grid * Grid} (the tokens of a {Grid}×{Grid} grid)");
+            errors.Add($"{key}.energyTopTokens", EnergyTopTokens, $"must be 0 (all tokens) or 1 to {Tokens} (the tokens of a {GridWidth}×{GridHeight} grid)");
         }
+
         if (Levels.Count == 0)
         {
             errors.Add($"{key}.levels", "[]", "needs at least one level above the first (H-JEPA has two or more levels)");
@@ -144,6 +171,41 @@ public sealed record HJepaConfig
         for (var i = 0; i < Levels.Count; i++)
         {
             Levels[i].Validate($"{key}.levels[{i}]", errors);
+        }
+    }
+
+    /// <summary>
+    /// Reads the square shorthand <c>imageSize</c> (older configurations and checkpoint headers) as
+    /// <c>imageWidth</c> and <c>imageHeight</c>; false when the node gives both forms, which cannot be reconciled.
+    /// </summary>
+    public static bool ReadSquareSize(JsonObject model)
+    {
+        if (Name(model, "imageSize") is not { } square)
+        {
+            return true;
+        }
+
+        if (Name(model, "imageWidth") is not null || Name(model, "imageHeight") is not null)
+        {
+            return false;
+        }
+
+        var size = model[square];
+        model.Remove(square);
+        model["imageWidth"] = size?.DeepClone();
+        model["imageHeight"] = size?.DeepClone();
+        return true;
+    }
+
+    private static string? Name(JsonObject node, string key) =>
+        node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A side must hold a whole number of tokens, at least two.</summary>
+    private void CheckSide(string key, int pixels, ConfigErrors errors)
+    {
+        if (pixels % Stride != 0 || pixels / Stride < 2)
+        {
+            errors.Add(key, pixels, $"must be a multiple of {Stride} and at least {2 * Stride}: the encoder's {EncoderChannels.Count + 1} stride-2 layers make tokens of {Stride}×{Stride} pixels");
         }
     }
 

@@ -9,7 +9,7 @@ namespace StreamJepa.Core.Results;
 /// <param name="Anomaly">True while an anomaly episode is open on this stream.</param>
 /// <param name="ModelVersion">Version of the weights that scored the frame.</param>
 /// <param name="Error">Why the frame could not be scored (non-finite input or representation), else null.</param>
-/// <param name="EnergyMap">Level-1 token energies (G×G, row-major), when <c>scoring.energyMaps</c> is on and level 1 has an energy.</param>
+/// <param name="EnergyMap">Level-1 token energies, when <c>scoring.energyMaps</c> is on and level 1 has an energy.</param>
 /// <param name="WarmingUp">True while the stream cannot alert yet: the model's context or the stream's own baseline (for the model version that scored the frame) is still filling.</param>
 /// <param name="Repeats">Frames in a row, up to this one, whose picture repeated the one before exactly (a frozen feed at <c>scoring.frozenAfter</c>).</param>
 public sealed record FrameScore(
@@ -21,6 +21,6 @@ public sealed record FrameScore(
     bool Anomaly,
     long ModelVersion,
     string? Error = null,
-    IReadOnlyList<float>? EnergyMap = null,
+    EnergyMap? EnergyMap = null,
     bool WarmingUp = false,
     int Repeats = 0);

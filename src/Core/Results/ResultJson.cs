@@ -44,9 +44,15 @@ public static class ResultJson
         if (score.EnergyMap is { } map)
         {
             json.WriteStartArray("energyMap");
-            foreach (var e in map)
+            for (var row = 0; row < map.Rows; row++)
             {
-                json.WriteNumberValue(e);
+                json.WriteStartArray();
+                for (var column = 0; column < map.Columns; column++)
+                {
+                    json.WriteNumberValue(map[row, column]);
+                }
+
+                json.WriteEndArray();
             }
 
             json.WriteEndArray();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpenCvSharp;
+using StreamJepa.Core.Results;
 
 namespace StreamJepa.Evaluation.Pictures;
 
@@ -21,7 +22,7 @@ public static class SurpriseStrip
             return frames;
         }
 
-        var scale = frames.Max(t => trace.EnergyMaps[t]!.Max());
+        var scale = frames.Max(t => trace.EnergyMaps[t]!.Energies.Max());
         var thumbs = ReadFrames(trace.VideoPath, frames, thumbWidth);
         try
         {
@@ -92,10 +93,9 @@ public static class SurpriseStrip
         return [.. thumbs];
     }
 
-    private static void OverlayEnergy(Mat thumb, float[] map, float scale)
+    private static void OverlayEnergy(Mat thumb, EnergyMap map, float scale)
     {
-        var grid = (int)Math.Round(Math.Sqrt(map.Length));
-        using var energies = Mat.FromPixelData(grid, grid, MatType.CV_32FC1, map);
+        using var energies = Mat.FromPixelData(map.Rows, map.Columns, MatType.CV_32FC1, map.Energies);
         using var bytes = new Mat();
         energies.ConvertTo(bytes, MatType.CV_8UC1, 255.0 / Math.Max(scale, 1e-12));
         using var large = new Mat();

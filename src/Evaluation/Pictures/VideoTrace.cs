@@ -1,3 +1,5 @@
+using StreamJepa.Core.Results;
+
 namespace StreamJepa.Evaluation.Pictures;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace StreamJepa.Evaluation.Pictures;
 /// <param name="Combined">The combined surprise per frame (NaN when unscored).</param>
 /// <param name="Alerts">Per frame: an anomaly episode is open.</param>
 /// <param name="Truth">Ground-truth anomalous ranges.</param>
-/// <param name="EnergyMaps">Per frame: level-1 token energies (G×G, row-major), or null.</param>
+/// <param name="EnergyMaps">Per frame: level-1 token energies, or null.</param>
 public sealed record VideoTrace(
     string Id,
     string VideoPath,
@@ -18,7 +20,7 @@ public sealed record VideoTrace(
     double[] Combined,
     bool[] Alerts,
     IReadOnlyList<FrameRange> Truth,
-    IReadOnlyList<float[]?> EnergyMaps)
+    IReadOnlyList<EnergyMap?> EnergyMaps)
 {
     public int Frames => Combined.Length;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
 using StreamJepa.Evaluation;
 using StreamJepa.Evaluation.Pictures;
 using StreamJepa.Host.Running;
@@ -177,9 +178,15 @@ internal sealed class EvalRun
 
             var surprises = root.GetProperty("levels").EnumerateArray()
                 .Select(l => l.GetProperty("surprise") is { ValueKind: JsonValueKind.Number } s ? s.GetDouble() : Unscored).ToList();
-            var map = root.TryGetProperty("energyMap", out var m) ? m.EnumerateArray().Select(e => e.GetSingle()).ToArray() : null;
+            var map = root.TryGetProperty("energyMap", out var m) ? ReadMap(m) : null;
             return new ScoredFrame(score.ValueKind == JsonValueKind.Number ? score.GetDouble() : Unscored, surprises, root.GetProperty("anomaly").GetBoolean(), map);
         })];
 
-    private sealed record ScoredFrame(double Score, IReadOnlyList<double> Surprises, bool Anomaly, float[]? EnergyMap);
+    private static EnergyMap ReadMap(JsonElement rows)
+    {
+        var values = rows.EnumerateArray().Select(r => r.EnumerateArray().Select(e => e.GetSingle()).ToArray()).ToList();
+        return new EnergyMap(values.Count, values.Count == 0 ? 0 : values[0].Length, [.. values.SelectMany(r => r)]);
+    }
+
+    private sealed record ScoredFrame(double Score, IReadOnlyList<double> Surprises, bool Anomaly, EnergyMap? EnergyMap);
 }

@@ -42,7 +42,7 @@ internal sealed class PipelineRun
         var (model, header) = ModelLoader.Load(_options);
         _options.ValidateModelInput(model.Config);
         var device = TorchRuntime.Initialize(_options.Inference);
-        logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Levels} levels, {Grid}x{Grid} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.LevelCount, model.Config.Grid, model.Config.Grid, model.Config.Dim);
+        logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Width}x{Height} input, {Levels} levels, {Columns}x{Rows} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.ImageWidth, model.Config.ImageHeight, model.Config.LevelCount, model.Config.GridWidth, model.Config.GridHeight, model.Config.Dim);
 
         using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch);
         var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;

@@ -1,5 +1,6 @@
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Modeling;
+using StreamJepa.Core.Results;
 
 namespace StreamJepa.Inference.Engine;
 
@@ -18,7 +19,7 @@ internal sealed class BatchWork
             Fresh[i] = new bool[config.LevelCount];
         }
 
-        EnergyMap = new float[n][];
+        EnergyMap = new EnergyMap?[n];
         Pooled = new float[n][];
         Windows = [.. Enumerable.Range(0, n).Select(_ => new List<(int, float[])>())];
         Errors = new string?[n];
@@ -31,7 +32,7 @@ internal sealed class BatchWork
 
     public bool[][] Fresh { get; }
 
-    public float[]?[] EnergyMap { get; }
+    public EnergyMap?[] EnergyMap { get; }
 
     public float[]?[] Pooled { get; }
 

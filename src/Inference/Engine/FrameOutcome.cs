@@ -1,4 +1,5 @@
 using StreamJepa.Core.Frames;
+using StreamJepa.Core.Results;
 
 namespace StreamJepa.Inference.Engine;
 
@@ -6,7 +7,7 @@ namespace StreamJepa.Inference.Engine;
 /// <param name="Header">The frame.</param>
 /// <param name="Levels">Per level (index 0 = level 1): energy at z = 0 and free energy, or null while unknown.</param>
 /// <param name="Fresh">Per level: true when the level compared a new prediction at this frame.</param>
-/// <param name="EnergyMap">Level-1 token energy grid (G×G, row-major) at the best latent, when level 1 has an energy.</param>
+/// <param name="EnergyMap">Level-1 token energies at the best latent, when level 1 has an energy.</param>
 /// <param name="Pooled">Level-1 pooled representation of the frame.</param>
 /// <param name="Windows">Window representations completed at this frame, by level.</param>
 /// <param name="Error">Why the frame was not scored, else null.</param>
@@ -15,7 +16,7 @@ public sealed record FrameOutcome(
     FrameHeader Header,
     IReadOnlyList<(double Energy, double Free)?> Levels,
     IReadOnlyList<bool> Fresh,
-    float[]? EnergyMap,
+    EnergyMap? EnergyMap,
     float[]? Pooled,
     IReadOnlyList<(int Level, float[] Vector)> Windows,
     string? Error,

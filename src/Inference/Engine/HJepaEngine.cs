@@ -1,5 +1,6 @@
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Modeling;
+using StreamJepa.Core.Results;
 using StreamJepa.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,19 +42,18 @@ public sealed class HJepaEngine : IDisposable
         _model.to(device).eval();
         _latents = LatentCandidates.Create(_config, device).DetachFromDisposeScope();
         _regulariser = LatentCandidates.Regulariser(_latents, _config.LatentWeight).DetachFromDisposeScope();
-        var g = _config.Grid;
-        _tokenLength = _config.Dim * g * g;
+        _tokenLength = _config.Dim * _config.Tokens;
         var k = _config.Candidates;
         var inputs = new List<int> { _config.Dim };
         inputs.AddRange(_config.Levels.Select(l => l.Dim));
         var contexts = _config.Levels.Select((l, i) => Math.Max(l.ContextWindows * l.Dim, l.Window * inputs[i])).Append(_config.ContextFrames * _tokenLength);
         var predictions = _config.Levels.Select(l => l.Horizons.Count * k * l.Dim).Append(_config.Horizons.Count * k * _tokenLength);
-        _input = new HostBuffer((long)maxBatch * _config.Channels * _config.ImageSize * _config.ImageSize);
+        _input = new HostBuffer((long)maxBatch * _config.Channels * _config.ImageHeight * _config.ImageWidth);
         _context = new HostBuffer((long)maxBatch * contexts.Max());
         _predictions = new HostBuffer((long)maxBatch * predictions.Max());
         _pairs = new HostBuffer((long)maxBatch * predictions.Max());
         _reps = new HostBuffer((long)maxBatch * Math.Max(_tokenLength, inputs.Max()));
-        _small = new HostBuffer((long)maxBatch * Math.Max(_config.Dim, Math.Max(_config.Horizons.Count, _config.Levels.Max(l => l.Horizons.Count)) * (2 + (g * g))));
+        _small = new HostBuffer((long)maxBatch * Math.Max(_config.Dim, Math.Max(_config.Horizons.Count, _config.Levels.Max(l => l.Horizons.Count)) * (2 + _config.Tokens)));
     }
 
     public HJepaConfig Config => _config;
@@ -111,7 +111,7 @@ public sealed class HJepaEngine : IDisposable
 
     /// <summary>
     /// Encodes every frame of the batch once (and counts, per stream, the inputs repeated exactly): the observed tokens
-    /// (B, D, G, G) stay on the device for scoring; the context tokens (the predictor's input, without photometry
+    /// (B, D, Gh, Gw) stay on the device for scoring; the context tokens (the predictor's input, without photometry
     /// unless the model keeps it there) go to the host.
     /// </summary>
     private Tensor Encode(BatchWork batch)
@@ -124,8 +124,7 @@ public sealed class HJepaEngine : IDisposable
             batch.Repeats[i] = State(frames[i].Header.StreamId).Repeats.Observe(frames[i].Pixels);
         }
 
-        var s = _config.ImageSize;
-        var input = _input.View(frames.Count, _config.Channels, s, s).to(_device);
+        var input = _input.View(frames.Count, _config.Channels, _config.ImageHeight, _config.ImageWidth).to(_device);
         var representation = _model.Encoder.forward(input);
         var finite = stack([input.isfinite().flatten(1).all(1), representation.Tokens.isfinite().flatten(1).all(1)], 1).to(float32);
         _small.CopyFrom(finite);
@@ -162,16 +161,16 @@ public sealed class HJepaEngine : IDisposable
             pass.Add(State(batch.Frames[i].Header.StreamId).Frames, i);
         }
 
-        var g = _config.Grid;
+        var (gh, gw) = (_config.GridHeight, _config.GridWidth);
         var maps = new float[]?[pass.Count];
         var energies = RunSequences(
             pass,
             tokens.index_select(0, tensor(Enumerable.Range(0, pass.Count).Select(p => (long)pass.Frame(p)).ToArray(), device: _device)),
             p => _reps.Slice((long)pass.Frame(p) * _tokenLength, _tokenLength),
-            [_config.Dim, g, g],
+            [_config.Dim, gh, gw],
             _config.ContextFrames,
             _config.Horizons,
-            context => _model.Predictor.forward(new PredictorInput(context.view(context.shape[0], _config.ContextFrames * _config.Dim, g, g), _latents)),
+            context => _model.Predictor.forward(new PredictorInput(context.view(context.shape[0], _config.ContextFrames * _config.Dim, gh, gw), _latents)),
             maps);
         for (var p = 0; p < pass.Count; p++)
         {
@@ -180,7 +179,7 @@ public sealed class HJepaEngine : IDisposable
             {
                 batch.Levels[frame][0] = e;
                 batch.Fresh[frame][0] = true;
-                batch.EnergyMap[frame] = maps[p];
+                batch.EnergyMap[frame] = maps[p] is { } map ? new EnergyMap(gh, gw, map) : null;
             }
         }
     }

@@ -77,7 +77,7 @@ internal sealed class ResultRouter
         var header = outcome.Header;
         if (!_scorers.TryGetValue(header.StreamId, out var scorer))
         {
-            scorer = new StreamScorer(header.StreamId, _options, _model.LevelCount, _model.Grid, _priors);
+            scorer = new StreamScorer(header.StreamId, _options, _model.LevelCount, _priors);
             _scorers.Add(header.StreamId, scorer);
         }
 

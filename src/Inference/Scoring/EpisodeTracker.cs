@@ -13,24 +13,22 @@ internal sealed class EpisodeTracker
     private readonly ScoringOptions _options;
     private readonly string _stream;
     private readonly int _levels;
-    private readonly int _grid;
     private readonly Func<long> _nextId;
     private Run? _run;
 
     /// <summary>A tracker for <paramref name="stream"/>; <paramref name="nextId"/> numbers each episode that opens (a stream's episodes of every kind share one sequence).</summary>
-    public EpisodeTracker(string stream, ScoringOptions options, int levels, int grid, Func<long> nextId)
+    public EpisodeTracker(string stream, ScoringOptions options, int levels, Func<long> nextId)
     {
         _stream = stream;
         _options = options;
         _levels = levels;
-        _grid = grid;
         _nextId = nextId;
     }
 
     public bool IsOpen => _run is { Open: true };
 
     /// <summary>Feeds one scored frame; returns an episode when one opens or closes at this frame.</summary>
-    public AnomalyEpisode? Update(long frame, double ptsMs, double? score, IReadOnlyList<double?> surprises, float[]? energyMap, long modelVersion)
+    public AnomalyEpisode? Update(long frame, double ptsMs, double? score, IReadOnlyList<double?> surprises, EnergyMap? energyMap, long modelVersion)
     {
         if (score is not { } s)
         {
@@ -42,12 +40,12 @@ internal sealed class EpisodeTracker
             if (s < _options.OffThreshold)
             {
                 _run = null;
-                return open.Episode(_stream, "closed", _options, _grid);
+                return open.Episode(_stream, "closed", _options);
             }
 
             open.Add(frame, ptsMs, s, surprises, energyMap, modelVersion);
             return _options.UpdateEvery > 0 && (open.Frames - open.FramesAtOpen) % _options.UpdateEvery == 0
-                ? open.Episode(_stream, "updated", _options, _grid)
+                ? open.Episode(_stream, "updated", _options)
                 : null;
         }
 
@@ -67,13 +65,13 @@ internal sealed class EpisodeTracker
         _run.Open = true;
         _run.Id = _nextId();
         _run.FramesAtOpen = _run.Frames;
-        return _run.Episode(_stream, "opened", _options, _grid);
+        return _run.Episode(_stream, "opened", _options);
     }
 
     /// <summary>Closes an open episode at the end of the stream.</summary>
     public AnomalyEpisode? Finish()
     {
-        var open = _run is { Open: true } run ? run.Episode(_stream, "closed", _options, _grid) : null;
+        var open = _run is { Open: true } run ? run.Episode(_stream, "closed", _options) : null;
         _run = null;
         return open;
     }
@@ -84,7 +82,7 @@ internal sealed class EpisodeTracker
         private readonly double[] _sum;
         private readonly int[] _count;
         private readonly bool[] _fired;
-        private float[]? _peakMap;
+        private EnergyMap? _peakMap;
 
         public Run(long startFrame, double startPts, int levels)
         {
@@ -117,7 +115,7 @@ internal sealed class EpisodeTracker
 
         private long PeakVersion { get; set; }
 
-        public void Add(long frame, double pts, double score, IReadOnlyList<double?> surprises, float[]? map, long version)
+        public void Add(long frame, double pts, double score, IReadOnlyList<double?> surprises, EnergyMap? map, long version)
         {
             Frames++;
             LastFrame = frame;
@@ -140,7 +138,7 @@ internal sealed class EpisodeTracker
             }
         }
 
-        public AnomalyEpisode Episode(string stream, string state, ScoringOptions options, int grid)
+        public AnomalyEpisode Episode(string stream, string state, ScoringOptions options)
         {
             var levels = new List<EpisodeLevel>();
             var fired = new List<int>();
@@ -159,20 +157,7 @@ internal sealed class EpisodeTracker
             var closed = state == "closed";
             return new AnomalyEpisode(
                 stream, Id, state, StartFrame, closed ? LastFrame : null, StartPts, closed ? LastPts : null,
-                Frames, PeakScore, levels, fired, TopCells(_peakMap, grid, options.TopCells), PeakVersion);
-        }
-
-        private static List<SpatialCell> TopCells(float[]? map, int grid, int count)
-        {
-            if (map is null || count == 0)
-            {
-                return [];
-            }
-
-            return [.. map.Select((energy, i) => (energy, i))
-                .OrderByDescending(c => c.energy)
-                .Take(count)
-                .Select(c => new SpatialCell(c.i / grid, c.i % grid, (double)(c.i % grid) / grid, (double)(c.i / grid) / grid, 1.0 / grid, c.energy))];
+                Frames, PeakScore, levels, fired, _peakMap?.Top(options.TopCells) ?? [], PeakVersion);
         }
     }
 }

@@ -24,12 +24,12 @@ internal sealed class StreamScorer
     private long _version = -1;
     private long _episodeIds;
 
-    public StreamScorer(string stream, ScoringOptions options, int levels, int grid, IReadOnlyDictionary<int, (double Median, double Mad)> priors)
+    public StreamScorer(string stream, ScoringOptions options, int levels, IReadOnlyDictionary<int, (double Median, double Mad)> priors)
     {
         _options = options;
         _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? p : null))];
         _surprise = new double?[levels];
-        _episodes = new EpisodeTracker(stream, options, levels, grid, NextId);
+        _episodes = new EpisodeTracker(stream, options, levels, NextId);
         _frozen = new FrozenFeed(stream, options);
     }
 

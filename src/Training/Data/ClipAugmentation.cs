@@ -11,7 +11,7 @@ namespace StreamJepa.Training.Data;
 /// </summary>
 public sealed class ClipAugmentation(bool flip, int shiftPixels)
 {
-    /// <summary>Augmented clips (B, T, C, S, S) for clips (B, T, C, S, S); the input itself when nothing is on.</summary>
+    /// <summary>Augmented clips (B, T, C, H, W) for clips (B, T, C, H, W); the input itself when nothing is on.</summary>
     public Tensor Apply(Tensor clips, Random random)
     {
         if (!flip && shiftPixels == 0)
@@ -20,11 +20,11 @@ public sealed class ClipAugmentation(bool flip, int shiftPixels)
         }
 
         using var scope = NewDisposeScope();
-        var size = (int)clips.shape[^1];
+        var (height, width) = ((int)clips.shape[^2], (int)clips.shape[^1]);
         var views = new Tensor[clips.shape[0]];
         for (var b = 0; b < views.Length; b++)
         {
-            var clip = clips[b];                                              // (T, C, S, S)
+            var clip = clips[b];                                              // (T, C, H, W)
             if (flip && random.Next(2) == 1)
             {
                 clip = clip.flip(-1);
@@ -34,7 +34,7 @@ public sealed class ClipAugmentation(bool flip, int shiftPixels)
             {
                 var (dx, dy) = (random.Next(-shiftPixels, shiftPixels + 1), random.Next(-shiftPixels, shiftPixels + 1));
                 var padded = nn.functional.pad(clip, [shiftPixels, shiftPixels, shiftPixels, shiftPixels], PaddingModes.Replicate);
-                clip = padded[.., .., (shiftPixels + dy)..(shiftPixels + dy + size), (shiftPixels + dx)..(shiftPixels + dx + size)];
+                clip = padded[.., .., (shiftPixels + dy)..(shiftPixels + dy + height), (shiftPixels + dx)..(shiftPixels + dx + width)];
             }
 
             views[b] = clip;

@@ -1,3 +1,4 @@
+using StreamJepa.Core.Frames;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Training.Data;
@@ -11,15 +12,13 @@ public sealed class FrameStore : IClipSource
     private readonly Dictionary<string, List<float[]>> _streams = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public FrameStore(int channels, int size)
+    public FrameStore(FrameShape shape)
     {
-        Channels = channels;
-        Size = size;
+        Shape = shape;
     }
 
-    public int Channels { get; }
-
-    public int Size { get; }
+    /// <summary>The shape of every frame held (the model input).</summary>
+    public FrameShape Shape { get; }
 
     public IReadOnlyDictionary<string, List<float[]>> Streams => _streams;
 
@@ -55,7 +54,7 @@ public sealed class FrameStore : IClipSource
     /// </summary>
     public FrameStore HoldOutTail(double fraction, int minTail, int minKeep)
     {
-        var held = new FrameStore(Channels, Size);
+        var held = new FrameStore(Shape);
         lock (_gate)
         {
             foreach (var (stream, frames) in _streams)
@@ -83,7 +82,7 @@ public sealed class FrameStore : IClipSource
             throw new InvalidOperationException($"no stream has {length} frames to make a clip from");
         }
 
-        var each = Channels * Size * Size;
+        var each = Shape.Length;
         var data = new float[batch * length * each];
         for (var b = 0; b < batch; b++)
         {
@@ -95,6 +94,6 @@ public sealed class FrameStore : IClipSource
             }
         }
 
-        return tensor(data, [batch, length, Channels, Size, Size]);
+        return tensor(data, [batch, length, Shape.Channels, Shape.Height, Shape.Width]);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using StreamJepa.Core.Frames;
 using StreamJepa.Training.Data;
 using static TorchSharp.torch;
 
@@ -20,13 +21,13 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
     private readonly Random _random;
     private readonly Dictionary<string, StreamReplay> _streams = new(StringComparer.Ordinal);
 
-    public ReplayBuffer(int recentFrames, int segments, int segmentLength, int channels, int size, int seed)
+    public ReplayBuffer(int recentFrames, int segments, int segmentLength, FrameShape shape, int seed)
     {
         _recent = recentFrames;
         _segments = segments;
         _segmentLength = segmentLength;
-        _frameLength = channels * size * size;
-        _shape = [channels, size, size];
+        _frameLength = shape.Length;
+        _shape = [shape.Channels, shape.Height, shape.Width];
         _random = new Random(seed);
     }
 

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using StreamJepa.Core.Results;
 using StreamJepa.Evaluation.Pictures;
 
 namespace StreamJepa.Evaluation.Tests.Pictures;
@@ -74,7 +75,7 @@ public sealed class PictureTests : IDisposable
             map[cell] = cell / 8 < 4 && cell % 8 < 4 ? 1 : 0; // the top-left quadrant of an 8×8 grid is hot
         }
 
-        var maps = Enumerable.Range(0, Frames).Select(t => t == 0 ? null : map).ToArray();
+        var maps = Enumerable.Range(0, Frames).Select(t => t == 0 ? null : new EnergyMap(8, 8, map)).ToArray();
         return new VideoTrace("v", video, [combined, [.. combined.Select(c => c / 2)]], combined, alerts, [new FrameRange(55, 70)], maps);
     }
 

@@ -12,7 +12,7 @@ public sealed class InspectCommandTests
         Assert.True(exit == 0, error);
         Assert.Matches(@"model version \d+, step \d+", output);
         Assert.Contains("level 1 free energy on its training data", output, StringComparison.Ordinal);
-        Assert.Contains("\"imageSize\": 128", output, StringComparison.Ordinal);
+        Assert.Contains("\"imageWidth\": 128", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class RunScoresTests : IDisposable
     public async Task Run_CheckpointForAnotherModel_RefusedNamingTheKey()
     {
         var checkpoint = Path.Combine(_dir, "model.ckpt");
-        var config = new HJepaConfig { ImageSize = 64 };
+        var config = new HJepaConfig { ImageWidth = 64, ImageHeight = 64 };
         using (var model = new HJepa(config))
         {
             Checkpoint.Save(checkpoint, model, new CheckpointHeader(config, 3, 10, DateTimeOffset.UnixEpoch, []));
@@ -95,14 +95,14 @@ public sealed class RunScoresTests : IDisposable
             "run", "--source", "synthetic:frames=5", "--checkpoint", checkpoint, "--set", "model.imageSize=128");
 
         Assert.Equal(2, exit);
-        Assert.Contains("model.imageSize is 64 in the checkpoint, 128 here", error, StringComparison.Ordinal);
+        Assert.Contains("model.imageWidth is 64 in the checkpoint, 128 here", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Run_Checkpoint_ScoresCarryItsVersion()
     {
         var checkpoint = Path.Combine(_dir, "model.ckpt");
-        var config = new HJepaConfig { ImageSize = 64 };
+        var config = new HJepaConfig { ImageWidth = 64, ImageHeight = 64 };
         using (var model = new HJepa(config))
         {
             Checkpoint.Save(checkpoint, model, new CheckpointHeader(config, 42, 10, DateTimeOffset.UnixEpoch, []));

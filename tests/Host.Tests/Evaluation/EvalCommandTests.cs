@@ -67,7 +67,7 @@ public sealed class EvalCommandTests : IDisposable
 
         // The scores eval wrote carry the level-1 energy grid the heat maps are drawn from.
         var scored = File.ReadLines(Path.Combine(outDir, "s3.scores.jsonl")).Last();
-        Assert.Matches(@"""energyMap"":\[[-0-9.eE]+(,[-0-9.eE]+){15}\]", scored);
+        Assert.Matches(@"""energyMap"":\[\[[-0-9.eE]+(,[-0-9.eE]+){3}\](,\[[-0-9.eE]+(,[-0-9.eE]+){3}\]){3}\]", scored);
     }
 
     [Fact]

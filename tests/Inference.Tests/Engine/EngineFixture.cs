@@ -11,7 +11,8 @@ internal static class EngineFixture
 {
     public static readonly HJepaConfig Config = new()
     {
-        ImageSize = 32,
+        ImageWidth = 32,
+        ImageHeight = 32,
         EncoderChannels = [8, 8],
         Dim = 16,
         ContextFrames = 2,

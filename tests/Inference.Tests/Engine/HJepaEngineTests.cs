@@ -18,7 +18,7 @@ public sealed class HJepaEngineTests
         Assert.All(outcomes.Skip(2), o => Assert.NotNull(o.Levels[0]));
         Assert.All(outcomes.Skip(2), o => Assert.True(o.Levels[0]!.Value.Free <= o.Levels[0]!.Value.Energy + 1e-6));
         Assert.All(outcomes, o => Assert.Equal(16, o.Pooled!.Length));
-        Assert.Equal(16, outcomes[3].EnergyMap!.Length);
+        Assert.Equal((4, 4), (outcomes[3].EnergyMap!.Rows, outcomes[3].EnergyMap!.Columns));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
 using StreamJepa.Inference.Scoring;
 
 namespace StreamJepa.Inference.Tests.Scoring;
@@ -10,13 +11,13 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Update_OpensAfterConsecutiveHighFrames_ClosesBelowOff()
     {
-        var tracker = new EpisodeTracker("cam", Options, 2, 2, Ids());
+        var tracker = new EpisodeTracker("cam", Options, 2, Ids());
         double[] scores = [1, 5, 6, 1, 5, 5, 7, 3, 3, 1.5, 6];
         var events = new List<(int Frame, string State, long? End, long Start)>();
 
         for (var f = 0; f < scores.Length; f++)
         {
-            var map = new float[] { 0, f, 0, 2 * f };
+            var map = new EnergyMap(2, 2, [0, f, 0, 2 * f]);
             if (tracker.Update(f, f * 100, scores[f], [scores[f], 0.5], map, 1) is { } e)
             {
                 events.Add((f, e.State, e.EndFrame, e.StartFrame));
@@ -31,15 +32,18 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Episode_ReportsLevelsThatFired_PeakAndWhereInTheImage()
     {
-        var tracker = new EpisodeTracker("cam", Options, 2, 2, Ids());
-        tracker.Update(0, 0, 5, [5, 1], [0, 0, 0, 1], 3);
-        tracker.Update(1, 100, 9, [9, 1], [0, 7, 3, 1], 3);
-        var opened = tracker.Update(2, 200, 5, [5, 1], [0, 0, 0, 1], 3)!;
+        var tracker = new EpisodeTracker("cam", Options, 2, Ids());
+        // Two rows of three tokens: the peak frame's hottest token is row 1, column 2.
+        tracker.Update(0, 0, 5, [5, 1], new EnergyMap(2, 3, [0, 0, 0, 1, 0, 0]), 3);
+        tracker.Update(1, 100, 9, [9, 1], new EnergyMap(2, 3, [0, 3, 0, 1, 0, 7]), 3);
+        var opened = tracker.Update(2, 200, 5, [5, 1], new EnergyMap(2, 3, [0, 0, 0, 1, 0, 0]), 3)!;
 
         Assert.Equal(9, opened.PeakScore);
         Assert.Equal([1], opened.FiredLevels);
         Assert.Equal(9, opened.Levels[0].PeakSurprise);
-        Assert.Equal((0, 1, 0.5, 0.0), (opened.TopCells[0].Row, opened.TopCells[0].Column, opened.TopCells[0].X, opened.TopCells[0].Y));
+        var top = opened.TopCells[0];
+        Assert.Equal((1, 2, 2 / 3.0, 0.5, 1 / 3.0, 0.5), (top.Row, top.Column, top.X, top.Y, top.Width, top.Height));
+        Assert.Equal((0, 1), (opened.TopCells[1].Row, opened.TopCells[1].Column));
         Assert.Equal(2, opened.TopCells.Count);
         Assert.Equal(3, opened.ModelVersion);
     }
@@ -47,7 +51,7 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Update_ReportsAnOpenEpisodeEveryUpdateEveryFrames()
     {
-        var tracker = new EpisodeTracker("cam", Options with { UpdateEvery = 4 }, 1, 1, Ids());
+        var tracker = new EpisodeTracker("cam", Options with { UpdateEvery = 4 }, 1, Ids());
         var events = new List<(int Frame, string State, long Frames)>();
         for (var f = 0; f < 14; f++)
         {
@@ -63,7 +67,7 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Finish_ClosesAnOpenEpisode()
     {
-        var tracker = new EpisodeTracker("cam", Options, 1, 1, Ids());
+        var tracker = new EpisodeTracker("cam", Options, 1, Ids());
         for (var f = 0; f < 4; f++)
         {
             tracker.Update(f, f, 10, [10], null, 1);
@@ -78,7 +82,7 @@ public sealed class EpisodeTrackerTests
     [Fact]
     public void Ids_CountOpenedEpisodesOnly_RunsThatNeverOpenedTakeNoNumber()
     {
-        var tracker = new EpisodeTracker("cam", Options, 1, 1, Ids());
+        var tracker = new EpisodeTracker("cam", Options, 1, Ids());
         double[] scores = [5, 1, 5, 5, 1, 5, 5, 5, 1, 5, 5, 5, 1];
         var ids = new List<long>();
 

@@ -14,7 +14,7 @@ public sealed class StreamScorerTests
     public void NewStream_ScoredAtOnceByThePrior_WarmsUpWithoutAlerting_ThenItsOwnBaselineTakesOver()
     {
         // The checkpoint's data had energies near 1; this camera's normal is near 5.
-        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
 
         var warmUp = Enumerable.Range(0, Options.MinSamples).Select(i => scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1)).ToList();
         var later = Enumerable.Range(Options.MinSamples, 30).Select(i => scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1).Score).ToList()[^1];
@@ -29,7 +29,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void NoContextYet_WarmingUp()
     {
-        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
 
         var first = scorer.Score(new FrameOutcome(new FrameHeader("cam", 0, 0, true, 64, 64, 0), [null], [false], null, null, [], null), 1).Score;
 
@@ -40,7 +40,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void ModelSwap_OpensNoEpisode_TheStreamWarmsUpOnTheNewModel()
     {
-        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 40; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -58,7 +58,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void RepeatedPicture_OpensAFrozenEpisodeAtFrozenAfter_ClosesWhenThePictureChanges()
     {
-        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 4 }, 1, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 4 }, 1, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 40; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -82,7 +82,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void FeedFreezingDuringASurpriseEpisode_ClosesItAndOpensAFrozenOne()
     {
-        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 2 }, 1, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 2 }, 1, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 40; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -100,7 +100,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void EstablishedBaseline_AnomalousEnergiesAreNotLearnedAsNormal()
     {
-        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 30; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -115,7 +115,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void NewModelVersion_BaselineMeasuredAgain()
     {
-        var scorer = new StreamScorer("cam", Options, 1, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 20; i++)
         {
             scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1);
@@ -134,7 +134,7 @@ public sealed class StreamScorerTests
     public void CollapsedEnergy_SurprisingOnlyWithLowEnergyWeight(double weight, bool expectAnomaly)
     {
         // A frozen feed: the picture no longer changes, so the level predicts it far better than live video.
-        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [weight] }, 1, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [weight] }, 1, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 40; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -152,7 +152,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void LowEnergyWeights_ApplyPerLevel_ALevelWithoutOneStaysOneSided()
     {
-        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [2] }, 2, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [2] }, 2, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 40; i++)
         {
             var wobble = 0.05 * (i % 3);
@@ -173,7 +173,7 @@ public sealed class StreamScorerTests
     [InlineData(new[] { 1, 2 }, true)]
     public void AlertLevels_DecideWhichLevelsOpenEpisodes_EveryLevelStillReported(int[] alertLevels, bool level2Opens)
     {
-        var scorer = new StreamScorer("cam", Options with { AlertLevels = alertLevels }, 2, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { AlertLevels = alertLevels }, 2, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 40; i++)
         {
             var wobble = 0.05 * (i % 3);

@@ -15,7 +15,7 @@ public sealed class AnomalyMessageTests
         var back = AnomalyMessage.Parse(message.ToBytes());
 
         Assert.Equal("streamjepa.anomaly", back.Schema);
-        Assert.Equal(1, back.Version);
+        Assert.Equal(2, back.Version);
         Assert.Equal("closed", back.Event);
         Assert.Equal(message.PublishedAt, back.PublishedAt);
         Assert.Equal(JsonSerializer.Serialize(episode), JsonSerializer.Serialize(back.Episode));
@@ -32,6 +32,9 @@ public sealed class AnomalyMessageTests
             ["stream", "id", "state", "startFrame", "endFrame", "startPtsMs", "endPtsMs", "frames", "peakScore", "levels", "firedLevels", "topCells", "modelVersion", "kind"],
             root.GetProperty("episode").EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("episode").GetProperty("endFrame").ValueKind);
+        Assert.Equal(
+            ["row", "column", "x", "y", "width", "height", "energy"],
+            root.GetProperty("episode").GetProperty("topCells")[0].EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
@@ -48,7 +51,7 @@ public sealed class AnomalyMessageTests
     public void A_message_of_another_schema_version_is_refused()
     {
         var bytes = AnomalyMessage.For(Episodes.Make("cam-1", 1), DateTimeOffset.UnixEpoch).ToBytes();
-        var text = System.Text.Encoding.UTF8.GetString(bytes).Replace("\"version\":1", "\"version\":2", StringComparison.Ordinal);
+        var text = System.Text.Encoding.UTF8.GetString(bytes).Replace("\"version\":2", "\"version\":1", StringComparison.Ordinal);
 
         Assert.Throws<FormatException>(() => AnomalyMessage.Parse(System.Text.Encoding.UTF8.GetBytes(text)));
     }

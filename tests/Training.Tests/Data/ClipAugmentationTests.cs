@@ -5,7 +5,8 @@ namespace StreamJepa.Training.Tests.Data;
 
 public sealed class ClipAugmentationTests
 {
-    private const int Size = 12;
+    private const int Height = 12;
+    private const int Width = 16;
     private const int Length = 4;
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class ClipAugmentationTests
             var padded = nn.functional.pad(clips[b], [shift, shift, shift, shift], TorchSharp.PaddingModes.Replicate);
             var offsets = (from dy in Enumerable.Range(-shift, (2 * shift) + 1)
                            from dx in Enumerable.Range(-shift, (2 * shift) + 1)
-                           where Same(views[b], padded[.., .., (shift + dy)..(shift + dy + Size), (shift + dx)..(shift + dx + Size)])
+                           where Same(views[b], padded[.., .., (shift + dy)..(shift + dy + Height), (shift + dx)..(shift + dx + Width)])
                            select (dx, dy)).ToList();
             Assert.NotEmpty(offsets);
             moved += offsets.Contains((0, 0)) ? 0 : 1;
@@ -81,10 +82,10 @@ public sealed class ClipAugmentationTests
 
     private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.equal(b).all().item<bool>();
 
-    /// <summary>Clips (B, T, 3, S, S) of random pictures whose frame t is frame 0 plus t.</summary>
+    /// <summary>Clips (B, T, 3, H, W) of random pictures, wider than high, whose frame t is frame 0 plus t.</summary>
     private static Tensor Clips(int batch, int seed)
     {
-        var first = rand([batch, 1, 3, Size, Size], generator: new Generator((ulong)seed));
+        var first = rand([batch, 1, 3, Height, Width], generator: new Generator((ulong)seed));
         return first + arange(Length, dtype: float32).view(1, Length, 1, 1, 1);
     }
 }

@@ -1,3 +1,4 @@
+using StreamJepa.Core.Frames;
 using StreamJepa.Training.Data;
 
 namespace StreamJepa.Training.Tests.Data;
@@ -7,7 +8,7 @@ public sealed class FrameStoreTests
     [Fact]
     public void Holding_out_moves_the_tail_of_each_long_enough_stream_in_order_and_keeps_short_ones_whole()
     {
-        var store = new FrameStore(1, 1);
+        var store = new FrameStore(new FrameShape(1, 1, 1));
         for (var i = 0; i < 100; i++)
         {
             store.Add("long", [i]);
@@ -33,7 +34,7 @@ public sealed class FrameStoreTests
 
     private static FrameStore Store(int frames)
     {
-        var store = new FrameStore(1, 1);
+        var store = new FrameStore(new FrameShape(1, 1, 1));
         for (var i = 0; i < frames; i++)
         {
             store.Add("s", [i]);

@@ -1,3 +1,4 @@
+using StreamJepa.Core.Frames;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Training.Tests.Online;
@@ -7,7 +8,7 @@ public sealed class ReplayBufferTests
     [Fact]
     public void Sample_ClipsAreConsecutiveFramesOfOneRun_NeverAcrossAGap()
     {
-        using var replay = new ReplayBuffer(recentFrames: 100, segments: 2, segmentLength: 4, channels: 1, size: 2, seed: 1);
+        using var replay = new ReplayBuffer(recentFrames: 100, segments: 2, segmentLength: 4, shape: new FrameShape(1, 2, 2), seed: 1);
         for (var i = 0; i < 10; i++)
         {
             replay.Add("a", i, Frame(i));
@@ -33,7 +34,7 @@ public sealed class ReplayBufferTests
     [Fact]
     public void OldFrames_KeptAsReservoirSegments_RecentWindowBounded()
     {
-        using var replay = new ReplayBuffer(recentFrames: 8, segments: 3, segmentLength: 4, channels: 1, size: 1, seed: 1);
+        using var replay = new ReplayBuffer(recentFrames: 8, segments: 3, segmentLength: 4, shape: new FrameShape(1, 1, 1), seed: 1);
         for (var i = 0; i < 400; i++)
         {
             replay.Add("a", i, [i]);
@@ -48,7 +49,7 @@ public sealed class ReplayBufferTests
     [Fact]
     public void CanSample_OnlyOnceARunIsLongEnough()
     {
-        using var replay = new ReplayBuffer(10, 1, 4, 1, 1, 1);
+        using var replay = new ReplayBuffer(10, 1, 4, new FrameShape(1, 1, 1), 1);
         replay.Add("a", 0, [0f]);
         replay.Add("a", 1, [1f]);
 
