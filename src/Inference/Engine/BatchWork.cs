@@ -4,12 +4,13 @@ using StreamJepa.Core.Results;
 
 namespace StreamJepa.Inference.Engine;
 
-/// <summary>The results of one batch as the engine fills them in, frame by frame (index = position in the batch).</summary>
+/// <summary>The results of one batch under one lane's weights as the engine fills them in, frame by frame (index = position in the batch).</summary>
 internal sealed class BatchWork
 {
-    public BatchWork(IReadOnlyList<Frame> frames, HJepaConfig config)
+    public BatchWork(IReadOnlyList<Frame> frames, HJepaConfig config, ModelLane lane)
     {
         Frames = frames;
+        Lane = lane;
         var n = frames.Count;
         Levels = new (double Energy, double Free)?[n][];
         Fresh = new bool[n][];
@@ -23,10 +24,11 @@ internal sealed class BatchWork
         Pooled = new float[n][];
         Windows = [.. Enumerable.Range(0, n).Select(_ => new List<(int, float[])>())];
         Errors = new string?[n];
-        Repeats = new int[n];
     }
 
     public IReadOnlyList<Frame> Frames { get; }
+
+    public ModelLane Lane { get; }
 
     public (double Energy, double Free)?[][] Levels { get; }
 
@@ -40,14 +42,13 @@ internal sealed class BatchWork
 
     public string?[] Errors { get; }
 
-    public int[] Repeats { get; }
-
     public void Fail(int i, string error) => Errors[i] = error;
 
     /// <summary>Frames that can be scored, in batch order (so each stream's frames stay in order).</summary>
     public IEnumerable<int> Scorable() => Enumerable.Range(0, Frames.Count).Where(i => Errors[i] is null);
 
-    public IReadOnlyList<FrameOutcome> Outcomes() =>
+    /// <summary>The outcome of every frame, with its count of repeated pictures and what the <paramref name="shadow"/> weights found, if any.</summary>
+    public IReadOnlyList<FrameOutcome> Outcomes(int[] repeats, BatchWork? shadow) =>
         [.. Enumerable.Range(0, Frames.Count).Select(i => new FrameOutcome(
             Frames[i].Header,
             Levels[i],
@@ -56,5 +57,6 @@ internal sealed class BatchWork
             Errors[i] is null ? Pooled[i] : null,
             Windows[i],
             Errors[i],
-            Repeats[i]))];
+            repeats[i],
+            shadow is { } s && s.Errors[i] is null ? new ShadowOutcome(s.Lane.Version, s.Levels[i], s.Fresh[i]) : null))];
 }

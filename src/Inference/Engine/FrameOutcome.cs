@@ -12,6 +12,7 @@ namespace StreamJepa.Inference.Engine;
 /// <param name="Windows">Window representations completed at this frame, by level.</param>
 /// <param name="Error">Why the frame was not scored, else null.</param>
 /// <param name="Repeats">Frames in a row, up to this one, whose model input was identical to the frame before (0: it changed).</param>
+/// <param name="Shadow">What the weights scored in shadow found for the frame, while there are such weights.</param>
 public sealed record FrameOutcome(
     FrameHeader Header,
     IReadOnlyList<(double Energy, double Free)?> Levels,
@@ -20,4 +21,14 @@ public sealed record FrameOutcome(
     float[]? Pooled,
     IReadOnlyList<(int Level, float[] Vector)> Windows,
     string? Error,
-    int Repeats = 0);
+    int Repeats = 0,
+    ShadowOutcome? Shadow = null);
+
+/// <summary>The energies of a frame under weights scored in shadow, which will serve once every stream has a baseline for them.</summary>
+/// <param name="ModelVersion">Version of the shadow weights.</param>
+/// <param name="Levels">Per level: energy at z = 0 and free energy, or null while unknown.</param>
+/// <param name="Fresh">Per level: true when the level compared a new prediction at this frame.</param>
+public sealed record ShadowOutcome(
+    long ModelVersion,
+    IReadOnlyList<(double Energy, double Free)?> Levels,
+    IReadOnlyList<bool> Fresh);

@@ -12,7 +12,9 @@ namespace StreamJepa.Inference.Engine;
 /// the frames are spread over streams: encode every new item once; predict ahead from every item whose context is
 /// full (contexts are assembled from the stream's history and the batch itself); compare every (item, horizon)
 /// with the prediction made for it (free energy over the latent candidates). Everything runs in
-/// <c>inference_mode</c> inside a dispose scope; results leave as host arrays. Not thread-safe: one instance per
+/// <c>inference_mode</c> inside a dispose scope; results leave as host arrays. New weights are first scored in
+/// shadow, beside the served ones and with their own stream context, so that each stream's baseline for them is
+/// ready when they take over (<see cref="Shadow"/>, <see cref="PromoteShadow"/>). Not thread-safe: one instance per
 /// Dataflow block.
 /// </summary>
 public sealed class HJepaEngine : IDisposable
@@ -20,7 +22,7 @@ public sealed class HJepaEngine : IDisposable
     private readonly HJepaConfig _config;
     private readonly Device _device;
     private readonly int _maxBatch;
-    private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RepeatCounter> _repeats = new(StringComparer.Ordinal);
     private readonly Tensor _latents;
     private readonly Tensor _regulariser;
     private readonly HostBuffer _input;
@@ -30,16 +32,16 @@ public sealed class HJepaEngine : IDisposable
     private readonly HostBuffer _reps;
     private readonly HostBuffer _small;
     private readonly int _tokenLength;
-    private HJepa _model;
+    private ModelLane _served;
+    private ModelLane? _shadow;
 
     public HJepaEngine(HJepa model, long modelVersion, Device device, int maxBatch)
     {
-        _model = model;
         _config = model.Config;
         _device = device;
         _maxBatch = maxBatch;
-        ModelVersion = modelVersion;
-        _model.to(device).eval();
+        model.to(device).eval();
+        _served = new ModelLane(model, modelVersion);
         _latents = LatentCandidates.Create(_config, device).DetachFromDisposeScope();
         _regulariser = LatentCandidates.Regulariser(_latents, _config.LatentWeight).DetachFromDisposeScope();
         _tokenLength = _config.Dim * _config.Tokens;
@@ -58,21 +60,38 @@ public sealed class HJepaEngine : IDisposable
 
     public HJepaConfig Config => _config;
 
-    public long ModelVersion { get; private set; }
+    /// <summary>Version of the weights that score the frames.</summary>
+    public long ModelVersion => _served.Version;
 
-    /// <summary>Replaces the weights at a batch boundary; the streams' context is kept.</summary>
-    public void Swap(HJepa model, long modelVersion)
+    /// <summary>Version of the weights scored in shadow, or null when there are none.</summary>
+    public long? ShadowVersion => _shadow?.Version;
+
+    /// <summary>Frames of the stream the shadow weights have seen most of (0 without shadow weights).</summary>
+    public long ShadowFrames => _shadow?.MostFrames ?? 0;
+
+    /// <summary>
+    /// Scores <paramref name="model"/> beside the served weights from the next batch on: every outcome then carries
+    /// its energies as <see cref="FrameOutcome.Shadow"/>. Weights already in shadow are dropped for the newer ones.
+    /// </summary>
+    public void Shadow(HJepa model, long modelVersion)
     {
         if (ConfigDiff.Between(_config, model.Config).Count > 0)
         {
-            throw new ArgumentException("a swapped-in model must have the same architecture", nameof(model));
+            throw new ArgumentException("new weights must have the same architecture", nameof(model));
         }
 
         model.to(_device).eval();
-        var old = _model;
-        _model = model;
-        ModelVersion = modelVersion;
-        old.Dispose();
+        _shadow?.Dispose();
+        _shadow = new ModelLane(model, modelVersion);
+    }
+
+    /// <summary>The shadow weights, with the stream context they built, serve from the next batch on.</summary>
+    public void PromoteShadow()
+    {
+        var shadow = _shadow ?? throw new InvalidOperationException("no weights are scored in shadow");
+        _served.Dispose();
+        _served = shadow;
+        _shadow = null;
     }
 
     public IReadOnlyList<FrameOutcome> Process(IReadOnlyList<Frame> frames)
@@ -82,37 +101,45 @@ public sealed class HJepaEngine : IDisposable
             throw new ArgumentOutOfRangeException(nameof(frames), frames.Count, $"a batch holds 1 to {_maxBatch} frames");
         }
 
-        using var scope = NewDisposeScope();
-        using var mode = inference_mode();
-        var batch = new BatchWork(frames, _config);
-        var tokens = Encode(batch);
-        FrameLevel(batch, tokens);
-        UpperLevels(batch);
-        return batch.Outcomes();
+        var repeats = frames.Select(f => Repeats(f.Header.StreamId).Observe(f.Pixels)).ToArray();
+        var served = Run(frames, _served);
+        return served.Outcomes(repeats, _shadow is { } shadow ? Run(frames, shadow) : null);
     }
 
     public void Dispose()
     {
         _latents.Dispose();
         _regulariser.Dispose();
-        _model.Dispose();
+        _shadow?.Dispose();
+        _served.Dispose();
     }
 
-    private StreamState State(string stream)
+    private RepeatCounter Repeats(string stream)
     {
-        if (!_streams.TryGetValue(stream, out var state))
+        if (!_repeats.TryGetValue(stream, out var counter))
         {
-            state = new StreamState(_config);
-            _streams.Add(stream, state);
+            counter = new RepeatCounter();
+            _repeats.Add(stream, counter);
         }
 
-        return state;
+        return counter;
+    }
+
+    /// <summary>Every level of one lane over the batch, each in one scope: nothing but host arrays leaves it.</summary>
+    private BatchWork Run(IReadOnlyList<Frame> frames, ModelLane lane)
+    {
+        using var scope = NewDisposeScope();
+        using var mode = inference_mode();
+        var batch = new BatchWork(frames, _config, lane);
+        var tokens = Encode(batch);
+        FrameLevel(batch, tokens);
+        UpperLevels(batch);
+        return batch;
     }
 
     /// <summary>
-    /// Encodes every frame of the batch once (and counts, per stream, the inputs repeated exactly): the observed tokens
-    /// (B, D, Gh, Gw) stay on the device for scoring; the context tokens (the predictor's input, without photometry
-    /// unless the model keeps it there) go to the host.
+    /// Encodes every frame of the batch once: the observed tokens (B, D, Gh, Gw) stay on the device for scoring; the
+    /// context tokens (the predictor's input, without photometry unless the model keeps it there) go to the host.
     /// </summary>
     private Tensor Encode(BatchWork batch)
     {
@@ -121,11 +148,11 @@ public sealed class HJepaEngine : IDisposable
         for (var i = 0; i < frames.Count; i++)
         {
             frames[i].Pixels.CopyTo(_input.Slice((long)i * length, length));
-            batch.Repeats[i] = State(frames[i].Header.StreamId).Repeats.Observe(frames[i].Pixels);
+            batch.Lane.Saw(frames[i].Header.StreamId);
         }
 
         var input = _input.View(frames.Count, _config.Channels, _config.ImageHeight, _config.ImageWidth).to(_device);
-        var representation = _model.Encoder.forward(input);
+        var representation = batch.Lane.Model.Encoder.forward(input);
         var finite = stack([input.isfinite().flatten(1).all(1), representation.Tokens.isfinite().flatten(1).all(1)], 1).to(float32);
         _small.CopyFrom(finite);
         var checks = _small.Array;
@@ -158,7 +185,7 @@ public sealed class HJepaEngine : IDisposable
         var pass = new LevelPass();
         foreach (var i in batch.Scorable())
         {
-            pass.Add(State(batch.Frames[i].Header.StreamId).Frames, i);
+            pass.Add(batch.Lane.State(batch.Frames[i].Header.StreamId).Frames, i);
         }
 
         var (gh, gw) = (_config.GridHeight, _config.GridWidth);
@@ -170,7 +197,7 @@ public sealed class HJepaEngine : IDisposable
             [_config.Dim, gh, gw],
             _config.ContextFrames,
             _config.Horizons,
-            context => _model.Predictor.forward(new PredictorInput(context.view(context.shape[0], _config.ContextFrames * _config.Dim, gh, gw), _latents)),
+            context => batch.Lane.Model.Predictor.forward(new PredictorInput(context.view(context.shape[0], _config.ContextFrames * _config.Dim, gh, gw), _latents)),
             maps);
         for (var p = 0; p < pass.Count; p++)
         {
@@ -207,7 +234,7 @@ public sealed class HJepaEngine : IDisposable
                     continue;
                 }
 
-                var state = State(batch.Frames[i].Header.StreamId).Levels[l];
+                var state = batch.Lane.State(batch.Frames[i].Header.StreamId).Levels[l];
                 state.Items.Push(input);
                 if (state.WindowDue)
                 {
@@ -219,7 +246,7 @@ public sealed class HJepaEngine : IDisposable
             var outputs = new float[]?[inputs.Length];
             if (pass.Count > 0)
             {
-                var encoded = _model.Levels[l].Encoder.forward(_context.View(pass.Count, level.Window, inputDim).to(_device));  // (N, D)
+                var encoded = batch.Lane.Model.Levels[l].Encoder.forward(_context.View(pass.Count, level.Window, inputDim).to(_device));  // (N, D)
                 _reps.CopyFrom(encoded);
                 var energies = RunSequences(
                     pass,
@@ -228,7 +255,7 @@ public sealed class HJepaEngine : IDisposable
                     [level.Dim],
                     level.ContextWindows,
                     level.Horizons,
-                    context => _model.Levels[l].Predictor.forward(new PredictorInput(context, _latents)),
+                    context => batch.Lane.Model.Levels[l].Predictor.forward(new PredictorInput(context, _latents)),
                     null);
                 for (var p = 0; p < pass.Count; p++)
                 {
@@ -247,7 +274,7 @@ public sealed class HJepaEngine : IDisposable
             // Frames report their level's latest window energy, in batch order (causal within the batch too).
             foreach (var i in batch.Scorable())
             {
-                var state = State(batch.Frames[i].Header.StreamId).Levels[l];
+                var state = batch.Lane.State(batch.Frames[i].Header.StreamId).Levels[l];
                 if (batch.Fresh[i][l + 1])
                 {
                     state.Latest = batch.Levels[i][l + 1];

@@ -4,8 +4,8 @@ namespace StreamJepa.Inference.Engine;
 
 /// <summary>
 /// What the engine keeps per stream between batches, all on the host: the last k token grids (so no frame is
-/// encoded twice), the predictions waiting for their frames, the state of every level above, and how many frames
-/// in a row its input has repeated.
+/// encoded twice), the predictions waiting for their frames and the state of every level above, for one version of
+/// the weights.
 /// </summary>
 internal sealed class StreamState
 {
@@ -26,6 +26,4 @@ internal sealed class StreamState
     public Sequence Frames { get; }
 
     public IReadOnlyList<LevelState> Levels { get; }
-
-    public RepeatCounter Repeats { get; } = new();
 }

@@ -27,6 +27,7 @@ public sealed class InferencePipeline : IAsyncDisposable
     private readonly IReadOnlyList<IResultSink> _sinks;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly long _shadowFrames;
     private long _modelTicks;
     private long _resultTicks;
     private long _batches;
@@ -47,6 +48,7 @@ public sealed class InferencePipeline : IAsyncDisposable
         _time = time;
         _sinks = sinks;
         _logger = logger;
+        _shadowFrames = options.Scoring.Window;
         var inference = options.Inference;
         _router = new ResultRouter(options.Scoring, engine.Config, priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time);
         _batch = new BatchBlock<Frame>(inference.MaxBatch, new GroupingDataflowBlockOptions { BoundedCapacity = inference.MaxBatch * 2 });
@@ -87,7 +89,10 @@ public sealed class InferencePipeline : IAsyncDisposable
     /// </summary>
     public FrameTap? Tap { get; set; }
 
-    /// <summary>Hands new weights to the model block, which swaps them in at the next batch boundary.</summary>
+    /// <summary>
+    /// Hands new weights to the model block, which scores them in shadow from the next batch on and lets them serve
+    /// once every stream has its baseline for them (or a stream has shown them <c>scoring.window</c> frames).
+    /// </summary>
     public void Promote(HJepa model, long version)
     {
         lock (_promotion)
@@ -154,8 +159,23 @@ public sealed class InferencePipeline : IAsyncDisposable
 
         if (pending is { } p)
         {
-            _engine.Swap(p.Model, p.Version);
-            _logger.LogInformation("serving model version {Version}", p.Version);
+            _engine.Shadow(p.Model, p.Version);
+            _logger.LogInformation("scoring model version {Version} in shadow until every stream has a baseline for it", p.Version);
+        }
+
+        if (_engine.ShadowVersion is not { } shadow)
+        {
+            return;
+        }
+
+        var (ready, frames) = (_router.ShadowReadyVersion == shadow, _engine.ShadowFrames);
+        if (ready || frames >= _shadowFrames)
+        {
+            _engine.PromoteShadow();
+            _logger.LogInformation(
+                "serving model version {Version} ({How})",
+                shadow,
+                ready ? "every stream's baseline carried from its shadow scores" : $"after {frames} frames in shadow; streams without a baseline warm up");
         }
     }
 

@@ -19,6 +19,9 @@ internal sealed class ResultRouter
     private readonly TimeProvider _time;
     private readonly Dictionary<string, StreamScorer> _scorers = new(StringComparer.Ordinal);
     private readonly IResultSink[] _embeddingSinks;
+    private readonly HashSet<string> _shadowStreams = new(StringComparer.Ordinal);
+    private long _shadowVersion = -1;
+    private long _shadowReady = -1;
     private long _episodes;
 
     public ResultRouter(ScoringOptions options, HJepaConfig model, IReadOnlyDictionary<int, (double, double)> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time)
@@ -40,6 +43,12 @@ internal sealed class ResultRouter
 
     public long Scored { get; private set; }
 
+    /// <summary>
+    /// The version of the weights scored in shadow once every stream that saw them has its baseline for them (read
+    /// by the model stage to promote them); -1 until then.
+    /// </summary>
+    public long ShadowReadyVersion => Interlocked.Read(ref _shadowReady);
+
     public void Handle(StageItem item)
     {
         switch (item)
@@ -57,6 +66,7 @@ internal sealed class ResultRouter
                     Route(outcome, batch.ModelVersion);
                 }
 
+                CheckShadow(batch);
                 break;
         }
     }
@@ -98,6 +108,29 @@ internal sealed class ResultRouter
         foreach (var episode in episodes)
         {
             Publish(episode);
+        }
+    }
+
+    /// <summary>Notes the streams scored in shadow and, when all of them have their baseline for the shadow weights, says so.</summary>
+    private void CheckShadow(ScoredBatch batch)
+    {
+        foreach (var outcome in batch.Outcomes)
+        {
+            if (outcome.Shadow is { } shadow)
+            {
+                if (shadow.ModelVersion != _shadowVersion)
+                {
+                    _shadowStreams.Clear();
+                    _shadowVersion = shadow.ModelVersion;
+                }
+
+                _shadowStreams.Add(outcome.Header.StreamId);
+            }
+        }
+
+        if (_shadowStreams.Count > 0 && _shadowStreams.All(s => _scorers[s].ShadowReady(_shadowVersion)))
+        {
+            Interlocked.Exchange(ref _shadowReady, _shadowVersion);
         }
     }
 

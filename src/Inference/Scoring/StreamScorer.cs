@@ -12,7 +12,8 @@ namespace StreamJepa.Inference.Scoring;
 /// <c>alertLevels</c>), and anomaly episodes. A stream is warming up, scored but never alerting, until the model's
 /// context has filled and every alert level has the stream's own baseline for the model version that scores it. A
 /// picture repeated exactly is no evidence about the scene: it teaches no baseline, opens no surprise episode, and
-/// <c>frozenAfter</c> repeats in a row make a "frozen" episode of their own.
+/// <c>frozenAfter</c> repeats in a row make a "frozen" episode of their own. While new weights are scored in shadow,
+/// the frames the served weights judge normal build the stream's baseline for them, which takes over with them.
 /// </summary>
 internal sealed class StreamScorer
 {
@@ -22,6 +23,8 @@ internal sealed class StreamScorer
     private readonly EpisodeTracker _episodes;
     private readonly FrozenFeed _frozen;
     private long _version = -1;
+    private RobustStats[]? _shadowStats;
+    private long _shadowVersion = -1;
     private long _episodeIds;
 
     public StreamScorer(string stream, ScoringOptions options, int levels, IReadOnlyDictionary<int, (double Median, double Mad)> priors)
@@ -34,6 +37,10 @@ internal sealed class StreamScorer
     }
 
     public bool AnomalyOpen => _episodes.IsOpen || _frozen.IsOpen;
+
+    /// <summary>True when the stream has its own baseline at every alert level for the weights of <paramref name="version"/>, scored in shadow.</summary>
+    public bool ShadowReady(long version) =>
+        _shadowVersion == version && _shadowStats is { } stats && Ready(stats);
 
     /// <summary>Scores one frame; returns its score and the episodes that opened, updated or closed at it.</summary>
     public (FrameScore Score, IReadOnlyList<AnomalyEpisode> Episodes) Score(FrameOutcome outcome, long modelVersion)
@@ -48,7 +55,7 @@ internal sealed class StreamScorer
         var repeats = _options.FrozenAfter > 0 ? outcome.Repeats : 0;
 
         // Ready: every alert level judges this frame by the stream's own baseline (counted before the frame adds to it).
-        var ready = _options.AlertLevels.All(l => l > _stats.Length || _stats[l - 1].Count >= _options.MinSamples);
+        var ready = Ready(_stats);
         var levels = new LevelScore[_stats.Length];
         for (var l = 0; l < _stats.Length; l++)
         {
@@ -79,6 +86,7 @@ internal sealed class StreamScorer
         }
 
         var episodes = Episodes(header, combined, levels, outcome, repeats, ready, modelVersion);
+        LearnShadow(outcome.Shadow, repeats);
         var map = _options.EnergyMaps ? outcome.EnergyMap : null;
         var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, AnomalyOpen, modelVersion, EnergyMap: map, WarmingUp: !ready, Repeats: repeats);
         return (score, episodes);
@@ -113,6 +121,42 @@ internal sealed class StreamScorer
 
     private long NextId() => ++_episodeIds;
 
+    private bool Ready(RobustStats[] stats) =>
+        _options.AlertLevels.All(l => l > stats.Length || stats[l - 1].Count >= _options.MinSamples);
+
+    /// <summary>
+    /// Adds the shadow weights' energies of a frame to their baseline when the served weights found the frame normal
+    /// (no episode open, the picture changed) and, once the baseline has its first samples, the energy itself is
+    /// not surprising under it.
+    /// </summary>
+    private void LearnShadow(ShadowOutcome? shadow, int repeats)
+    {
+        if (shadow is null)
+        {
+            return;
+        }
+
+        if (_shadowStats is null || _shadowVersion != shadow.ModelVersion)
+        {
+            _shadowStats = [.. _stats.Select(_ => new RobustStats(_options.Window, _options.MinSamples, prior: null))];
+            _shadowVersion = shadow.ModelVersion;
+        }
+
+        for (var l = 0; l < _shadowStats.Length; l++)
+        {
+            if (shadow.Levels[l] is not { } v || !shadow.Fresh[l] || repeats > 0 || AnomalyOpen)
+            {
+                continue;
+            }
+
+            var stats = _shadowStats[l];
+            if (stats.Count < _options.MinSamples || stats.Surprise(v.Free) < _options.OnThreshold)
+            {
+                stats.Add(v.Free);
+            }
+        }
+    }
+
     /// <summary>The most surprised of the <c>alertLevels</c> that have a surprise, or null when none has.</summary>
     private double? Combined(LevelScore[] levels)
     {
@@ -133,19 +177,23 @@ internal sealed class StreamScorer
         z is { } v && l < _options.LowEnergyWeights.Count && _options.LowEnergyWeights[l] > 0 ? Math.Max(v, -_options.LowEnergyWeights[l] * v) : z;
 
     /// <summary>
-    /// New weights put energies on a new scale: the stream's baseline is measured again from scratch (the
-    /// checkpoint's statistics belong to the weights it was loaded with, so they only serve the first version), and
-    /// the stream warms up again meanwhile.
+    /// New weights put energies on a new scale. The baseline the stream built for them in shadow takes over; without
+    /// one (weights swapped in unshadowed, or a stream that joined late) it is measured again from scratch, the
+    /// checkpoint's statistics belonging to the weights it was loaded with, and the stream warms up meanwhile.
     /// </summary>
     private void RestartBaselineOnNewModel(long modelVersion)
     {
         if (_version >= 0 && _version != modelVersion)
         {
+            var carried = _shadowVersion == modelVersion ? _shadowStats : null;
             for (var l = 0; l < _stats.Length; l++)
             {
-                _stats[l] = new RobustStats(_options.Window, _options.MinSamples, prior: null);
+                _stats[l] = carried?[l] ?? new RobustStats(_options.Window, _options.MinSamples, prior: null);
                 _surprise[l] = null;
             }
+
+            _shadowStats = null;
+            _shadowVersion = -1;
         }
 
         _version = modelVersion;

@@ -90,7 +90,8 @@ public sealed class HJepaEngineTests
             broken.Encoder.parameters().First().fill_(float.PositiveInfinity);
         }
 
-        engine.Swap(broken, 2);
+        engine.Shadow(broken, 2);
+        engine.PromoteShadow();
         var outcome = Single(engine, EngineFixture.Frame("a", 0));
 
         Assert.Contains("non-finite representation", outcome.Error, StringComparison.Ordinal);
@@ -115,7 +116,7 @@ public sealed class HJepaEngineTests
     }
 
     [Fact]
-    public void Swap_KeepsStreamContext_AndCarriesTheNewVersion()
+    public void Shadow_WeightsScoreBesideTheServedOnes_ThenServeWithTheContextTheyBuilt()
     {
         using var engine = EngineFixture.Engine();
         for (var i = 0; i < 4; i++)
@@ -123,10 +124,29 @@ public sealed class HJepaEngineTests
             Single(engine, EngineFixture.Frame("a", i));
         }
 
-        engine.Swap(new Model.HJepa(EngineFixture.Config), 9);
-        var next = Single(engine, EngineFixture.Frame("a", 4));
+        TorchSharp.torch.random.manual_seed(5);
+        engine.Shadow(new Model.HJepa(EngineFixture.Config), 9);
+        var shadowed = Enumerable.Range(4, 4).Select(i => Single(engine, EngineFixture.Frame("a", i))).ToList();
+        using var alone = EngineFixture.Engine(seed: 5);
+        var fresh = Enumerable.Range(4, 4).Select(i => Single(alone, EngineFixture.Frame("a", i))).ToList();
+
+        // The served weights keep scoring; the shadow ones fill their own context first (two frames, then one ahead).
+        Assert.All(shadowed, o => Assert.NotNull(o.Levels[0]));
+        Assert.All(shadowed, o => Assert.Equal(9, o.Shadow!.ModelVersion));
+        Assert.Null(shadowed[1].Shadow!.Levels[0]);
+        for (var i = 2; i < 4; i++)
+        {
+            // As if the new weights had served alone from the frame they arrived at: no context of the old ones leaks in.
+            Assert.Equal(fresh[i].Levels[0]!.Value.Free, shadowed[i].Shadow!.Levels[0]!.Value.Free, 5);
+        }
+        Assert.Equal((1L, 9L, 4L), (engine.ModelVersion, engine.ShadowVersion!.Value, engine.ShadowFrames));
+
+        engine.PromoteShadow();
+        var next = Single(engine, EngineFixture.Frame("a", 8));
 
         Assert.Equal(9, engine.ModelVersion);
+        Assert.Null(engine.ShadowVersion);
+        Assert.Null(next.Shadow);
         Assert.NotNull(next.Levels[0]);
     }
 

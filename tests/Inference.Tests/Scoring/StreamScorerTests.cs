@@ -38,7 +38,7 @@ public sealed class StreamScorerTests
     }
 
     [Fact]
-    public void ModelSwap_OpensNoEpisode_TheStreamWarmsUpOnTheNewModel()
+    public void ModelSwap_WithoutShadowScores_OpensNoEpisode_TheStreamWarmsUpOnTheNewModel()
     {
         var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
         for (var i = 0; i < 40; i++)
@@ -53,6 +53,50 @@ public sealed class StreamScorerTests
         Assert.All(afterSwap.Take(Options.MinSamples), s => Assert.True(s.Score.WarmingUp));
         Assert.False(afterSwap[^1].Score.WarmingUp);
         Assert.False(afterSwap[^1].Score.Anomaly);
+    }
+
+    [Fact]
+    public void ModelSwap_AfterShadowScoring_CarriesTheBaseline_NoWarmUp_NoEpisode_AndStillAlerts()
+    {
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 20; i++)
+        {
+            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
+        }
+
+        // Version 2 is scored in shadow, its energies fifty times version 1's; the served version 1 keeps alerting.
+        for (var i = 20; i < 40; i++)
+        {
+            scorer.Score(Shadowed(i, 1.0 + (0.05 * (i % 3)), 50.0 + (i % 3)), 1);
+        }
+
+        Assert.True(scorer.ShadowReady(2));
+        Assert.False(scorer.ShadowReady(3));
+        var afterSwap = Enumerable.Range(40, 20).Select(i => scorer.Score(Outcome(i, 50.0 + (i % 3)), 2)).ToList();
+        var surprise = Enumerable.Range(60, 3).Select(i => scorer.Score(Outcome(i, 80.0), 2)).ToList();
+
+        Assert.All(afterSwap, s => Assert.False(s.Score.WarmingUp));
+        Assert.All(afterSwap, s => Assert.Empty(s.Episodes));
+        Assert.Equal("opened", Assert.Single(surprise[^1].Episodes).State);
+    }
+
+    [Fact]
+    public void ShadowBaseline_LearnsNothingWhileTheServedWeightsSeeAnAnomaly()
+    {
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < 20; i++)
+        {
+            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
+        }
+
+        // An episode opens on version 1 and stays open: none of those frames is normal for version 2 either.
+        for (var i = 20; i < 40; i++)
+        {
+            scorer.Score(Shadowed(i, 9.0, 50.0), 1);
+        }
+
+        Assert.True(scorer.AnomalyOpen);
+        Assert.False(scorer.ShadowReady(2));
     }
 
     [Fact]
@@ -192,6 +236,10 @@ public sealed class StreamScorerTests
 
     /// <summary>A one-level frame whose picture repeated the one before <paramref name="repeats"/> times in a row.</summary>
     private static FrameOutcome Outcome(long frame, double free, int repeats) => Repeated(frame, repeats, [free]);
+
+    /// <summary>A one-level frame scored by the served weights and, in shadow, by version 2.</summary>
+    private static FrameOutcome Shadowed(long frame, double free, double shadowFree) =>
+        Outcome(frame, free) with { Shadow = new ShadowOutcome(2, [(shadowFree, shadowFree)], [true]) };
 
     private static FrameOutcome Repeated(long frame, int repeats, double[] free) =>
         new(new FrameHeader("cam", frame, frame * 100, true, 64, 64, 0), [.. free.Select(f => ((double, double)?)(f, f))], [.. free.Select(_ => true)], null, null, [], null, repeats);

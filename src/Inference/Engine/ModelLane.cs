@@ -1,0 +1,48 @@
+using StreamJepa.Model;
+
+namespace StreamJepa.Inference.Engine;
+
+/// <summary>
+/// One version of the weights and the per-stream state built with them (token histories, pending predictions,
+/// windows). The engine serves from one lane; while a promoted version is scored in shadow it runs a second, whose
+/// streams fill their own context from the frames they see, so no token of one encoder reaches the other's predictor.
+/// </summary>
+internal sealed class ModelLane : IDisposable
+{
+    private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _frames = new(StringComparer.Ordinal);
+
+    public ModelLane(HJepa model, long version)
+    {
+        Model = model;
+        Version = version;
+    }
+
+    public HJepa Model { get; }
+
+    public long Version { get; }
+
+    /// <summary>Frames of the stream this lane has seen most of.</summary>
+    public long MostFrames { get; private set; }
+
+    public StreamState State(string stream)
+    {
+        if (!_streams.TryGetValue(stream, out var state))
+        {
+            state = new StreamState(Model.Config);
+            _streams.Add(stream, state);
+        }
+
+        return state;
+    }
+
+    /// <summary>Counts one frame of <paramref name="stream"/> seen by this lane.</summary>
+    public void Saw(string stream)
+    {
+        var frames = _frames.GetValueOrDefault(stream) + 1;
+        _frames[stream] = frames;
+        MostFrames = Math.Max(MostFrames, frames);
+    }
+
+    public void Dispose() => Model.Dispose();
+}

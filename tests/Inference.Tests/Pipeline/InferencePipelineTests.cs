@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Threading.Tasks.Dataflow;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Results;
+using StreamJepa.Inference.Pipeline;
+using StreamJepa.Inference.Tests.Engine;
+using StreamJepa.Model;
+
+namespace StreamJepa.Inference.Tests.Pipeline;
+
+public sealed class InferencePipelineTests
+{
+    [Fact]
+    public async Task Promoted_weights_serve_once_scored_in_shadow_and_the_stream_never_goes_blind()
+    {
+        var options = new StreamJepaOptions { Inference = new() { MaxBatch = 4 }, Scoring = new() { MinSamples = 10 } };
+        using var engine = EngineFixture.Engine(maxBatch: 4);
+        var sink = new Collected();
+        await using var pipeline = new InferencePipeline(engine, options, [], [sink], TimeProvider.System, NullLogger.Instance);
+        for (var i = 0; i < 120; i++)
+        {
+            if (i == 40)
+            {
+                pipeline.Promote(new HJepa(EngineFixture.Config), 2);
+            }
+
+            Assert.True(await pipeline.Input.SendAsync(EngineFixture.Frame("a", i)));
+        }
+
+        await pipeline.CompleteAsync(CancellationToken.None);
+
+        var scores = sink.Scores.OrderBy(s => s.Frame).ToList();
+        var first = scores.FindIndex(s => s.ModelVersion == 2);
+        Assert.True(first > 0, "version 2 never served");
+        Assert.All(scores[first..], s => Assert.Equal(2, s.ModelVersion));
+        Assert.All(scores.Where(s => s.Frame >= 20), s => Assert.False(s.WarmingUp, $"frame {s.Frame} (version {s.ModelVersion}) was warming up"));
+        Assert.Equal(2, pipeline.ModelVersion);
+    }
+
+    private sealed class Collected : IResultSink
+    {
+        public ConcurrentBag<FrameScore> Scores { get; } = [];
+
+        public bool WantsEmbeddings => false;
+
+        public void OnScore(FrameScore score) => Scores.Add(score);
+
+        public void OnGap(FrameGap gap)
+        {
+        }
+
+        public void OnEmbedding(Embedding embedding)
+        {
+        }
+
+        public void OnEpisode(AnomalyEpisode episode)
+        {
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
