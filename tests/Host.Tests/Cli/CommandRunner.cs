@@ -13,7 +13,7 @@ internal static class CommandRunner
     public static async Task<(int Exit, string Output, string Error)> RunAsync(WatchedWriter output, CancellationToken stop, params string[] args)
     {
         using var error = new StringWriter();
-        var exit = await StreamJepaCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, stop);
+        var exit = await StreamJepaCommand.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error }, stop);
         return (exit, output.ToString(), error.ToString());
     }
 }
