@@ -90,8 +90,9 @@ public sealed class InferencePipeline : IAsyncDisposable
     public FrameTap? Tap { get; set; }
 
     /// <summary>
-    /// Hands new weights to the model block, which scores them in shadow from the next batch on and lets them serve
-    /// once every stream has its baseline for them (or a stream has shown them <c>scoring.window</c> frames).
+    /// Hands new weights to the model block, which scores them in shadow from the next batch on (or, while other
+    /// weights are in shadow, once those serve; newer weights replace waiting ones) and lets them serve once every
+    /// stream has its baseline for them (or a stream has shown them <c>scoring.window</c> frames).
     /// </summary>
     public void Promote(HJepa model, long version)
     {
@@ -148,19 +149,26 @@ public sealed class InferencePipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Moves promoted weights into shadow when none are there (newer ones wait, so that a trainer promoting faster
+    /// than baselines fill still gets its weights served), and lets shadow weights serve once they are ready.
+    /// </summary>
     private void SwapIfPromoted()
     {
-        (HJepa Model, long Version)? pending;
-        lock (_promotion)
+        if (_engine.ShadowVersion is null)
         {
-            pending = _pending;
-            _pending = null;
-        }
+            (HJepa Model, long Version)? pending;
+            lock (_promotion)
+            {
+                pending = _pending;
+                _pending = null;
+            }
 
-        if (pending is { } p)
-        {
-            _engine.Shadow(p.Model, p.Version);
-            _logger.LogInformation("scoring model version {Version} in shadow until every stream has a baseline for it", p.Version);
+            if (pending is { } p)
+            {
+                _engine.Shadow(p.Model, p.Version);
+                _logger.LogInformation("scoring model version {Version} in shadow until every stream has a baseline for it", p.Version);
+            }
         }
 
         if (_engine.ShadowVersion is not { } shadow)

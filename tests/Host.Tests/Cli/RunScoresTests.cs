@@ -137,6 +137,6 @@ public sealed class RunScoresTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains("ingest.width", error, StringComparison.Ordinal);
-        Assert.Contains("model.imageSize", error, StringComparison.Ordinal);
+        Assert.Contains("model.imageWidth", error, StringComparison.Ordinal);
     }
 }

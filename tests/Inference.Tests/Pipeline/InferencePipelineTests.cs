@@ -38,6 +38,31 @@ public sealed class InferencePipelineTests
         Assert.Equal(2, pipeline.ModelVersion);
     }
 
+    [Fact]
+    public async Task Weights_promoted_faster_than_baselines_fill_still_come_to_serve()
+    {
+        var options = new StreamJepaOptions { Inference = new() { MaxBatch = 4 }, Scoring = new() { MinSamples = 10 } };
+        using var engine = EngineFixture.Engine(maxBatch: 4);
+        var sink = new Collected();
+        await using var pipeline = new InferencePipeline(engine, options, [], [sink], TimeProvider.System, NullLogger.Instance);
+        for (var i = 0; i < 150; i++)
+        {
+            if (i is >= 20 and <= 80 && i % 4 == 0)
+            {
+                pipeline.Promote(new HJepa(EngineFixture.Config), 2 + ((i - 20) / 4));   // a new version every 4 frames
+            }
+
+            Assert.True(await pipeline.Input.SendAsync(EngineFixture.Frame("a", i)));
+        }
+
+        await pipeline.CompleteAsync(CancellationToken.None);
+
+        var versions = sink.Scores.OrderBy(s => s.Frame).Select(s => s.ModelVersion).ToList();
+        Assert.Equal(versions.Order(), versions);
+        Assert.True(versions.Distinct().Count() >= 3, $"served versions {string.Join(", ", versions.Distinct())}");
+        Assert.All(sink.Scores.Where(s => s.Frame >= 20), s => Assert.False(s.WarmingUp, $"frame {s.Frame} (version {s.ModelVersion}) was warming up"));
+    }
+
     private sealed class Collected : IResultSink
     {
         public ConcurrentBag<FrameScore> Scores { get; } = [];
