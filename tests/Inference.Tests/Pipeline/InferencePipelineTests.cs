@@ -14,53 +14,50 @@ public sealed class InferencePipelineTests
     [Fact]
     public async Task Promoted_weights_serve_once_scored_in_shadow_and_the_stream_never_goes_blind()
     {
-        var options = new StreamJepaOptions { Inference = new() { MaxBatch = 4 }, Scoring = new() { MinSamples = 10 } };
-        using var engine = EngineFixture.Engine(maxBatch: 4);
-        var sink = new Collected();
-        await using var pipeline = new InferencePipeline(engine, options, [], [sink], TimeProvider.System, NullLogger.Instance);
-        for (var i = 0; i < 120; i++)
-        {
-            if (i == 40)
-            {
-                pipeline.Promote(new HJepa(EngineFixture.Config), 2);
-            }
+        var (scores, served) = await ScoreAsync(120, i => i == 40 ? 2 : null);
 
-            Assert.True(await pipeline.Input.SendAsync(EngineFixture.Frame("a", i)));
-        }
-
-        await pipeline.CompleteAsync(CancellationToken.None);
-
-        var scores = sink.Scores.OrderBy(s => s.Frame).ToList();
-        var first = scores.FindIndex(s => s.ModelVersion == 2);
+        var ordered = scores.OrderBy(s => s.Frame).ToList();
+        var first = ordered.FindIndex(s => s.ModelVersion == 2);
         Assert.True(first > 0, "version 2 never served");
-        Assert.All(scores[first..], s => Assert.Equal(2, s.ModelVersion));
-        Assert.All(scores.Where(s => s.Frame >= 20), s => Assert.False(s.WarmingUp, $"frame {s.Frame} (version {s.ModelVersion}) was warming up"));
-        Assert.Equal(2, pipeline.ModelVersion);
+        Assert.All(ordered[first..], s => Assert.Equal(2, s.ModelVersion));
+        Assert.All(ordered.Where(s => s.Frame >= 20), s => Assert.False(s.WarmingUp, $"frame {s.Frame} (version {s.ModelVersion}) was warming up"));
+        Assert.Equal(2, served);
     }
 
     [Fact]
     public async Task Weights_promoted_faster_than_baselines_fill_still_come_to_serve()
     {
+        // A new version every 4 frames from frame 20 to 80.
+        var (scores, _) = await ScoreAsync(150, i => i is >= 20 and <= 80 && i % 4 == 0 ? 2 + ((i - 20) / 4) : null);
+
+        var versions = scores.OrderBy(s => s.Frame).Select(s => s.ModelVersion).ToList();
+        Assert.Equal(versions.Order(), versions);
+        Assert.True(versions.Distinct().Count() >= 3, $"served versions {string.Join(", ", versions.Distinct())}");
+        Assert.All(scores.Where(s => s.Frame >= 20), s => Assert.False(s.WarmingUp, $"frame {s.Frame} (version {s.ModelVersion}) was warming up"));
+    }
+
+    /// <summary>
+    /// Scores <paramref name="frames"/> frames of one stream, promoting new weights with the version
+    /// <paramref name="promote"/> gives before a frame; returns the scores and the version served at the end.
+    /// </summary>
+    private static async Task<(IReadOnlyCollection<FrameScore> Scores, long Served)> ScoreAsync(int frames, Func<int, long?> promote)
+    {
         var options = new StreamJepaOptions { Inference = new() { MaxBatch = 4 }, Scoring = new() { MinSamples = 10 } };
         using var engine = EngineFixture.Engine(maxBatch: 4);
         var sink = new Collected();
         await using var pipeline = new InferencePipeline(engine, options, [], [sink], TimeProvider.System, NullLogger.Instance);
-        for (var i = 0; i < 150; i++)
+        for (var i = 0; i < frames; i++)
         {
-            if (i is >= 20 and <= 80 && i % 4 == 0)
+            if (promote(i) is { } version)
             {
-                pipeline.Promote(new HJepa(EngineFixture.Config), 2 + ((i - 20) / 4));   // a new version every 4 frames
+                pipeline.Promote(new HJepa(EngineFixture.Config), version);
             }
 
             Assert.True(await pipeline.Input.SendAsync(EngineFixture.Frame("a", i)));
         }
 
         await pipeline.CompleteAsync(CancellationToken.None);
-
-        var versions = sink.Scores.OrderBy(s => s.Frame).Select(s => s.ModelVersion).ToList();
-        Assert.Equal(versions.Order(), versions);
-        Assert.True(versions.Distinct().Count() >= 3, $"served versions {string.Join(", ", versions.Distinct())}");
-        Assert.All(sink.Scores.Where(s => s.Frame >= 20), s => Assert.False(s.WarmingUp, $"frame {s.Frame} (version {s.ModelVersion}) was warming up"));
+        return (sink.Scores, pipeline.ModelVersion);
     }
 
     private sealed class Collected : IResultSink

@@ -40,11 +40,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void ModelSwap_WithoutShadowScores_OpensNoEpisode_TheStreamWarmsUpOnTheNewModel()
     {
-        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
-        for (var i = 0; i < 40; i++)
-        {
-            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
-        }
+        var scorer = Settled(40);
 
         // Version 2's energies are on another scale, and its first frames are far from version 1's normal.
         var afterSwap = Enumerable.Range(40, 40).Select(i => scorer.Score(Outcome(i, 50.0 + (i % 7)), 2)).ToList();
@@ -58,11 +54,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void ModelSwap_AfterShadowScoring_CarriesTheBaseline_NoWarmUp_NoEpisode_AndStillAlerts()
     {
-        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
-        for (var i = 0; i < 20; i++)
-        {
-            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
-        }
+        var scorer = Settled(20);
 
         // Version 2 is scored in shadow, its energies fifty times version 1's; the served version 1 keeps alerting.
         for (var i = 20; i < 40; i++)
@@ -83,11 +75,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void ShadowBaseline_LearnsNothingWhileTheServedWeightsSeeAnAnomaly()
     {
-        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
-        for (var i = 0; i < 20; i++)
-        {
-            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
-        }
+        var scorer = Settled(20);
 
         // An episode opens on version 1 and stays open: none of those frames is normal for version 2 either.
         for (var i = 20; i < 40; i++)
@@ -236,6 +224,18 @@ public sealed class StreamScorerTests
 
     /// <summary>A one-level frame whose picture repeated the one before <paramref name="repeats"/> times in a row.</summary>
     private static FrameOutcome Outcome(long frame, double free, int repeats) => Repeated(frame, repeats, [free]);
+
+    /// <summary>A one-level scorer that has seen <paramref name="frames"/> normal frames of version 1.</summary>
+    private static StreamScorer Settled(int frames)
+    {
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+        for (var i = 0; i < frames; i++)
+        {
+            scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
+        }
+
+        return scorer;
+    }
 
     /// <summary>A one-level frame scored by the served weights and, in shadow, by version 2.</summary>
     private static FrameOutcome Shadowed(long frame, double free, double shadowFree) =>
