@@ -57,7 +57,7 @@ public sealed record ScoringOptions
     internal void Validate(string key, ConfigErrors errors)
     {
         errors.Range($"{key}.window", Window, 8, 1_000_000);
-        errors.Range($"{key}.minSamples", MinSamples, 2, Window);
+        errors.Range($"{key}.minSamples", MinSamples, 2, Window >= 8 ? Window : 1_000_000);     // at most the window, once that is valid
         errors.Range($"{key}.onThreshold", OnThreshold, 0.1, 1e6);
         errors.Range($"{key}.offThreshold", OffThreshold, -1e6, OnThreshold);
         errors.Range($"{key}.openAfter", OpenAfter, 1, 10_000);

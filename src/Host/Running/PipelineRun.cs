@@ -39,6 +39,11 @@ internal sealed class PipelineRun
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         var logger = _loggers.CreateLogger<PipelineRun>();
+        if (_options.Training is { Online: true, SaveTo: { } learntTo })
+        {
+            WritablePath.Check(learntTo, "training.saveTo");
+        }
+
         var (model, header) = ModelLoader.Load(_options);
         _options.ValidateModelInput(model.Config);
         var device = TorchRuntime.Initialize(_options.Inference);

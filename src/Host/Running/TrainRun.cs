@@ -51,9 +51,13 @@ internal sealed class TrainRun
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
-        EnsureWritable(CheckpointPath);
-        var resuming = Resume && File.Exists(CheckpointPath);
-        var (model, header) = resuming
+        WritablePath.Check(CheckpointPath, "--checkpoint");
+        if (Resume && !File.Exists(CheckpointPath))
+        {
+            throw new ConfigException([new ConfigError("--checkpoint", $"\"{CheckpointPath}\"", "not found: --resume continues from an existing checkpoint (leave --resume out to start a new one)")]);
+        }
+
+        var (model, header) = Resume
             ? Checkpoint.Load(CheckpointPath, _options.Model)
             : ModelLoader.Load(_options with { Inference = _options.Inference with { Checkpoint = null } });
         _options.ValidateModelInput(model.Config);
@@ -63,7 +67,7 @@ internal sealed class TrainRun
         using var trainer = new HJepaTrainer(model, _options.Training, device);
         var calibration = store.HoldOutTail(_options.Training.CalibrationHoldout, minTail: 2 * trainer.LongestClip, minKeep: trainer.LongestClip);
         var restored = false;
-        if (resuming)
+        if (Resume)
         {
             // The online weights, EMA targets and optimiser states, when the checkpoint holds them.
             var (again, _) = Checkpoint.Load(CheckpointPath, _options.Model, reader =>
@@ -75,7 +79,7 @@ internal sealed class TrainRun
         }
 
         await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"training on {store.Count} frames from {store.Streams.Count} stream(s), starting at step {header.Step}, model version {header.ModelVersion}{(resuming ? restored ? ", optimiser state restored" : ", no optimiser state in the checkpoint" : string.Empty)}")).ConfigureAwait(false);
+            $"training on {store.Count} frames from {store.Streams.Count} stream(s), starting at step {header.Step}, model version {header.ModelVersion}{(Resume ? restored ? ", optimiser state restored" : ", no optimiser state in the checkpoint" : string.Empty)}")).ConfigureAwait(false);
         var random = new Random(_options.Inference.Seed);
         _stepsToRun = Epochs is { } epochs ? epochs * Math.Max(1, store.Count / _options.Training.BatchSize) : Steps;
         var watch = Stopwatch.StartNew();
@@ -112,23 +116,6 @@ internal sealed class TrainRun
     }
 
     private int? _stepsToRun;
-
-    /// <summary>Fails at start-up, not after training, when the checkpoint cannot be written where asked.</summary>
-    private static void EnsureWritable(string path)
-    {
-        try
-        {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.probe");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException([new ConfigError("--checkpoint", $"\"{path}\"", $"cannot be written: {ex.Message}")]);
-        }
-    }
 
     /// <summary>Steps this run takes: those asked for, 500 when neither steps nor a time budget is given, or null (time only).</summary>
     private int? PlannedSteps => _stepsToRun ?? (Budget is null ? 500 : null);

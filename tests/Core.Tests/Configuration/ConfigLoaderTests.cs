@@ -40,6 +40,15 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_BadWindow_IsTheOneErrorNamed_NotAnImpossibleRangeForMinSamples()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["scoring.window=-1"], NoEnvironment));
+
+        Assert.Equal("scoring.window", Assert.Single(ex.Errors).Key);
+        Assert.DoesNotContain("and -1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_UnknownKey_NamesKeyAndAllowedKeys()
     {
         var path = Write("""{ "ingest": { "widht": 96 } }""");

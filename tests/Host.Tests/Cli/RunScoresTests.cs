@@ -131,6 +131,22 @@ public sealed class RunScoresTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_UnwritableSaveCheckpoint_ExitsTwoBeforeScoring()
+    {
+        var blocker = Path.Combine(_dir, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+        var scores = Path.Combine(_dir, "scores.jsonl");
+
+        var (exit, _, error) = await CommandRunner.RunAsync(
+            "run", "--source", "synthetic:frames=5", "--scores", scores, "--save-checkpoint", Path.Combine(blocker, "learnt.ckpt"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("training.saveTo", error, StringComparison.Ordinal);
+        Assert.Contains("cannot be written", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(scores));
+    }
+
+    [Fact]
     public async Task Run_IngestSizeDiffersFromModel_ExitsTwoNamingBoth()
     {
         var (exit, _, error) = await CommandRunner.RunAsync("run", "--source", "synthetic:frames=5", "--set", "ingest.width=96");

@@ -62,6 +62,21 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_ResumeWithoutTheCheckpoint_ExitsTwoNamingIt()
+    {
+        var missing = Path.Combine(_dir, "never-written.ckpt");
+
+        var (exit, output, error) = await CommandRunner.RunAsync(
+            ["train", "--source", "synthetic:frames=40", "--checkpoint", missing, "--steps", "2", "--resume"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+        Assert.Contains("not found", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("training on", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(missing));
+    }
+
+    [Fact]
     public async Task Train_NoSource_ExitsTwo()
     {
         var (exit, _, error) = await CommandRunner.RunAsync("train", "--checkpoint", Path.Combine(_dir, "m.ckpt"));
