@@ -85,6 +85,7 @@ internal sealed class EvalRun
     private async Task<VideoResult> ScoreAsync(EvalVideo video, string checkpoint, CancellationToken cancellationToken)
     {
         var scoresPath = Path.Combine(_out, $"{video.Id}.scores.jsonl");
+        File.Delete(scoresPath);    // outputs are appended to: this run's scores alone are read back
         var options = _options with
         {
             Sources = [new SourceOptions { Id = video.Id, Uri = video.Path }],

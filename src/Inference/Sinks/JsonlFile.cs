@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace StreamJepa.Inference.Sinks;
 
-/// <summary>A JSON Lines file: one compact JSON value per line, through one reused writer.</summary>
+/// <summary>
+/// A JSON Lines file: one compact JSON value per line, through one reused writer. A file that exists is appended to,
+/// so a restart keeps what earlier runs wrote; a last line cut off by a crash is ended first, so that it stays one
+/// unreadable line instead of spoiling the next.
+/// </summary>
 internal sealed class JsonlFile : IAsyncDisposable
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
@@ -17,7 +21,18 @@ internal sealed class JsonlFile : IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
-        _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        if (_stream.Length > 0)
+        {
+            _stream.Seek(-1, SeekOrigin.End);
+            var last = _stream.ReadByte();
+            _stream.Seek(0, SeekOrigin.End);
+            if (last != '\n')
+            {
+                _stream.Write(NewLine);
+            }
+        }
+
         _json = new Utf8JsonWriter(_stream);
     }
 
