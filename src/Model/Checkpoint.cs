@@ -22,6 +22,7 @@ public static class Checkpoint
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        RemoveStaleTemporaries(directory, Path.GetFileName(path));
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -92,6 +93,42 @@ public static class Checkpoint
         }
 
         return (model, header);
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of earlier writers of the same checkpoint that died mid-write (killed, out of
+    /// power): <c>.NAME.PID.tmp</c> whose process no longer runs. A live writer's file is left alone.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string directory, string name)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, $".{name}.*.tmp"))
+        {
+            var pid = Path.GetFileName(file)[(name.Length + 2)..^4];
+            if (int.TryParse(pid, out var id) && id != Environment.ProcessId && !Running(id))
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // Another writer removed or holds it: nothing to clean.
+                }
+            }
+        }
+    }
+
+    private static bool Running(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Keeps the previous checkpoints as NAME.1 (newest) … NAME.(keep-1) before a new one takes NAME.</summary>

@@ -191,6 +191,22 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Save_RemovesTheTemporaryFileOfAWriterThatDied_NotOfOneThatRuns()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        var dead = Path.Combine(_dir, ".model.ckpt.999999999.tmp");     // above any PID Linux hands out
+        var live = Path.Combine(_dir, ".model.ckpt.1.tmp");             // PID 1 always runs
+        File.WriteAllBytes(dead, new byte[1024]);
+        File.WriteAllBytes(live, new byte[1024]);
+        using var model = new HJepa(TinyConfig.Value);
+
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(live));
+    }
+
+    [Fact]
     public void Save_LeavesNoTemporaryFileBehind()
     {
         var path = Path.Combine(_dir, "model.ckpt");
