@@ -6,7 +6,7 @@ using StreamJepa.Model;
 
 namespace StreamJepa.Host.Cli;
 
-/// <summary><c>streamjepa inspect</c>: what a checkpoint holds, without loading its weights.</summary>
+/// <summary><c>streamjepa inspect</c>: what a checkpoint holds, its weights read and checked as <c>run</c> reads them.</summary>
 internal static class InspectCommand
 {
     public static Command Create()
@@ -33,7 +33,15 @@ internal static class InspectCommand
 
                 output.WriteLine("  model:");
                 output.WriteLine(JsonSerializer.Serialize(header.Config, ConfigLoader.JsonOptions));
-                return ExitCodes.Ok;
+                var (model, _) = Checkpoint.Load(path);
+                using (model)
+                {
+                    var parameters = model.parameters().ToList();
+                    var finite = parameters.All(p => p.isfinite().all().item<bool>());
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  weights: {parameters.Sum(p => p.numel()):N0} parameters, {(finite ? "all finite" : "SOME NOT FINITE (NaN or Inf)")}"));
+                    return finite ? ExitCodes.Ok : ExitCodes.InvalidConfiguration;
+                }
             }
             catch (CheckpointException ex)
             {

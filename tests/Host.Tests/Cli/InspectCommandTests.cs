@@ -13,6 +13,28 @@ public sealed class InspectCommandTests
         Assert.Matches(@"model version \d+, step \d+", output);
         Assert.Contains("level 1 free energy on its training data", output, StringComparison.Ordinal);
         Assert.Contains("\"imageWidth\": 128", output, StringComparison.Ordinal);
+        Assert.Matches(@"weights: [\d,]+ parameters, all finite", output);
+    }
+
+    [Fact]
+    public async Task Inspect_TruncatedCheckpoint_ExitsTwoSayingSo()
+    {
+        var demo = Path.Combine(RepoPaths.Root, "data", "models", "demo.ckpt");
+        var file = Path.Combine(Path.GetTempPath(), $"sj-truncated-{Guid.NewGuid():N}.ckpt");
+        var bytes = await File.ReadAllBytesAsync(demo);
+        var weightsAt = 8 + 4 + 4 + BitConverter.ToInt32(bytes, 12);              // magic, format, header length, header
+        await File.WriteAllBytesAsync(file, bytes[..(weightsAt + 4096)]);          // the header whole, the weights cut
+        try
+        {
+            var (exit, _, error) = await CommandRunner.RunAsync("inspect", file);
+
+            Assert.Equal(2, exit);
+            Assert.Contains(file, error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
