@@ -19,7 +19,8 @@ internal sealed class ResultRouter
     private readonly TimeProvider _time;
     private readonly Dictionary<string, StreamScorer> _scorers = new(StringComparer.Ordinal);
     private readonly IResultSink[] _embeddingSinks;
-    private readonly HashSet<string> _shadowStreams = new(StringComparer.Ordinal);
+    private static readonly TimeSpan ShadowStreamGone = TimeSpan.FromSeconds(10);
+    private readonly Dictionary<string, long> _shadowStreams = new(StringComparer.Ordinal);
     private long _shadowVersion = -1;
     private long _shadowReady = -1;
     private long _episodes;
@@ -45,7 +46,8 @@ internal sealed class ResultRouter
 
     /// <summary>
     /// The version of the weights scored in shadow once every stream that saw them has its baseline for them (read
-    /// by the model stage to promote them); -1 until then.
+    /// by the model stage to promote them); -1 until then. A stream that has sent no frame for 10 s (ended, or
+    /// reconnecting) is not waited for: it warms up if it comes back.
     /// </summary>
     public long ShadowReadyVersion => Interlocked.Read(ref _shadowReady);
 
@@ -111,9 +113,10 @@ internal sealed class ResultRouter
         }
     }
 
-    /// <summary>Notes the streams scored in shadow and, when all of them have their baseline for the shadow weights, says so.</summary>
+    /// <summary>Notes the streams scored in shadow and, when all the live ones have their baseline for the shadow weights, says so.</summary>
     private void CheckShadow(ScoredBatch batch)
     {
+        var now = _time.GetTimestamp();
         foreach (var outcome in batch.Outcomes)
         {
             if (outcome.Shadow is { } shadow)
@@ -124,11 +127,12 @@ internal sealed class ResultRouter
                     _shadowVersion = shadow.ModelVersion;
                 }
 
-                _shadowStreams.Add(outcome.Header.StreamId);
+                _shadowStreams[outcome.Header.StreamId] = now;
             }
         }
 
-        if (_shadowStreams.Count > 0 && _shadowStreams.All(s => _scorers[s].ShadowReady(_shadowVersion)))
+        var live = _shadowStreams.Where(s => _time.GetElapsedTime(s.Value, now) < ShadowStreamGone).Select(s => s.Key).ToList();
+        if (live.Count > 0 && live.All(s => _scorers[s].ShadowReady(_shadowVersion)))
         {
             Interlocked.Exchange(ref _shadowReady, _shadowVersion);
         }
