@@ -103,7 +103,18 @@ public sealed class HJepaEngine : IDisposable
 
         var repeats = frames.Select(f => Repeats(f.Header.StreamId).Observe(f.Pixels)).ToArray();
         var served = Run(frames, _served);
-        return served.Outcomes(repeats, _shadow is { } shadow ? Run(frames, shadow) : null);
+        return served.Outcomes(repeats, RunShadow(frames));
+    }
+
+    /// <summary>Why the last weights in shadow were dropped (they failed on a batch), until <see cref="TakeShadowFailure"/> reads it.</summary>
+    public string? ShadowFailure { get; private set; }
+
+    /// <summary>Returns and clears <see cref="ShadowFailure"/>.</summary>
+    public string? TakeShadowFailure()
+    {
+        var failure = ShadowFailure;
+        ShadowFailure = null;
+        return failure;
     }
 
     public void Dispose()
@@ -123,6 +134,30 @@ public sealed class HJepaEngine : IDisposable
         }
 
         return counter;
+    }
+
+    /// <summary>
+    /// The shadow lane over the batch, or null without one. Weights that fail are dropped (the served ones go on
+    /// alone), so a bad promotion never costs a frame its score.
+    /// </summary>
+    private BatchWork? RunShadow(IReadOnlyList<Frame> frames)
+    {
+        if (_shadow is not { } shadow)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Run(frames, shadow);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ShadowFailure = $"model version {shadow.Version} failed in shadow and was dropped: {ex.Message}";
+            shadow.Dispose();
+            _shadow = null;
+            return null;
+        }
     }
 
     /// <summary>Every level of one lane over the batch, each in one scope: nothing but host arrays leaves it.</summary>

@@ -155,6 +155,11 @@ public sealed class InferencePipeline : IAsyncDisposable
     /// </summary>
     private void SwapIfPromoted()
     {
+        if (_engine.TakeShadowFailure() is { } failure)
+        {
+            _logger.LogWarning("{Failure}; serving model version {Version} goes on", failure, _engine.ModelVersion);
+        }
+
         if (_engine.ShadowVersion is null)
         {
             (HJepa Model, long Version)? pending;

@@ -151,6 +151,23 @@ public sealed class HJepaEngineTests
     }
 
     [Fact]
+    public void Shadow_WeightsThatFail_AreDroppedAndTheServedOnesGoOn()
+    {
+        using var engine = EngineFixture.Engine();
+        var broken = new Model.HJepa(EngineFixture.Config);
+        engine.Shadow(broken, 2);
+        broken.Dispose();                      // any failure inside the shadow lane
+
+        var outcome = Single(engine, EngineFixture.Frame("a", 0));
+
+        Assert.Null(outcome.Error);
+        Assert.Null(outcome.Shadow);
+        Assert.Null(engine.ShadowVersion);
+        Assert.Contains("model version 2 failed in shadow", engine.TakeShadowFailure(), StringComparison.Ordinal);
+        Assert.Null(engine.TakeShadowFailure());
+    }
+
+    [Fact]
     public void Process_CountsPicturesRepeatedExactly_PerStream_AcrossAndWithinBatches()
     {
         using var engine = EngineFixture.Engine();
