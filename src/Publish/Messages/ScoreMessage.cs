@@ -6,13 +6,13 @@ using StreamJepa.Core.Results;
 namespace StreamJepa.Publish.Messages;
 
 /// <summary>
-/// The scores topic's message, schema <c>streamjepa.score</c> version 1: the same JSON object as a line of the
-/// JSONL scores file (docs/jsonl.md), a dropped or damaged frame included.
+/// The scores topic's message, schema <c>streamjepa.score</c> version 2: the same JSON object as a line of the
+/// JSONL scores file (docs/jsonl.md, whose version it follows), a dropped or damaged frame included.
 /// </summary>
 public static class ScoreMessage
 {
     public const string SchemaName = "streamjepa.score";
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
     public const string ContentType = "application/json";
 
     public static byte[] Encode(FrameScore score) => Write(json => ResultJson.Write(json, score));
