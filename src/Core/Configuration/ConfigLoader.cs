@@ -40,8 +40,7 @@ public static class ConfigLoader
             ConfigOverride.Apply(root, key, value);
         }
 
-        if (root.FirstOrDefault(p => string.Equals(p.Key, "model", StringComparison.OrdinalIgnoreCase)).Value is JsonObject model
-            && !HJepaConfig.ReadSquareSize(model))
+        if (ConfigOverride.ExistingName(root, "model") is { } section && root[section] is JsonObject model && !HJepaConfig.ReadSquareSize(model))
         {
             throw new ConfigException([new ConfigError("model.imageSize", "(with imageWidth or imageHeight)", "give either the square imageSize or imageWidth and imageHeight, not both")]);
         }

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using StreamJepa.Core.Frames;
+
 namespace StreamJepa.Core.Configuration;
 
 /// <summary>Decoding, preprocessing and flow control for every source.</summary>
@@ -55,6 +58,10 @@ public sealed record IngestOptions
     public string FfmpegPath { get; init; } = "ffmpeg";
 
     public int Channels => ColorOrder == ColorOrder.Gray ? 1 : 3;
+
+    /// <summary>Shape of one preprocessed frame (C, H, W): what ingest hands the model.</summary>
+    [JsonIgnore]
+    public FrameShape Shape => new(Channels, Height, Width);
 
     internal void Validate(string key, ConfigErrors errors)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
 
 namespace StreamJepa.Core.Modeling;
 
@@ -87,6 +88,10 @@ public sealed record HJepaConfig
 
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
+
+    /// <summary>Shape of one model input frame (C, H, W).</summary>
+    [JsonIgnore]
+    public FrameShape InputShape => new(Channels, ImageHeight, ImageWidth);
 
     /// <summary>Pixels per token side: every encoder layer (the listed ones and the projection) halves the frame.</summary>
     [JsonIgnore]
@@ -180,12 +185,12 @@ public sealed record HJepaConfig
     /// </summary>
     public static bool ReadSquareSize(JsonObject model)
     {
-        if (Name(model, "imageSize") is not { } square)
+        if (ConfigOverride.ExistingName(model, "imageSize") is not { } square)
         {
             return true;
         }
 
-        if (Name(model, "imageWidth") is not null || Name(model, "imageHeight") is not null)
+        if (ConfigOverride.ExistingName(model, "imageWidth") is not null || ConfigOverride.ExistingName(model, "imageHeight") is not null)
         {
             return false;
         }
@@ -196,9 +201,6 @@ public sealed record HJepaConfig
         model["imageHeight"] = size?.DeepClone();
         return true;
     }
-
-    private static string? Name(JsonObject node, string key) =>
-        node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A side must hold a whole number of tokens, at least two.</summary>
     private void CheckSide(string key, int pixels, ConfigErrors errors)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Model;
+using TorchSharp;
 
 namespace StreamJepa.Host.Cli;
 
@@ -22,7 +23,8 @@ internal static class InspectCommand
             var output = parse.InvocationConfiguration.Output;
             try
             {
-                var header = Checkpoint.ReadHeader(path);
+                var (model, header) = Checkpoint.Load(path);
+                using var weights = model;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{path}\n  model version {header.ModelVersion}, step {header.Step}, written {header.CreatedUtc:u}, format {header.FormatVersion}"));
                 foreach (var stats in header.EnergyStats)
@@ -33,15 +35,12 @@ internal static class InspectCommand
 
                 output.WriteLine("  model:");
                 output.WriteLine(JsonSerializer.Serialize(header.Config, ConfigLoader.JsonOptions));
-                var (model, _) = Checkpoint.Load(path);
-                using (model)
-                {
-                    var parameters = model.parameters().ToList();
-                    var finite = parameters.All(p => p.isfinite().all().item<bool>());
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  weights: {parameters.Sum(p => p.numel()):N0} parameters, {(finite ? "all finite" : "SOME NOT FINITE (NaN or Inf)")}"));
-                    return finite ? ExitCodes.Ok : ExitCodes.InvalidConfiguration;
-                }
+                var parameters = model.parameters().ToList();
+                using var scope = torch.NewDisposeScope();      // the checks' temporaries, not the weights
+                var finite = parameters.All(p => p.isfinite().all().item<bool>());
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  weights: {parameters.Sum(p => p.numel()):N0} parameters, {(finite ? "all finite" : "SOME NOT FINITE (NaN or Inf)")}"));
+                return finite ? ExitCodes.Ok : ExitCodes.InvalidConfiguration;
             }
             catch (CheckpointException ex)
             {

@@ -147,7 +147,7 @@ internal sealed class TrainRun
 
     private async Task<FrameStore> LoadAsync(CancellationToken cancellationToken)
     {
-        var store = new FrameStore(new FrameShape(_options.Ingest.Channels, _options.Ingest.Height, _options.Ingest.Width));
+        var store = new FrameStore(_options.Ingest.Shape);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var collector = new ActionBlock<Frame>(
             frame =>

@@ -50,7 +50,7 @@ public sealed class HJepaEngine : IDisposable
         inputs.AddRange(_config.Levels.Select(l => l.Dim));
         var contexts = _config.Levels.Select((l, i) => Math.Max(l.ContextWindows * l.Dim, l.Window * inputs[i])).Append(_config.ContextFrames * _tokenLength);
         var predictions = _config.Levels.Select(l => l.Horizons.Count * k * l.Dim).Append(_config.Horizons.Count * k * _tokenLength);
-        _input = new HostBuffer((long)maxBatch * _config.Channels * _config.ImageHeight * _config.ImageWidth);
+        _input = new HostBuffer((long)maxBatch * _config.InputShape.Length);
         _context = new HostBuffer((long)maxBatch * contexts.Max());
         _predictions = new HostBuffer((long)maxBatch * predictions.Max());
         _pairs = new HostBuffer((long)maxBatch * predictions.Max());

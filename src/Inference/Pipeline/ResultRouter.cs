@@ -116,6 +116,11 @@ internal sealed class ResultRouter
     /// <summary>Notes the streams scored in shadow and, when all the live ones have their baseline for the shadow weights, says so.</summary>
     private void CheckShadow(ScoredBatch batch)
     {
+        if (batch.Outcomes.All(o => o.Shadow is null))
+        {
+            return;     // no weights in shadow: nothing to wait for
+        }
+
         var now = _time.GetTimestamp();
         foreach (var outcome in batch.Outcomes)
         {

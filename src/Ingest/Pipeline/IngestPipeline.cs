@@ -46,7 +46,7 @@ public sealed class IngestPipeline : IDisposable
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<IngestPipeline>();
-        Pool = new FramePool(new FrameShape(options.Channels, options.Height, options.Width));
+        Pool = new FramePool(options.Shape);
     }
 
     public FramePool Pool { get; }

@@ -27,7 +27,7 @@ public sealed class FramePreprocessor : IDisposable
         _size = new Size(options.Width, options.Height);
         _order = options.ColorOrder;
         _interpolation = options.Interpolation;
-        Shape = new FrameShape(options.Channels, options.Height, options.Width);
+        Shape = options.Shape;
         _lut = new float[Shape.Channels * 256];
         _sumLut = new float[Shape.Channels * SumLevels];
         for (var c = 0; c < Shape.Channels; c++)

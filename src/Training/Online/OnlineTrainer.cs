@@ -60,7 +60,7 @@ public sealed class OnlineTrainer : IDisposable
         _trainer = new HJepaTrainer(_online, options, CPU);
         _trainer.SetLearningRate(LearningRateSchedule.Online(options));
         var longest = _trainer.LongestClip;
-        _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, new FrameShape(config.Channels, config.ImageHeight, config.ImageWidth), 17);
+        _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.InputShape, 17);
         _tap = Channel.CreateBounded<(FrameHeader, float[])>(
             new BoundedChannelOptions(options.TapCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _tapDrops));
