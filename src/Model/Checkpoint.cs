@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,13 +9,16 @@ namespace StreamJepa.Model;
 
 /// <summary>
 /// Checkpoint files: a magic tag, a format version, a JSON <see cref="CheckpointHeader"/> (config, model version,
-/// step, energy statistics), the served weights in TorchSharp's format, then optionally the trainer's state
-/// (written and read by the trainer). Written to a temporary file, flushed to disk and renamed, so a crash mid-write
-/// leaves the previous checkpoint intact; the previous ones can be kept as NAME.1 … NAME.(K-1).
+/// step, energy statistics), the served weights in TorchSharp's format, optionally the trainer's state (written and
+/// read by the trainer), and the SHA-256 of everything before it, checked before any weight is read (format 3 on).
+/// Written to a temporary file, flushed to disk and renamed, so a crash mid-write leaves the previous checkpoint
+/// intact; the previous ones can be kept as NAME.1 … NAME.(K-1).
 /// </summary>
 public static class Checkpoint
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
+    private const int FirstChecksummedVersion = 3;
+    private const int MaxHeaderBytes = 1 << 20;
     private static readonly byte[] Magic = "SJEPACK\n"u8.ToArray();
 
     public static void Save(string path, HJepa model, CheckpointHeader header, Action<BinaryWriter>? trainingState = null, int keep = 1)
@@ -25,7 +29,7 @@ public static class Checkpoint
         RemoveStaleTemporaries(directory, Path.GetFileName(path));
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
             using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(Magic);
@@ -37,6 +41,9 @@ public static class Checkpoint
                 writer.Write(trainingState is not null);
                 trainingState?.Invoke(writer);
                 writer.Flush();
+                stream.Position = 0;
+                var checksum = SHA256.HashData(stream);
+                stream.Write(checksum);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -66,6 +73,11 @@ public static class Checkpoint
         using var stream = OpenRead(path);
         using var reader = new BinaryReader(stream);
         var header = ReadHeader(reader, path);
+        if (header.FormatVersion >= FirstChecksummedVersion)
+        {
+            VerifyChecksum(stream, path);
+        }
+
         if (expected is not null)
         {
             var differences = ConfigDiff.Between(header.Config, expected);
@@ -151,6 +163,44 @@ public static class Checkpoint
         File.Copy(path, $"{path}.1", overwrite: true);
     }
 
+    /// <summary>
+    /// Compares the SHA-256 trailer with the bytes before it and leaves the stream where it was: a checkpoint cut
+    /// short or with any byte changed is refused before its weights are read.
+    /// </summary>
+    private static void VerifyChecksum(FileStream stream, string path)
+    {
+        var position = stream.Position;
+        var length = stream.Length - SHA256.HashSizeInBytes;
+        if (length < position)
+        {
+            throw new CheckpointException($"checkpoint {path} is truncated or damaged: it ends before its weights");
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        stream.Position = 0;
+        for (var left = length; left > 0;)
+        {
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0)
+            {
+                throw new CheckpointException($"checkpoint {path} is truncated or damaged: it ended while being read");
+            }
+
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+
+        var stored = new byte[SHA256.HashSizeInBytes];
+        stream.ReadExactly(stored);
+        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(stored))
+        {
+            throw new CheckpointException($"checkpoint {path} is damaged: its contents do not match the checksum written with them (truncated, or bytes changed on disk or in transfer); use an earlier copy (NAME.1, …) or train again");
+        }
+
+        stream.Position = position;
+    }
+
     private static FileStream OpenRead(string path)
     {
         if (!File.Exists(path))
@@ -178,6 +228,11 @@ public static class Checkpoint
             }
 
             var length = reader.ReadInt32();
+            if (length is <= 0 or > MaxHeaderBytes || length > reader.BaseStream.Length - reader.BaseStream.Position)
+            {
+                throw new CheckpointException($"checkpoint {path} is damaged: its header claims {length} bytes, and the file has {reader.BaseStream.Length - reader.BaseStream.Position} after it (at most {MaxHeaderBytes} are allowed)");
+            }
+
             var json = JsonNode.Parse(reader.ReadBytes(length)) as JsonObject
                 ?? throw new CheckpointException($"checkpoint {path} has an empty header");
             if (json["config"] is JsonObject config)
@@ -186,6 +241,7 @@ public static class Checkpoint
                 config.TryAdd("globalPhotometry", false);       // no photometry weights
                 config.TryAdd("photometryInContext", true);     // the predictor saw the photometry in its context
                 config.TryAdd("centredTokens", false);          // the last convolution was padded evenly
+                config.TryAdd("maskedBlock", 0);                // no masked predictor
                 if (!HJepaConfig.ReadSquareSize(config))          // square input was one imageSize
                 {
                     throw new CheckpointException($"checkpoint {path} gives both model.imageSize and model.imageWidth/imageHeight");

@@ -100,6 +100,24 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Load_HeaderWrittenBeforeMaskedPrediction_ReadsAsAModelWithoutIt()
+    {
+        var path = Path.Combine(_dir, "unmasked.ckpt");
+        var config = TinyConfig.Value with { MaskedBlock = 0 };
+        using var model = new HJepa(config);
+        Checkpoint.Save(path, model, new CheckpointHeader(config, 1, 0, DateTimeOffset.UnixEpoch, []));
+        WithoutHeaderKey(path, "maskedBlock");
+
+        var (loaded, header) = Checkpoint.Load(path);
+
+        using (loaded)
+        {
+            Assert.Equal(0, header.Config.MaskedBlock);
+            Assert.Null(loaded.Masked);
+        }
+    }
+
+    [Fact]
     public void Load_HeaderWrittenWithASquareImageSize_ReadsAsBothSides()
     {
         var path = Path.Combine(_dir, "square.ckpt");
@@ -146,6 +164,64 @@ public sealed class CheckpointTests : IDisposable
         var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
 
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_BytesChangedInTheWeights_RefusedBeforeLoading()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+        var bytes = File.ReadAllBytes(path);
+        for (var i = 0; i < 200; i++)
+        {
+            bytes[(bytes.Length / 2) + (i * 7)] ^= 0x5a;            // weights, well past the header
+        }
+
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("checksum", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(-5)]
+    [InlineData(0)]
+    public void Load_ImpossibleHeaderLength_SaysTheFileIsDamaged(int length)
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+        var bytes = File.ReadAllBytes(path);
+        BitConverter.GetBytes(length).CopyTo(bytes, 8 + 4);
+        File.WriteAllBytes(path, bytes);
+
+        var load = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+        var header = Assert.Throws<CheckpointException>(() => Checkpoint.ReadHeader(path));
+
+        Assert.Contains($"claims {length} bytes", load.Message, StringComparison.Ordinal);
+        Assert.Contains(path, header.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_FormatWithoutChecksum_StillLoads()
+    {
+        var path = Path.Combine(_dir, "model.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+        var bytes = File.ReadAllBytes(path);
+        BitConverter.GetBytes(2).CopyTo(bytes, 8);                   // format 2: no checksum trailer
+        File.WriteAllBytes(path, bytes[..^32]);
+
+        var (loaded, header) = Checkpoint.Load(path);
+
+        using (loaded)
+        {
+            Assert.Equal(2, header.FormatVersion);
+        }
     }
 
     [Fact]
@@ -223,6 +299,7 @@ public sealed class CheckpointTests : IDisposable
     private static void WithoutHeaderKey(string path, string key) =>
         EditHeaderConfig(path, config => Assert.True(config.Remove(key)));
 
+    /// <summary>Rewrites a checkpoint's header config as a build of format 2 would have written the file (no checksum).</summary>
     private static void EditHeaderConfig(string path, Action<System.Text.Json.Nodes.JsonObject> edit)
     {
         var bytes = File.ReadAllBytes(path);
@@ -231,6 +308,7 @@ public sealed class CheckpointTests : IDisposable
         var json = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(lengthAt + 4, length))!;
         edit(json["config"]!.AsObject());
         var header = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
-        File.WriteAllBytes(path, [.. bytes[..lengthAt], .. BitConverter.GetBytes(header.Length), .. header, .. bytes[(lengthAt + 4 + length)..]]);
+        BitConverter.GetBytes(2).CopyTo(bytes, 8);                   // format 2, as builds before the checksum wrote
+        File.WriteAllBytes(path, [.. bytes[..lengthAt], .. BitConverter.GetBytes(header.Length), .. header, .. bytes[(lengthAt + 4 + length)..^32]]);
     }
 }
