@@ -135,6 +135,7 @@ public sealed class HJepaTrainer : IDisposable
         {
             served.Encoder.load_state_dict(_frames.Target.state_dict());
             served.Predictor.load_state_dict(_online.Predictor.state_dict());
+            served.Masked?.load_state_dict(_online.Masked!.state_dict());
             for (var l = 0; l < _levels.Count; l++)
             {
                 served.Levels[l].Encoder.load_state_dict(_levels[l].Target.state_dict());

@@ -10,6 +10,9 @@ namespace StreamJepa.Training;
 /// <param name="Skipped">The loss or a gradient was not finite, so the step left the weights as they were.</param>
 public sealed record StepLosses(double Total, double Prediction, double Variance, double Covariance, Health.EmbeddingHealth Health, double PredictorVariance, bool Skipped = false)
 {
+    /// <summary>Masked (spatial) prediction loss of level 1; 0 for a level without one.</summary>
+    public double Masked { get; init; }
+
     /// <summary>A step skipped because its loss or a gradient was not finite: every figure is NaN.</summary>
     public static StepLosses SkippedStep { get; } = new(double.NaN, double.NaN, double.NaN, double.NaN, new Health.EmbeddingHealth(double.NaN, double.NaN, double.NaN, 0), double.NaN, Skipped: true);
 }

@@ -86,6 +86,15 @@ public sealed record HJepaConfig
     /// </summary>
     public bool PhotometryInContext { get; init; }
 
+    /// <summary>
+    /// Side, in tokens, of the block hidden around each token for level 1's masked prediction (predicting a token of
+    /// the newest frame from the tokens around its block and the frames before): an odd number, or 0 for no masked
+    /// prediction. The block must be wider than what an encoder token sees of its neighbours' cells, so that
+    /// nothing of the hidden token leaks into the ring that predicts it. Checkpoints written before this option
+    /// read as 0.
+    /// </summary>
+    public int MaskedBlock { get; init; } = 3;
+
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
 
@@ -166,6 +175,11 @@ public sealed record HJepaConfig
         if (EnergyTopTokens < 0 || (Tokens > 0 && EnergyTopTokens > Tokens))
         {
             errors.Add($"{key}.energyTopTokens", EnergyTopTokens, $"must be 0 (all tokens) or 1 to {Tokens} (the tokens of a {GridWidth}×{GridHeight} grid)");
+        }
+
+        if (MaskedBlock != 0 && (MaskedBlock < 1 || MaskedBlock % 2 == 0 || (Tokens > 0 && MaskedBlock >= Math.Min(GridWidth, GridHeight))))
+        {
+            errors.Add($"{key}.maskedBlock", MaskedBlock, $"must be 0 (no masked prediction) or an odd number of tokens smaller than the {GridWidth}×{GridHeight} grid's shorter side");
         }
 
         if (Levels.Count == 0)

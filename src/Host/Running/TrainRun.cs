@@ -135,7 +135,7 @@ internal sealed class TrainRun
     {
         var speed = done / Math.Max(1e-9, elapsed.TotalSeconds);
         var left = PlannedSteps is { } steps ? TimeSpan.FromSeconds((steps - done) / Math.Max(1e-9, speed)) : Budget is { } budget ? budget - elapsed : TimeSpan.Zero;
-        var terms = string.Join("  ", losses.Select((l, i) => $"L{i + 1} {l.Total:0.0000} (pred {l.Prediction:0.0000} var {l.Variance:0.000} cov {l.Covariance:0.000} rank {l.Health.EffectiveRank:0.0})"));
+        var terms = string.Join("  ", losses.Select((l, i) => $"L{i + 1} {l.Total:0.0000} (pred {l.Prediction:0.0000}{(l.Masked > 0 ? $" masked {l.Masked:0.0000}" : string.Empty)} var {l.Variance:0.000} cov {l.Covariance:0.000} rank {l.Health.EffectiveRank:0.0})"));
         return string.Create(CultureInfo.InvariantCulture, $"step {step,6}  {terms}  lr {learningRate:0.0e+00}  {speed:0.0} steps/s  {(int)left.TotalHours}:{left:mm\\:ss} left{(skipped > 0 ? $"  ({skipped} non-finite steps skipped)" : string.Empty)}");
     }
 

@@ -233,7 +233,8 @@ public sealed class HJepaEngine : IDisposable
             _config.ContextFrames,
             _config.Horizons,
             context => batch.Lane.Model.Predictor.forward(new PredictorInput(context.view(context.shape[0], _config.ContextFrames * _config.Dim, gh, gw), _latents)),
-            maps);
+            maps,
+            batch.Lane.Model.Masked is { } masked ? context => masked.forward(context.view(context.shape[0], _config.ContextFrames * _config.Dim, gh, gw)) : null);
         for (var p = 0; p < pass.Count; p++)
         {
             var frame = pass.Frame(p);
@@ -325,7 +326,8 @@ public sealed class HJepaEngine : IDisposable
     /// <summary>
     /// One level over one batch: predicts from every item whose context is full (one call), scores every item
     /// against the predictions made for it at each horizon, from this batch or earlier ones (one call), then
-    /// stores the items and the new predictions. Returns each item's mean energy and free energy over horizons.
+    /// stores the items and the new predictions. Returns each item's mean energy and free energy over horizons,
+    /// to which level 1 adds the energy of its masked prediction of the item (<paramref name="masked"/>).
     /// </summary>
     private (double Energy, double Free)?[] RunSequences(
         LevelPass pass,
@@ -335,12 +337,13 @@ public sealed class HJepaEngine : IDisposable
         int contextItems,
         IReadOnlyList<int> horizons,
         Func<Tensor, Tensor> predict,
-        float[]?[]? maps)
+        float[]?[]? maps,
+        Func<Tensor, Tensor>? masked = null)
     {
         var length = (int)shape.Aggregate(1L, (a, b) => a * b);
         var k = _config.Candidates;
         var each = k * length;
-        var rows = Predict(pass, host, length, contextItems, horizons, predict);
+        var (rows, spatial) = Predict(pass, items, host, length, contextItems, horizons, predict, masked);
         var sums = new (double Energy, double Free, int Count, int MapHorizon)[pass.Count];
         var pairs = new List<long>();
         var stride = 2 + (maps is null ? 0 : length / _config.Dim);
@@ -393,11 +396,43 @@ public sealed class HJepaEngine : IDisposable
         }
 
         Store(pass, host, horizons, rows, each);
-        return [.. sums.Select(s => s.Count == 0 ? ((double, double)?)null : (s.Energy / s.Count, s.Free / s.Count))];
+        var energies = new (double Energy, double Free)?[pass.Count];
+        for (var p = 0; p < pass.Count; p++)
+        {
+            var (e, f, c, _) = sums[p];
+            if (c == 0)
+            {
+                continue;
+            }
+
+            var extra = spatial?[p] is { } s ? s.Term : 0;
+            if (spatial?[p] is { } m && maps?[p] is { } map)
+            {
+                for (var i = 0; i < map.Length; i++)
+                {
+                    map[i] += m.Map[i];
+                }
+            }
+
+            energies[p] = ((e / c) + extra, (f / c) + extra);
+        }
+
+        return energies;
     }
 
-    /// <summary>Predicts from every item whose context is full; returns each item's row in the predictions, or -1.</summary>
-    private int[] Predict(LevelPass pass, Func<int, Span<float>> host, int length, int contextItems, IReadOnlyList<int> horizons, Func<Tensor, Tensor> predict)
+    /// <summary>
+    /// Predicts from every item whose context is full; returns each item's row in the predictions, or -1, and, with a
+    /// masked predictor, each such item's masked energy: its token term and its token map.
+    /// </summary>
+    private (int[] Rows, (double Term, float[] Map)?[]? Masked) Predict(
+        LevelPass pass,
+        Tensor items,
+        Func<int, Span<float>> host,
+        int length,
+        int contextItems,
+        IReadOnlyList<int> horizons,
+        Func<Tensor, Tensor> predict,
+        Func<Tensor, Tensor>? masked)
     {
         var rows = new int[pass.Count];
         var ready = 0;
@@ -424,15 +459,38 @@ public sealed class HJepaEngine : IDisposable
             rows[p] = ready++;
         }
 
-        if (ready > 0)
+        if (ready == 0)
         {
-            var predicted = predict(_context.View(ready, contextLength).to(_device));  // (N, K, H, …)
-            var order = Enumerable.Range(0, (int)predicted.dim()).Select(d => (long)d).ToArray();
-            (order[1], order[2]) = (2, 1);
-            _predictions.CopyFrom(predicted.permute(order).contiguous());           // (N, H, K, …)
+            return (rows, null);
         }
 
-        return rows;
+        var contexts = _context.View(ready, contextLength).to(_device);
+        var predicted = predict(contexts);                                           // (N, K, H, …)
+        var order = Enumerable.Range(0, (int)predicted.dim()).Select(d => (long)d).ToArray();
+        (order[1], order[2]) = (2, 1);
+        _predictions.CopyFrom(predicted.permute(order).contiguous());               // (N, H, K, …)
+        return (rows, masked is null ? null : MaskedEnergies(rows, items, masked(contexts)));
+    }
+
+    /// <summary>
+    /// Masked energy of every item that has a prediction row: its observed tokens against the masked prediction
+    /// (N, D, Gh, Gw) made from its context, as a token term and a token map.
+    /// </summary>
+    private (double Term, float[] Map)?[] MaskedEnergies(int[] rows, Tensor items, Tensor predicted)
+    {
+        var ready = Enumerable.Range(0, rows.Length).Where(p => rows[p] >= 0).Select(p => (long)p).ToArray();
+        var map = Energy.TokenMap(predicted, items.index_select(0, tensor(ready, device: _device)));  // (N, Gh, Gw)
+        var tokens = _config.Tokens;
+        _small.CopyFrom(cat([Energy.TokenTerm(map, _config.EnergyTopTokens).unsqueeze(1), map.flatten(1)], 1));
+        var values = _small.Array;
+        var energies = new (double Term, float[] Map)?[rows.Length];
+        foreach (var p in ready)
+        {
+            var at = rows[p] * (tokens + 1);
+            energies[p] = (values[at], values.AsSpan(at + 1, tokens).ToArray());
+        }
+
+        return energies;
     }
 
     /// <summary>Appends the items to their sequences and keeps the predictions about later steps.</summary>
