@@ -13,6 +13,9 @@ namespace StreamJepa.Ingest.Sources;
 /// </summary>
 internal sealed class FfmpegPipeGrabber : IFrameGrabber
 {
+    /// <summary>Output arguments: the first video stream, even-sized, as YUV4MPEG2 on standard output.</summary>
+    private static readonly string[] Output = ["-map", "0:v:0", "-an", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", "-strict", "-1", "-"];
+
     private readonly Process _process;
     private readonly Stream _pipe;
     private readonly int _readTimeoutMs;
@@ -47,7 +50,8 @@ internal sealed class FfmpegPipeGrabber : IFrameGrabber
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in Arguments(source.Target, Math.Max(openTimeoutMs, readTimeoutMs)))
+        using var input = FfmpegInput.For(source.Target, Math.Max(openTimeoutMs, readTimeoutMs));
+        foreach (var arg in (string[])["-hide_banner", "-loglevel", "error", "-nostdin", .. input.Arguments, .. Output])
         {
             info.ArgumentList.Add(arg);
         }
@@ -157,16 +161,6 @@ internal sealed class FfmpegPipeGrabber : IFrameGrabber
         }
 
         return true;
-    }
-
-    private static IEnumerable<string> Arguments(string url, int timeoutMs)
-    {
-        var micros = (timeoutMs * 1000L).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string[] common = ["-hide_banner", "-loglevel", "error", "-nostdin"];
-        string[] timeout = url.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase)
-            ? ["-rtsp_transport", "tcp", "-timeout", micros]
-            : ["-rw_timeout", micros];
-        return [.. common, .. timeout, "-analyzeduration", "1000000", "-i", url, "-map", "0:v:0", "-an", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", "-strict", "-1", "-"];
     }
 
     /// <summary>Reads one '\n'-terminated ASCII line, or null at end of stream or after <paramref name="timeoutMs"/>.</summary>

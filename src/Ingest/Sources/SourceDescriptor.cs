@@ -17,27 +17,14 @@ public sealed record SourceDescriptor(
     double? Fps,
     SyntheticSceneOptions? Scene = null)
 {
-    /// <summary>The target as it may be shown (logs, errors, listings): a URL's password replaced by ***.</summary>
-    public string SafeTarget => Redact(Target);
+    /// <summary>The target as it may be shown (logs, errors, listings): its secrets replaced by *** (<see cref="UrlSecrets"/>).</summary>
+    public string SafeTarget => UrlSecrets.Redact(Target);
 
-    /// <summary>rtsp://user:secret@host/1 → rtsp://user:***@host/1; anything else unchanged.</summary>
-    public static string Redact(string target) =>
-        Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':', StringComparison.Ordinal)
-            ? target.Replace(uri.UserInfo, uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)] + ":***", StringComparison.Ordinal)
-            : target;
+    /// <summary>The target with its secrets replaced by ***; anything without one unchanged.</summary>
+    public static string Redact(string target) => UrlSecrets.Redact(target);
 
-    /// <summary>Removes the URL's password from <paramref name="text"/> (e.g. FFmpeg's own messages, which echo the URL).</summary>
-    public string Scrub(string text)
-    {
-        if (Target == SafeTarget)
-        {
-            return text;
-        }
-
-        var info = new Uri(Target).UserInfo;
-        var password = info[(info.IndexOf(':', StringComparison.Ordinal) + 1)..];
-        return text.Replace(Target, SafeTarget, StringComparison.Ordinal).Replace(password, "***", StringComparison.Ordinal);
-    }
+    /// <summary>Removes the target's secrets from <paramref name="text"/> (e.g. FFmpeg's own messages, which echo the URL).</summary>
+    public string Scrub(string text) => UrlSecrets.Scrub(Target, text);
 
     /// <summary>Live sources (URLs, cameras) reconnect when they fail and never make the camera wait.</summary>
     public bool IsLive => Kind is SourceKind.Url or SourceKind.Camera;

@@ -95,7 +95,7 @@ public static class SourceParser
 
             if (!UrlSchemes.Contains(scheme))
             {
-                throw new SourceException(id, $"unsupported URL scheme '{scheme}' in {uri} (supported: {string.Join(", ", UrlSchemes)})");
+                throw new SourceException(id, $"unsupported URL scheme '{scheme}' in {UrlSecrets.Redact(uri)} (supported: {string.Join(", ", UrlSchemes)})");
             }
 
             return new SourceDescriptor(id, SourceKind.Url, uri, true, source.Fps);
@@ -126,7 +126,7 @@ public static class SourceParser
 
     private static string UrlName(string url)
     {
-        var withoutQuery = url.Split('?', '#')[0].TrimEnd('/');
+        var withoutQuery = UrlSecrets.WithoutUserInfo(url).Split('?', '#')[0].TrimEnd('/');
         var name = withoutQuery[(withoutQuery.LastIndexOf('/') + 1)..];
         return name.Length > 0 && !name.Contains(':', StringComparison.Ordinal) ? Path.GetFileNameWithoutExtension(name) : withoutQuery;
     }

@@ -51,6 +51,37 @@ public sealed class LiveSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task UrlWithPassword_Streams_WithoutThePasswordOnAnyCommandLine()
+    {
+        const string password = "s3cr@t-pw";
+        var clip = NumberedVideo.Write(_dir, frames: 50, fps: 25);
+        using var server = new FfmpegServer(clip);
+        server.Start();
+        var collector = new FrameCollector();
+        using var pipeline = new IngestPipeline(Options, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+        var url = server.Url.Replace("http://", $"http://viewer:{password}@", StringComparison.Ordinal);
+
+        var stats = pipeline.Add(new SourceOptions { Id = "cam", Uri = url });
+        var commandLines = new List<string>();
+        await WaitUntil(
+            () =>
+            {
+                commandLines.AddRange(ChildCommandLines());
+                return stats.Frames >= 20;
+            },
+            TimeSpan.FromSeconds(30));
+        pipeline.Stop();
+        await pipeline.WhenSourcesDoneAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        await collector.CompleteAsync();
+
+        Assert.Contains(commandLines, c => c.Contains("concat", StringComparison.Ordinal));
+        Assert.DoesNotContain(commandLines, c => c.Contains(password, StringComparison.Ordinal));
+        Assert.DoesNotContain(password, stats.Target, StringComparison.Ordinal);
+        var leftBehind = Directory.EnumerateFiles(Path.GetTempPath(), "*.ffconcat", SearchOption.AllDirectories);
+        Assert.DoesNotContain(leftBehind, f => File.ReadAllText(f).Contains(password, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DeadUrl_OpenTimesOutAndRetries_InsteadOfBlocking()
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0);
@@ -100,6 +131,34 @@ public sealed class LiveSourceTests : IDisposable
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Command lines of the ffmpeg processes this test process started, as <c>ps</c> would show them.</summary>
+    private static IEnumerable<string> ChildCommandLines()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            string stat, cmdline;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 1 && fields[1] == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) && cmdline.Contains("ffmpeg", StringComparison.Ordinal))
+            {
+                yield return cmdline;
+            }
         }
     }
 }
