@@ -11,6 +11,14 @@ public static class KafkaClientConfig
 {
     private static readonly string[] SecretMarkers = ["password", "secret", "key", "token", "jaas", "credential", "oauthbearer.config"];
 
+    /// <summary>Pass-through properties whose values hold no secret and help to read a log.</summary>
+    private static readonly HashSet<string> ShownProperties = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "security.protocol", "sasl.mechanism", "sasl.mechanisms", "sasl.username", "ssl.endpoint.identification.algorithm", "ssl.ca.location",
+        "socket.timeout.ms", "socket.keepalive.enable", "retry.backoff.ms", "reconnect.backoff.ms", "reconnect.backoff.max.ms",
+        "debug", "broker.address.family", "api.version.request",
+    };
+
     public static ProducerConfig Producer(KafkaOptions options, string bootstrapServers)
     {
         var config = new ProducerConfig
@@ -34,9 +42,17 @@ public static class KafkaClientConfig
     public static ConsumerConfig Consumer(KafkaOptions options, string bootstrapServers, string groupId) =>
         Apply(new ConsumerConfig { BootstrapServers = bootstrapServers, ClientId = options.ClientId, GroupId = groupId }, options);
 
-    /// <summary>The settings as "name=value" with secret values masked, for logs.</summary>
-    public static string Describe(IEnumerable<KeyValuePair<string, string>> config) =>
-        string.Join(", ", config.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={(IsSecret(kv.Key) ? "***" : kv.Value)}"));
+    /// <summary>
+    /// The settings as "name=value", for logs. The values of pass-through properties (<c>kafka.properties</c>) are
+    /// shown only for the few names known to hold no secret, so a misspelt key or a value read from the environment
+    /// never reaches a log; secret-like names are masked wherever they come from.
+    /// </summary>
+    public static string Describe(IEnumerable<KeyValuePair<string, string>> config, KafkaOptions options)
+    {
+        var passedThrough = new HashSet<string>(options.Properties.Keys, StringComparer.OrdinalIgnoreCase);
+        return string.Join(", ", config.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
+            $"{kv.Key}={(IsSecret(kv.Key) || (passedThrough.Contains(kv.Key) && !ShownProperties.Contains(kv.Key)) ? "***" : kv.Value)}"));
+    }
 
     public static bool IsSecret(string name) =>
         SecretMarkers.Any(marker => name.Contains(marker, StringComparison.OrdinalIgnoreCase));

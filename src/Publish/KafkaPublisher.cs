@@ -67,7 +67,7 @@ public sealed class KafkaPublisher : IAsyncDisposable
         _sendOrder = [.. _outboxes.Values];
         _pipeline = BrokerPipeline.Build(options.Breaker, _circuit, time, logger);
         var config = KafkaClientConfig.Producer(options, bootstrapServers);
-        _logger.LogInformation("kafka producer: {Settings}", KafkaClientConfig.Describe(config));
+        _logger.LogInformation("kafka producer: {Settings}", KafkaClientConfig.Describe(config, options));
         _producer = BuildProducer(config);
         foreach (var outbox in _sendOrder.Where(o => o.Stats().Journaled > 0))
         {

@@ -40,13 +40,37 @@ public sealed class KafkaClientConfigTests
                 ["ssl.key.password"] = "hunter3",
                 ["sasl.oauthbearer.client.secret"] = "hunter4",
                 ["sasl.username"] = "svc",
+                ["security.protocol"] = "SASL_SSL",
+                ["sasl.pasword"] = "hunter5",                        // misspelt: librdkafka refuses it later, the log must not show it
             },
         };
+        var config = new Confluent.Kafka.ProducerConfig(options.Properties.ToDictionary());
 
-        var text = KafkaClientConfig.Describe(KafkaClientConfig.Producer(options, "broker:9093"));
+        var text = KafkaClientConfig.Describe(config, options);
 
         Assert.DoesNotContain("hunter", text, StringComparison.Ordinal);
         Assert.Contains("sasl.password=***", text, StringComparison.Ordinal);
+        Assert.Contains("sasl.pasword=***", text, StringComparison.Ordinal);
         Assert.Contains("sasl.username=svc", text, StringComparison.Ordinal);
+        Assert.Contains("security.protocol=SASL_SSL", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Descriptions_for_logs_never_contain_values_read_from_the_environment()
+    {
+        Environment.SetEnvironmentVariable("SJ_TEST_KAFKA_SECRET", "hunter6");
+        try
+        {
+            var options = new KafkaOptions { Properties = new Dictionary<string, string> { ["sasl.oauthbearer.extensions"] = "env:SJ_TEST_KAFKA_SECRET" } };
+
+            var text = KafkaClientConfig.Describe(KafkaClientConfig.Producer(options, "broker:9093"), options);
+
+            Assert.DoesNotContain("hunter6", text, StringComparison.Ordinal);
+            Assert.Contains("sasl.oauthbearer.extensions=***", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SJ_TEST_KAFKA_SECRET", null);
+        }
     }
 }

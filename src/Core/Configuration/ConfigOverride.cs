@@ -19,16 +19,27 @@ public static class ConfigOverride
 
     /// <summary>Sets <paramref name="key"/> (dotted, with <c>[i]</c> or <c>.i</c> for list items) to <paramref name="value"/>.</summary>
     /// <remarks>The value is taken as JSON when it parses as JSON (numbers, true/false, lists), else as a string.</remarks>
+    /// <remarks>
+    /// Under <c>kafka.properties</c> the rest of the key is one librdkafka property, dots included, in lower case as
+    /// librdkafka names them (<c>kafka.properties.sasl.username</c>, or <c>STREAMJEPA__KAFKA__PROPERTIES__SASL__USERNAME</c>
+    /// from the environment), and its value stays a string.
+    /// </remarks>
     public static void Apply(JsonObject root, string key, string value)
     {
         var segments = ParsePath(key);
+        var property = IsPassThroughProperty(segments);
+        if (property)
+        {
+            segments = [segments[0], segments[1], string.Join('.', segments.Skip(2)).ToLowerInvariant()];
+        }
+
         JsonNode current = root;
         for (var i = 0; i < segments.Count - 1; i++)
         {
             current = Child(current, segments[i], segments[i + 1], key);
         }
 
-        SetChild(current, segments[^1], ParseValue(value), key);
+        SetChild(current, segments[^1], property ? JsonValue.Create(value) : ParseValue(value), key);
     }
 
     private static List<string> ParsePath(string key)
@@ -42,6 +53,11 @@ public static class ConfigOverride
 
         return [.. segments];
     }
+
+    private static bool IsPassThroughProperty(List<string> segments) =>
+        segments.Count > 2
+        && segments[0].Equals("kafka", StringComparison.OrdinalIgnoreCase)
+        && segments[1].Equals("properties", StringComparison.OrdinalIgnoreCase);
 
     private static JsonNode Child(JsonNode parent, string segment, string next, string key)
     {

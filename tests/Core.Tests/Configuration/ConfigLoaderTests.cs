@@ -49,6 +49,19 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_DottedKafkaProperties_FromSetAndEnvironment_StayOnePropertyAndAString()
+    {
+        var environment = new Dictionary<string, string> { ["STREAMJEPA__KAFKA__PROPERTIES__SASL__USERNAME"] = "svc" };
+
+        var options = ConfigLoader.Load(null, ["kafka.properties.ssl.ca.location=/etc/ca.pem", "kafka.properties.socket.timeout.ms=5000"], environment);
+
+        Assert.Equal("svc", options.Kafka.Properties["sasl.username"]);
+        Assert.Equal("/etc/ca.pem", options.Kafka.Properties["ssl.ca.location"]);
+        Assert.Equal("5000", options.Kafka.Properties["socket.timeout.ms"]);
+        Assert.Equal(3, options.Kafka.Properties.Count);
+    }
+
+    [Fact]
     public void Load_UnknownKey_NamesKeyAndAllowedKeys()
     {
         var path = Write("""{ "ingest": { "widht": 96 } }""");
