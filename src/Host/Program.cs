@@ -2,5 +2,5 @@ using System.CommandLine;
 using StreamJepa.Host.Cli;
 
 using var signals = new ShutdownSignals();
-return await StreamJepaCommand.InvokeAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = ShutdownSignals.GracePeriod })
+return await StreamJepaCommand.InvokeAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Stopping)
     .ConfigureAwait(false);
