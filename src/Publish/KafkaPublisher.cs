@@ -189,6 +189,9 @@ public sealed class KafkaPublisher : IAsyncDisposable
         _journalLock.Dispose();
     }
 
+    /// <summary>Messages journaled in <paramref name="directory"/> that a publisher started on it would send first.</summary>
+    public static long JournaledIn(string directory) => Journal.RecordsIn(directory);
+
     /// <summary>One publisher per journal directory: two would interleave their segments.</summary>
     private static FileStream LockJournal(string directory)
     {

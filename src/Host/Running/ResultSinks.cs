@@ -69,10 +69,16 @@ internal sealed class ResultSinks : IDisposable
             bootstrap = embedded.BootstrapServers;
 
             // The embedded broker keeps nothing after this process: a journal outliving it would only replay into
-            // the next run's fresh broker, so it is private to this run.
+            // the next run's fresh broker, so it is private to this run. What the configured journal holds was
+            // accepted for a real broker and stays there for the next run that has one.
+            if (KafkaPublisher.JournaledIn(kafka.JournalDirectory) is > 0 and var waiting)
+            {
+                output.WriteLine($"kafka: {waiting} message(s) journaled while a real broker was away wait in kafka.journalDirectory ({Path.GetFullPath(kafka.JournalDirectory)}); this run uses an embedded broker and leaves them there: start with kafka.bootstrapServers set to deliver them");
+            }
+
             scratch = Directory.CreateTempSubdirectory("streamjepa-journal-").FullName;
             kafka = kafka with { JournalDirectory = scratch };
-            output.WriteLine($"kafka: embedded broker at {bootstrap} (kafka.bootstrapServers not set); while this runs: streamjepa tail --bootstrap {bootstrap} --topic {kafka.Anomalies.Topic}");
+            output.WriteLine($"kafka: embedded broker at {bootstrap} (kafka.bootstrapServers not set), journal in {scratch} for this run only; while this runs: streamjepa tail --bootstrap {bootstrap} --topic {kafka.Anomalies.Topic}");
         }
 
         try

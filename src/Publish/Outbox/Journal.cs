@@ -37,6 +37,10 @@ internal sealed class Journal : IDisposable
         }
     }
 
+    /// <summary>Records in every journal of <paramref name="directory"/> (0 when it does not exist), read without changing anything.</summary>
+    public static long RecordsIn(string directory) =>
+        Directory.Exists(directory) ? Directory.GetFiles(directory, $"*{Extension}").Sum(CountRecords) : 0;
+
     /// <summary>Records on disk not yet handed out.</summary>
     public long Pending { get; private set; }
 
