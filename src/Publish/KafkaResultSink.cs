@@ -33,7 +33,7 @@ public sealed class KafkaResultSink : IResultSink
     {
         if (embedding.Level > 1 || embedding.Frame % _options.Embeddings.EveryFrames == 0)
         {
-            _publisher.Publish(PublishChannel.Embeddings, embedding.Stream, EmbeddingCodec.Encode(embedding), EmbeddingCodec.Headers(embedding));
+            _publisher.Publish(PublishChannel.Embeddings, embedding.Stream, EmbeddingCodec.Encode(embedding), EmbeddingCodec.Headers(embedding, _time.GetUtcNow()));
         }
     }
 
@@ -75,10 +75,10 @@ public sealed class KafkaResultSink : IResultSink
         switch (record)
         {
             case FrameScore score when score.Frame % _options.Scores.EveryFrames == 0:
-                _publisher.Publish(PublishChannel.Scores, score.Stream, ScoreMessage.Encode(score), ScoreMessage.Headers(score.ModelVersion));
+                _publisher.Publish(PublishChannel.Scores, score.Stream, ScoreMessage.Encode(score), ScoreMessage.Headers(score.Stream, score.ModelVersion, _time.GetUtcNow()));
                 break;
             case FrameGap gap:
-                _publisher.Publish(PublishChannel.Scores, gap.Stream, ScoreMessage.Encode(gap), ScoreMessage.Headers(-1));
+                _publisher.Publish(PublishChannel.Scores, gap.Stream, ScoreMessage.Encode(gap), ScoreMessage.Headers(gap.Stream, -1, _time.GetUtcNow()));
                 break;
         }
     }

@@ -41,7 +41,7 @@ public static class MessageFormatter
                 var e = m.Episode;
                 var span = e.EndFrame is { } end ? $"frames {e.StartFrame}-{end}" : $"from frame {e.StartFrame}";
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"{m.Event.ToUpperInvariant()} stream {e.Stream} {e.Kind} episode #{e.Id} {span} ({e.Frames} frames) peak {e.PeakScore:0.0} levels fired [{string.Join(",", e.FiredLevels)}]");
+                    $"{m.Event.ToUpperInvariant()} stream {e.Stream} {e.Kind} episode #{e.Number} {span} ({e.Frames} frames) peak {e.PeakScore:0.0} levels fired [{string.Join(",", e.FiredLevels)}]");
             }
 
             return Encoding.UTF8.GetString(value);

@@ -20,7 +20,7 @@ public sealed class KafkaPublisherTests
             for (var frame = 0; frame < 200; frame++)
             {
                 var embedding = new Embedding($"cam-{frame % 2}", frame, frame * 40.0, 1, 3, [frame, -frame, 0.5f]);
-                publisher.Publish(PublishChannel.Embeddings, embedding.Stream, EmbeddingCodec.Encode(embedding), EmbeddingCodec.Headers(embedding));
+                publisher.Publish(PublishChannel.Embeddings, embedding.Stream, EmbeddingCodec.Encode(embedding), EmbeddingCodec.Headers(embedding, DateTimeOffset.UtcNow));
             }
 
             Assert.True(await publisher.WaitDeliveredAsync(TimeSpan.FromSeconds(20), CancellationToken.None));
@@ -147,7 +147,7 @@ public sealed class KafkaPublisherTests
             for (var frame = 0; frame < 100; frame++)
             {
                 var embedding = new Embedding("cam", frame, frame, 1, 1, [frame]);
-                publisher.Publish(PublishChannel.Embeddings, "cam", EmbeddingCodec.Encode(embedding), EmbeddingCodec.Headers(embedding));
+                publisher.Publish(PublishChannel.Embeddings, "cam", EmbeddingCodec.Encode(embedding), EmbeddingCodec.Headers(embedding, DateTimeOffset.UtcNow));
                 await Task.Delay(10);
             }
 

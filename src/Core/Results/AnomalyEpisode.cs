@@ -4,7 +4,8 @@ namespace StreamJepa.Core.Results;
 /// A run of surprising frames on one stream. Published when it opens (<see cref="EndFrame"/> null) and when it closes.
 /// </summary>
 /// <param name="Stream">Stream id.</param>
-/// <param name="Id">Sequence number of the episode on its stream (1, 2, …).</param>
+/// <param name="Id">Globally unique id of the episode (a UUIDv7, so ids sort by the time they were made), shared by its opened, updated and closed messages and never reused across restarts.</param>
+/// <param name="Number">Sequence number of the episode on its stream in this run (1, 2, …).</param>
 /// <param name="State">opened or closed.</param>
 /// <param name="StartFrame">First frame of the run that opened the episode.</param>
 /// <param name="EndFrame">Last frame of the episode (null while open).</param>
@@ -19,7 +20,8 @@ namespace StreamJepa.Core.Results;
 /// <param name="Kind"><see cref="Surprise"/> (the model could not predict what it saw) or <see cref="Frozen"/> (the picture stopped changing).</param>
 public sealed record AnomalyEpisode(
     string Stream,
-    long Id,
+    string Id,
+    long Number,
     string State,
     long StartFrame,
     long? EndFrame,
@@ -33,6 +35,18 @@ public sealed record AnomalyEpisode(
     long ModelVersion,
     string Kind = AnomalyEpisode.Surprise)
 {
+    /// <summary>Frame index of the peak (highest combined surprise), or of the last frame of a frozen feed.</summary>
+    public long PeakFrame { get; init; }
+
+    /// <summary>UTC wall-clock time the first frame was decoded.</summary>
+    public DateTimeOffset StartUtc { get; init; }
+
+    /// <summary>UTC wall-clock time the peak frame was decoded.</summary>
+    public DateTimeOffset PeakUtc { get; init; }
+
+    /// <summary>UTC wall-clock time the last frame was decoded (null while open).</summary>
+    public DateTimeOffset? EndUtc { get; init; }
+
     /// <summary>An episode of surprising frames.</summary>
     public const string Surprise = "surprise";
 

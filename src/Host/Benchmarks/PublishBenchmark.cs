@@ -99,7 +99,7 @@ internal sealed class PublishBenchmark
         var clock = Stopwatch.StartNew();
         foreach (var e in embeddings)
         {
-            var message = new Message<string, byte[]> { Key = e.Stream, Value = EmbeddingCodec.Encode(e), Headers = EmbeddingCodec.Headers(e) };
+            var message = new Message<string, byte[]> { Key = e.Stream, Value = EmbeddingCodec.Encode(e), Headers = EmbeddingCodec.Headers(e, DateTimeOffset.UtcNow) };
             while (true)
             {
                 try

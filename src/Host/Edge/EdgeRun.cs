@@ -42,7 +42,7 @@ internal sealed class EdgeRun
         var publisher = new KafkaPublisher(kafka, bootstrap, _time, _loggers.CreateLogger<KafkaPublisher>(), [PublishChannel.Frames]);
         await using (publisher.ConfigureAwait(false))
         {
-            var exporter = new FrameExporter(_options.Ingest, publisher, JpegQuality);
+            var exporter = new FrameExporter(_options.Ingest, publisher, JpegQuality, _time);
             using var ingest = new IngestPipeline(_options.Ingest, exporter.Input, _time, _loggers, exporter.OnGap);
             _ = exporter.Input.Completion.ContinueWith(
                 _ => ingest.Stop(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

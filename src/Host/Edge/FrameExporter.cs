@@ -18,11 +18,13 @@ internal sealed class FrameExporter
     private readonly IngestOptions _options;
     private readonly KafkaPublisher _publisher;
     private readonly int[] _jpeg;
+    private readonly TimeProvider _time;
 
-    public FrameExporter(IngestOptions options, KafkaPublisher publisher, int jpegQuality)
+    public FrameExporter(IngestOptions options, KafkaPublisher publisher, int jpegQuality, TimeProvider time)
     {
         _options = options;
         _publisher = publisher;
+        _time = time;
         _jpeg = [(int)ImwriteFlags.JpegQuality, jpegQuality];
         Input = new ActionBlock<Frame>(Export, new ExecutionDataflowBlockOptions { BoundedCapacity = 32, MaxDegreeOfParallelism = 1 });
     }
@@ -35,7 +37,7 @@ internal sealed class FrameExporter
     {
         var header = new FrameHeader(gap.Stream, gap.Frame, double.NaN, false, 0, 0, 0);
         var kind = gap.Reason == FrameGapReason.Dropped ? FrameMessageKind.Dropped : FrameMessageKind.Damaged;
-        _publisher.Publish(PublishChannel.Frames, gap.Stream, FrameMessage.Encode(header, kind, []), FrameMessage.Headers());
+        _publisher.Publish(PublishChannel.Frames, gap.Stream, FrameMessage.Encode(header, kind, []), FrameMessage.Headers(gap.Stream, _time.GetUtcNow()));
     }
 
     private void Export(Frame frame)
@@ -44,7 +46,7 @@ internal sealed class FrameExporter
         {
             using var image = ToImage(frame);
             Cv2.ImEncode(".jpg", image, out var jpeg, _jpeg);
-            _publisher.Publish(PublishChannel.Frames, frame.Header.StreamId, FrameMessage.Encode(frame.Header, FrameMessageKind.Frame, jpeg), FrameMessage.Headers());
+            _publisher.Publish(PublishChannel.Frames, frame.Header.StreamId, FrameMessage.Encode(frame.Header, FrameMessageKind.Frame, jpeg), FrameMessage.Headers(frame.Header.StreamId, _time.GetUtcNow()));
             Exported++;
         }
     }

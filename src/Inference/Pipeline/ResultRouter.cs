@@ -89,7 +89,7 @@ internal sealed class ResultRouter
         var header = outcome.Header;
         if (!_scorers.TryGetValue(header.StreamId, out var scorer))
         {
-            scorer = new StreamScorer(header.StreamId, _options, _model.LevelCount, _priors);
+            scorer = new StreamScorer(header.StreamId, _options, _model.LevelCount, _priors, _time);
             _scorers.Add(header.StreamId, scorer);
         }
 

@@ -13,11 +13,11 @@ internal sealed class EpisodeTracker
     private readonly ScoringOptions _options;
     private readonly string _stream;
     private readonly int _levels;
-    private readonly Func<long> _nextId;
+    private readonly Func<EpisodeIdentity> _nextId;
     private Run? _run;
 
-    /// <summary>A tracker for <paramref name="stream"/>; <paramref name="nextId"/> numbers each episode that opens (a stream's episodes of every kind share one sequence).</summary>
-    public EpisodeTracker(string stream, ScoringOptions options, int levels, Func<long> nextId)
+    /// <summary>A tracker for <paramref name="stream"/>; <paramref name="nextId"/> names each episode that opens (a stream's episodes of every kind share one sequence).</summary>
+    public EpisodeTracker(string stream, ScoringOptions options, int levels, Func<EpisodeIdentity> nextId)
     {
         _stream = stream;
         _options = options;
@@ -28,7 +28,7 @@ internal sealed class EpisodeTracker
     public bool IsOpen => _run is { Open: true };
 
     /// <summary>Feeds one scored frame; returns an episode when one opens or closes at this frame.</summary>
-    public AnomalyEpisode? Update(long frame, double ptsMs, double? score, IReadOnlyList<double?> surprises, EnergyMap? energyMap, long modelVersion)
+    public AnomalyEpisode? Update(FrameMoment at, double? score, IReadOnlyList<double?> surprises, EnergyMap? energyMap, long modelVersion)
     {
         if (score is not { } s)
         {
@@ -43,7 +43,7 @@ internal sealed class EpisodeTracker
                 return open.Episode(_stream, "closed", _options);
             }
 
-            open.Add(frame, ptsMs, s, surprises, energyMap, modelVersion);
+            open.Add(at, s, surprises, energyMap, modelVersion);
             return _options.UpdateEvery > 0 && (open.Frames - open.FramesAtOpen) % _options.UpdateEvery == 0
                 ? open.Episode(_stream, "updated", _options)
                 : null;
@@ -55,15 +55,15 @@ internal sealed class EpisodeTracker
             return null;
         }
 
-        _run ??= new Run(frame, ptsMs, _levels);
-        _run.Add(frame, ptsMs, s, surprises, energyMap, modelVersion);
+        _run ??= new Run(at, _levels);
+        _run.Add(at, s, surprises, energyMap, modelVersion);
         if (_run.Frames < _options.OpenAfter)
         {
             return null;
         }
 
         _run.Open = true;
-        _run.Id = _nextId();
+        _run.Identity = _nextId();
         _run.FramesAtOpen = _run.Frames;
         return _run.Episode(_stream, "opened", _options);
     }
@@ -84,10 +84,9 @@ internal sealed class EpisodeTracker
         private readonly bool[] _fired;
         private EnergyMap? _peakMap;
 
-        public Run(long startFrame, double startPts, int levels)
+        public Run(FrameMoment start, int levels)
         {
-            StartFrame = startFrame;
-            StartPts = startPts;
+            Start = start;
             _peak = new double[levels];
             Array.Fill(_peak, double.NegativeInfinity);
             _sum = new double[levels];
@@ -95,11 +94,9 @@ internal sealed class EpisodeTracker
             _fired = new bool[levels];
         }
 
-        public long Id { get; set; }
+        public EpisodeIdentity Identity { get; set; }
 
-        public long StartFrame { get; }
-
-        public double StartPts { get; }
+        public FrameMoment Start { get; }
 
         public bool Open { get; set; }
 
@@ -107,19 +104,18 @@ internal sealed class EpisodeTracker
 
         public long Frames { get; private set; }
 
-        private long LastFrame { get; set; }
+        private FrameMoment Last { get; set; }
 
-        private double LastPts { get; set; }
+        private FrameMoment Peak { get; set; }
 
         private double PeakScore { get; set; } = double.NegativeInfinity;
 
         private long PeakVersion { get; set; }
 
-        public void Add(long frame, double pts, double score, IReadOnlyList<double?> surprises, EnergyMap? map, long version)
+        public void Add(FrameMoment at, double score, IReadOnlyList<double?> surprises, EnergyMap? map, long version)
         {
             Frames++;
-            LastFrame = frame;
-            LastPts = pts;
+            Last = at;
             for (var l = 0; l < surprises.Count; l++)
             {
                 if (surprises[l] is { } v)
@@ -133,6 +129,7 @@ internal sealed class EpisodeTracker
             if (score > PeakScore)
             {
                 PeakScore = score;
+                Peak = at;
                 PeakVersion = version;
                 _peakMap = map ?? _peakMap;
             }
@@ -156,8 +153,14 @@ internal sealed class EpisodeTracker
 
             var closed = state == "closed";
             return new AnomalyEpisode(
-                stream, Id, state, StartFrame, closed ? LastFrame : null, StartPts, closed ? LastPts : null,
-                Frames, PeakScore, levels, fired, _peakMap?.Top(options.TopCells) ?? [], PeakVersion);
+                stream, Identity.Id, Identity.Number, state, Start.Frame, closed ? Last.Frame : null, Start.PtsMs, closed ? Last.PtsMs : null,
+                Frames, PeakScore, levels, fired, _peakMap?.Top(options.TopCells) ?? [], PeakVersion)
+            {
+                PeakFrame = Peak.Frame,
+                StartUtc = Start.Utc,
+                PeakUtc = Peak.Utc,
+                EndUtc = closed ? Last.Utc : null,
+            };
         }
     }
 }

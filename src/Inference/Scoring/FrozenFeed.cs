@@ -12,9 +12,9 @@ internal sealed class FrozenFeed
 {
     private readonly string _stream;
     private readonly ScoringOptions _options;
-    private (long Frame, double Pts) _first;
-    private (long Frame, double Pts, double Score, long Version) _last;
-    private long? _id;
+    private FrameMoment _first;
+    private (FrameMoment At, double Score, long Version) _last;
+    private EpisodeIdentity? _id;
 
     public FrozenFeed(string stream, ScoringOptions options)
     {
@@ -26,9 +26,9 @@ internal sealed class FrozenFeed
 
     /// <summary>
     /// Feeds one frame with its count of repeats (0: the picture changed) and its score; returns an episode when one
-    /// opens, updates or closes at this frame. <paramref name="nextId"/> numbers a new episode.
+    /// opens, updates or closes at this frame. <paramref name="nextId"/> names a new episode.
     /// </summary>
-    public AnomalyEpisode? Update(long frame, double ptsMs, int repeats, double score, long modelVersion, Func<long> nextId)
+    public AnomalyEpisode? Update(FrameMoment at, int repeats, double score, long modelVersion, Func<EpisodeIdentity> nextId)
     {
         if (repeats == 0)
         {
@@ -39,10 +39,10 @@ internal sealed class FrozenFeed
 
         if (repeats == 1)
         {
-            _first = (frame, ptsMs);
+            _first = at;
         }
 
-        _last = (frame, ptsMs, score, modelVersion);
+        _last = (at, score, modelVersion);
         if (IsOpen)
         {
             return _options.UpdateEvery > 0 && (repeats - _options.FrozenAfter) % _options.UpdateEvery == 0 ? Episode("updated") : null;
@@ -68,8 +68,15 @@ internal sealed class FrozenFeed
     private AnomalyEpisode Episode(string state)
     {
         var closed = state == "closed";
+        var (id, last) = (_id!.Value, _last.At);
         return new AnomalyEpisode(
-            _stream, _id!.Value, state, _first.Frame, closed ? _last.Frame : null, _first.Pts, closed ? _last.Pts : null,
-            _last.Frame - _first.Frame + 1, _last.Score, [], [], [], _last.Version, AnomalyEpisode.Frozen);
+            _stream, id.Id, id.Number, state, _first.Frame, closed ? last.Frame : null, _first.PtsMs, closed ? last.PtsMs : null,
+            last.Frame - _first.Frame + 1, _last.Score, [], [], [], _last.Version, AnomalyEpisode.Frozen)
+        {
+            PeakFrame = last.Frame,
+            StartUtc = _first.Utc,
+            PeakUtc = last.Utc,
+            EndUtc = closed ? last.Utc : null,
+        };
     }
 }

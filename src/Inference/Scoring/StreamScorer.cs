@@ -25,11 +25,14 @@ internal sealed class StreamScorer
     private long _version = -1;
     private RobustStats[]? _shadowStats;
     private long _shadowVersion = -1;
+    private readonly TimeProvider _time;
     private long _episodeIds;
 
-    public StreamScorer(string stream, ScoringOptions options, int levels, IReadOnlyDictionary<int, (double Median, double Mad)> priors)
+    /// <summary>A scorer for <paramref name="stream"/>; <paramref name="time"/> (the system clock by default) dates frames and names episodes.</summary>
+    public StreamScorer(string stream, ScoringOptions options, int levels, IReadOnlyDictionary<int, (double Median, double Mad)> priors, TimeProvider? time = null)
     {
         _options = options;
+        _time = time ?? TimeProvider.System;
         _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? p : null))];
         _surprise = new double?[levels];
         _episodes = new EpisodeTracker(stream, options, levels, NextId);
@@ -101,17 +104,18 @@ internal sealed class StreamScorer
     private List<AnomalyEpisode> Episodes(FrameHeader header, double? combined, LevelScore[] levels, FrameOutcome outcome, int repeats, bool ready, long modelVersion)
     {
         var episodes = new List<AnomalyEpisode>(0);
+        var at = new FrameMoment(header.Sequence, header.PtsMs, _time.GetUtcNow() - _time.GetElapsedTime(header.DecodedTimestamp));
         if (repeats > 0 && repeats >= _options.FrozenAfter && _episodes.IsOpen && _episodes.Finish() is { } interrupted)
         {
             episodes.Add(interrupted);
         }
 
-        if (_frozen.Update(header.Sequence, header.PtsMs, repeats, combined ?? 0, modelVersion, NextId) is { } frozen)
+        if (_frozen.Update(at, repeats, combined ?? 0, modelVersion, NextId) is { } frozen)
         {
             episodes.Add(frozen);
         }
 
-        if (ready && repeats == 0 && _episodes.Update(header.Sequence, header.PtsMs, combined, [.. levels.Select(l => l.Surprise)], outcome.EnergyMap, modelVersion) is { } surprise)
+        if (ready && repeats == 0 && _episodes.Update(at, combined, [.. levels.Select(l => l.Surprise)], outcome.EnergyMap, modelVersion) is { } surprise)
         {
             episodes.Add(surprise);
         }
@@ -119,7 +123,7 @@ internal sealed class StreamScorer
         return episodes;
     }
 
-    private long NextId() => ++_episodeIds;
+    private EpisodeIdentity NextId() => new(++_episodeIds, Guid.CreateVersion7(_time.GetUtcNow()).ToString());
 
     private bool Ready(RobustStats[] stats) =>
         _options.AlertLevels.All(l => l > stats.Length || stats[l - 1].Count >= _options.MinSamples);

@@ -39,11 +39,11 @@ public sealed class ConsoleSink(TextWriter output) : IResultSink
             : string.Create(c, $"{e.StartPtsMs / 1000:F1} s");
         if (e.Kind == AnomalyEpisode.Frozen)
         {
-            return string.Create(c, $"FROZEN  {e.State,-7} {e.Stream} #{e.Id} {span} ({time}) (model v{e.ModelVersion})");
+            return string.Create(c, $"FROZEN  {e.State,-7} {e.Stream} #{e.Number} {span} ({time}) (model v{e.ModelVersion})");
         }
 
         var fired = e.FiredLevels.Count > 0 ? string.Join(",", e.FiredLevels) : "none";
         var cells = e.TopCells.Count > 0 ? " at " + string.Join(" ", e.TopCells.Select(t => $"r{t.Row}c{t.Column}")) : string.Empty;
-        return string.Create(c, $"ANOMALY {e.State,-7} {e.Stream} #{e.Id} {span} ({time}) peak {e.PeakScore:F1} levels fired {fired}{cells} (model v{e.ModelVersion})");
+        return string.Create(c, $"ANOMALY {e.State,-7} {e.Stream} #{e.Number} {span} ({time}) peak {e.PeakScore:F1} levels fired {fired}{cells} (model v{e.ModelVersion})");
     }
 }

@@ -6,7 +6,7 @@ using StreamJepa.Core.Results;
 namespace StreamJepa.Publish.Messages;
 
 /// <summary>
-/// The anomalies topic's message, schema <c>streamjepa.anomaly</c> version 2 (docs/schema/anomaly.md): an envelope
+/// The anomalies topic's message, schema <c>streamjepa.anomaly</c> version 3 (docs/schema/anomaly.md): an envelope
 /// with the event (opened, updated, closed) around the episode as it stands.
 /// </summary>
 public sealed record AnomalyMessage(
@@ -17,7 +17,7 @@ public sealed record AnomalyMessage(
     AnomalyEpisode Episode)
 {
     public const string SchemaName = "streamjepa.anomaly";
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
     public const string ContentType = "application/json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -44,5 +44,14 @@ public sealed record AnomalyMessage(
 
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
-    public Headers Headers() => MessageHeaders.Create(SchemaName, SchemaVersion, Episode.ModelVersion, ContentType);
+    /// <summary>
+    /// Headers, with the CloudEvent id <c>{episode id}/{event}/{frames}</c>: the same for a message sent again, and
+    /// different for each message of an episode.
+    /// </summary>
+    public Headers Headers() => MessageHeaders.Create(
+        SchemaName,
+        SchemaVersion,
+        Episode.ModelVersion,
+        ContentType,
+        new CloudEvent($"{Episode.Id}/{Event}/{Episode.Frames}", CloudEvent.StreamSource(Episode.Stream), $"{SchemaName}.{Event}", PublishedAt));
 }

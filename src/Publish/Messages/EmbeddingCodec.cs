@@ -90,6 +90,6 @@ public static class EmbeddingCodec
         return new Embedding(stream, frame, pts, level, model, vector);
     }
 
-    public static Headers Headers(Embedding embedding) =>
-        MessageHeaders.Create(SchemaName, SchemaVersion, embedding.ModelVersion, ContentType);
+    public static Headers Headers(Embedding embedding, DateTimeOffset time) =>
+        MessageHeaders.Create(SchemaName, SchemaVersion, embedding.ModelVersion, ContentType, CloudEvent.New(embedding.Stream, SchemaName, time));
 }

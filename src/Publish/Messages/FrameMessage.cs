@@ -67,7 +67,8 @@ public static class FrameMessage
             bytes[(HeaderBytes + idLength)..]);
     }
 
-    public static Headers Headers() => MessageHeaders.Create(SchemaName, SchemaVersion, -1, ContentType);
+    public static Headers Headers(string stream, DateTimeOffset time) =>
+        MessageHeaders.Create(SchemaName, SchemaVersion, -1, ContentType, CloudEvent.New(stream, SchemaName, time));
 }
 
 /// <summary>What a frame message carries.</summary>

@@ -19,7 +19,8 @@ public static class ScoreMessage
 
     public static byte[] Encode(FrameGap gap) => Write(json => ResultJson.Write(json, gap));
 
-    public static Headers Headers(long modelVersion) => MessageHeaders.Create(SchemaName, SchemaVersion, modelVersion, ContentType);
+    public static Headers Headers(string stream, long modelVersion, DateTimeOffset time) =>
+        MessageHeaders.Create(SchemaName, SchemaVersion, modelVersion, ContentType, CloudEvent.New(stream, SchemaName, time));
 
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {

@@ -41,7 +41,7 @@ public sealed class RunKafkaTests : IDisposable
         var kafkaEpisodes = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.anomalies", Quiet).Select(r => AnomalyMessage.Parse(r.Message.Value)).ToList();
         Assert.NotEmpty(jsonlEpisodes);
         Assert.Equal(
-            jsonlEpisodes.Select(e => $"{e.GetProperty("stream").GetString()}/{e.GetProperty("id").GetInt64()}/{e.GetProperty("state").GetString()}").Order(),
+            jsonlEpisodes.Select(e => $"{e.GetProperty("stream").GetString()}/{e.GetProperty("id").GetString()}/{e.GetProperty("state").GetString()}").Order(),
             kafkaEpisodes.Select(m => $"{m.Episode.Stream}/{m.Episode.Id}/{m.Event}").Order());
 
         var embeddings = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.embeddings", Quiet).Select(r => EmbeddingCodec.Decode(r.Message.Value)).ToList();

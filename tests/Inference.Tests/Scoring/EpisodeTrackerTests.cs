@@ -18,7 +18,7 @@ public sealed class EpisodeTrackerTests
         for (var f = 0; f < scores.Length; f++)
         {
             var map = new EnergyMap(2, 2, [0, f, 0, 2 * f]);
-            if (tracker.Update(f, f * 100, scores[f], [scores[f], 0.5], map, 1) is { } e)
+            if (tracker.Update(At(f, f * 100), scores[f], [scores[f], 0.5], map, 1) is { } e)
             {
                 events.Add((f, e.State, e.EndFrame, e.StartFrame));
             }
@@ -34,9 +34,9 @@ public sealed class EpisodeTrackerTests
     {
         var tracker = new EpisodeTracker("cam", Options, 2, Ids());
         // Two rows of three tokens: the peak frame's hottest token is row 1, column 2.
-        tracker.Update(0, 0, 5, [5, 1], new EnergyMap(2, 3, [0, 0, 0, 1, 0, 0]), 3);
-        tracker.Update(1, 100, 9, [9, 1], new EnergyMap(2, 3, [0, 3, 0, 1, 0, 7]), 3);
-        var opened = tracker.Update(2, 200, 5, [5, 1], new EnergyMap(2, 3, [0, 0, 0, 1, 0, 0]), 3)!;
+        tracker.Update(At(0, 0), 5, [5, 1], new EnergyMap(2, 3, [0, 0, 0, 1, 0, 0]), 3);
+        tracker.Update(At(1, 100), 9, [9, 1], new EnergyMap(2, 3, [0, 3, 0, 1, 0, 7]), 3);
+        var opened = tracker.Update(At(2, 200), 5, [5, 1], new EnergyMap(2, 3, [0, 0, 0, 1, 0, 0]), 3)!;
 
         Assert.Equal(9, opened.PeakScore);
         Assert.Equal([1], opened.FiredLevels);
@@ -46,6 +46,8 @@ public sealed class EpisodeTrackerTests
         Assert.Equal((0, 1), (opened.TopCells[1].Row, opened.TopCells[1].Column));
         Assert.Equal(2, opened.TopCells.Count);
         Assert.Equal(3, opened.ModelVersion);
+        Assert.Equal((1L, 0.0, 100.0), (opened.PeakFrame, (opened.StartUtc - DateTimeOffset.UnixEpoch).TotalMilliseconds, (opened.PeakUtc - DateTimeOffset.UnixEpoch).TotalMilliseconds));
+        Assert.Null(opened.EndUtc);
     }
 
     [Fact]
@@ -55,7 +57,7 @@ public sealed class EpisodeTrackerTests
         var events = new List<(int Frame, string State, long Frames)>();
         for (var f = 0; f < 14; f++)
         {
-            if (tracker.Update(f, f, f < 12 ? 9 : 0, [9], null, 1) is { } e)
+            if (tracker.Update(At(f, f), f < 12 ? 9 : 0, [9], null, 1) is { } e)
             {
                 events.Add((f, e.State, e.Frames));
             }
@@ -70,7 +72,7 @@ public sealed class EpisodeTrackerTests
         var tracker = new EpisodeTracker("cam", Options, 1, Ids());
         for (var f = 0; f < 4; f++)
         {
-            tracker.Update(f, f, 10, [10], null, 1);
+            tracker.Update(At(f, f), 10, [10], null, 1);
         }
 
         var closed = tracker.Finish();
@@ -85,21 +87,27 @@ public sealed class EpisodeTrackerTests
         var tracker = new EpisodeTracker("cam", Options, 1, Ids());
         double[] scores = [5, 1, 5, 5, 1, 5, 5, 5, 1, 5, 5, 5, 1];
         var ids = new List<long>();
+        var unique = new HashSet<string>();
 
         for (var f = 0; f < scores.Length; f++)
         {
-            if (tracker.Update(f, f, scores[f], [scores[f]], null, 1) is { State: "opened" } e)
+            if (tracker.Update(At(f, f), scores[f], [scores[f]], null, 1) is { State: "opened" } e)
             {
-                ids.Add(e.Id);
+                ids.Add(e.Number);
+                unique.Add(e.Id);
             }
         }
 
         Assert.Equal([1L, 2L], ids);
+        Assert.Equal(2, unique.Count);
     }
 
-    private static Func<long> Ids()
+    private static Func<EpisodeIdentity> Ids()
     {
         long next = 0;
-        return () => ++next;
+        return () => new EpisodeIdentity(++next, Guid.NewGuid().ToString());
     }
+
+    /// <summary>Frame <paramref name="frame"/> at <paramref name="ptsMs"/>, decoded that long after the Unix epoch.</summary>
+    private static FrameMoment At(long frame, double ptsMs) => new(frame, ptsMs, DateTimeOffset.UnixEpoch.AddMilliseconds(ptsMs));
 }

@@ -17,7 +17,7 @@ public sealed class FrozenFeedTests
         for (var f = 10L; f <= 21; f++)
         {
             var repeats = f is >= 11 and <= 20 ? (int)(f - 10) : 0;
-            if (feed.Update(f, f * 100, repeats, repeats, 1, () => ++next) is { } e)
+            if (feed.Update(new FrameMoment(f, f * 100, DateTimeOffset.UnixEpoch.AddMilliseconds(f * 100)), repeats, repeats, 1, () => new EpisodeIdentity(++next, $"id-{next}")) is { } e)
             {
                 Assert.Equal(AnomalyEpisode.Frozen, e.Kind);
                 events.Add((f, e.State, e.StartFrame, e.EndFrame, e.Frames));
@@ -37,10 +37,11 @@ public sealed class FrozenFeedTests
         var feed = new FrozenFeed("cam", new ScoringOptions { FrozenAfter = 2 });
         Assert.Null(feed.Finish());
 
-        feed.Update(5, 500, 1, 2, 1, () => 7);
-        feed.Update(6, 600, 2, 4, 1, () => 7);
+        feed.Update(new FrameMoment(5, 500, DateTimeOffset.UnixEpoch.AddSeconds(5)), 1, 2, 1, () => throw new InvalidOperationException("one repeat opens nothing"));
+        feed.Update(new FrameMoment(6, 600, DateTimeOffset.UnixEpoch.AddSeconds(6)), 2, 4, 1, () => new EpisodeIdentity(7, "seven"));
         var closed = feed.Finish();
 
-        Assert.Equal(("closed", 7L, 5L, 6L), (closed!.State, closed.Id, closed.StartFrame, closed.EndFrame!.Value));
+        Assert.Equal(("closed", "seven", 7L, 5L, 6L), (closed!.State, closed.Id, closed.Number, closed.StartFrame, closed.EndFrame!.Value));
+        Assert.Equal((DateTimeOffset.UnixEpoch.AddSeconds(5), DateTimeOffset.UnixEpoch.AddSeconds(6)), (closed.StartUtc, closed.EndUtc!.Value));
     }
 }

@@ -126,7 +126,10 @@ public sealed class StreamScorerTests
 
         Assert.Equal(("opened", AnomalyEpisode.Surprise), (surprise.State, surprise.Kind));
         Assert.Empty(first);
-        Assert.Equal([("closed", AnomalyEpisode.Surprise, surprise.Id), ("opened", AnomalyEpisode.Frozen, surprise.Id + 1)], second.Select(e => (e.State, e.Kind, e.Id)));
+        Assert.Equal([("closed", AnomalyEpisode.Surprise, surprise.Number), ("opened", AnomalyEpisode.Frozen, surprise.Number + 1)], second.Select(e => (e.State, e.Kind, e.Number)));
+        Assert.Equal(surprise.Id, second[0].Id);
+        Assert.NotEqual(surprise.Id, second[1].Id);
+        Assert.Equal(7, Guid.Parse(second[1].Id).Version);
     }
 
     [Fact]

@@ -11,9 +11,9 @@ public sealed class ConsoleSinkTests
         using var output = new StringWriter();
         var sink = new ConsoleSink(output);
 
-        sink.OnEpisode(new AnomalyEpisode("lobby", 2, "opened", 120, null, 4000, null, 3, 7.25, [new EpisodeLevel(1, 7.25, 6)], [1], [new SpatialCell(3, 5, 0.625, 0.375, 0.125, 0.125, 0.9)], 4));
-        sink.OnEpisode(new AnomalyEpisode("lobby", 2, "closed", 120, 151, 4000, 5200, 32, 7.25, [new EpisodeLevel(1, 7.25, 6), new EpisodeLevel(2, 4.5, 3)], [1, 2], [], 4));
-        sink.OnEpisode(new AnomalyEpisode("lobby", 3, "opened", 300, null, 30000, null, 5, 4, [], [], [], 4, AnomalyEpisode.Frozen));
+        sink.OnEpisode(new AnomalyEpisode("lobby", "0190a8f2-0000-7000-8000-000000000002", 2, "opened", 120, null, 4000, null, 3, 7.25, [new EpisodeLevel(1, 7.25, 6)], [1], [new SpatialCell(3, 5, 0.625, 0.375, 0.125, 0.125, 0.9)], 4));
+        sink.OnEpisode(new AnomalyEpisode("lobby", "0190a8f2-0000-7000-8000-000000000002", 2, "closed", 120, 151, 4000, 5200, 32, 7.25, [new EpisodeLevel(1, 7.25, 6), new EpisodeLevel(2, 4.5, 3)], [1, 2], [], 4));
+        sink.OnEpisode(new AnomalyEpisode("lobby", "0190a8f2-0000-7000-8000-000000000003", 3, "opened", 300, null, 30000, null, 5, 4, [], [], [], 4, AnomalyEpisode.Frozen));
         await sink.FlushAsync(CancellationToken.None);
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -41,13 +41,13 @@ internal sealed class PublisherFixture : IDisposable
         }
     }
 
-    /// <summary>Every anomaly on the topic as (stream, episode id), in topic order per stream.</summary>
+    /// <summary>Every anomaly on the topic as (stream, episode number), in topic order per stream.</summary>
     public Dictionary<string, List<long>> ReadEpisodes()
     {
         var read = TopicReader.ReadAll(Kafka.BootstrapServers, Options.Anomalies.Topic, TimeSpan.FromSeconds(3));
         return read.Select(r => AnomalyMessage.Parse(r.Message.Value).Episode)
             .GroupBy(e => e.Stream)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Id).ToList());
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Number).ToList());
     }
 
     public void Dispose()
