@@ -95,6 +95,14 @@ public sealed record HJepaConfig
     /// </summary>
     public int MaskedBlock { get; init; } = 3;
 
+    /// <summary>
+    /// Weight of the masked prediction's energy in level 1's energy: the temporal free energy plus this times the
+    /// masked token term (and the same for the energy map). 0, the default, uses masked prediction as a training
+    /// objective only and scores by the temporal free energy alone, and the masked predictor does not run at
+    /// inference (the choice is measured in docs/experiments/2026-12-06-masked-prediction.md).
+    /// </summary>
+    public float MaskedEnergyWeight { get; init; }
+
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
 
@@ -182,6 +190,7 @@ public sealed record HJepaConfig
             errors.Add($"{key}.maskedBlock", MaskedBlock, $"must be 0 (no masked prediction) or an odd number of tokens smaller than the {GridWidth}×{GridHeight} grid's shorter side");
         }
 
+        errors.Range($"{key}.maskedEnergyWeight", MaskedEnergyWeight, 0, 100);
         if (Levels.Count == 0)
         {
             errors.Add($"{key}.levels", "[]", "needs at least one level above the first (H-JEPA has two or more levels)");

@@ -234,7 +234,7 @@ public sealed class HJepaEngine : IDisposable
             _config.Horizons,
             context => batch.Lane.Model.Predictor.forward(new PredictorInput(context.view(context.shape[0], _config.ContextFrames * _config.Dim, gh, gw), _latents)),
             maps,
-            batch.Lane.Model.Masked is { } masked ? context => masked.forward(context.view(context.shape[0], _config.ContextFrames * _config.Dim, gh, gw)) : null);
+            batch.Lane.Model.Masked is { } masked && _config.MaskedEnergyWeight > 0 ? context => masked.forward(context.view(context.shape[0], _config.ContextFrames * _config.Dim, gh, gw)) : null);
         for (var p = 0; p < pass.Count; p++)
         {
             var frame = pass.Frame(p);
@@ -327,7 +327,8 @@ public sealed class HJepaEngine : IDisposable
     /// One level over one batch: predicts from every item whose context is full (one call), scores every item
     /// against the predictions made for it at each horizon, from this batch or earlier ones (one call), then
     /// stores the items and the new predictions. Returns each item's mean energy and free energy over horizons,
-    /// to which level 1 adds the energy of its masked prediction of the item (<paramref name="masked"/>).
+    /// to which level 1 adds <c>maskedEnergyWeight</c> times the energy of its masked prediction of the item
+    /// (<paramref name="masked"/>, given only when that weight is above 0).
     /// </summary>
     private (double Energy, double Free)?[] RunSequences(
         LevelPass pass,
@@ -405,12 +406,13 @@ public sealed class HJepaEngine : IDisposable
                 continue;
             }
 
-            var extra = spatial?[p] is { } s ? s.Term : 0;
+            var weight = _config.MaskedEnergyWeight;
+            var extra = spatial?[p] is { } s ? weight * s.Term : 0;
             if (spatial?[p] is { } m && maps?[p] is { } map)
             {
                 for (var i = 0; i < map.Length; i++)
                 {
-                    map[i] += m.Map[i];
+                    map[i] += weight * m.Map[i];
                 }
             }
 

@@ -1,5 +1,7 @@
 using StreamJepa.Core.Frames;
 using StreamJepa.Inference.Engine;
+using StreamJepa.Model;
+using static TorchSharp.torch;
 
 namespace StreamJepa.Inference.Tests.Engine;
 
@@ -64,6 +66,52 @@ public sealed class HJepaEngineTests
         }
 
         Assert.Contains(actual, o => o.Levels[1] is not null);
+    }
+
+    [Fact]
+    public void Process_WithAMaskedEnergyWeight_AddsThatTimesTheMaskedEnergyOfEachFrame()
+    {
+        random.manual_seed(5);
+        using var plain = new HJepa(EngineFixture.Config);
+        using var weighted = new HJepa(EngineFixture.Config with { MaskedEnergyWeight = 2 });
+        weighted.load_state_dict(plain.state_dict());
+        using var withoutMasked = new HJepaEngine(plain, 1, CPU, 16);
+        using var withMasked = new HJepaEngine(weighted, 1, CPU, 16);
+        var frames = Enumerable.Range(0, 12).Select(i => EngineFixture.Frame("a", i)).ToList();
+
+        // Four frames a batch: a frame's context comes from its own batch and from earlier ones.
+        var temporal = frames.Chunk(4).SelectMany(c => Process(withoutMasked, [.. c])).ToList();
+        var total = frames.Chunk(4).SelectMany(c => Process(withMasked, [.. c])).ToList();
+
+        var scored = 0;
+        for (var i = 0; i < frames.Count; i++)
+        {
+            if (temporal[i].Levels[0] is not { } t)
+            {
+                Assert.Null(total[i].Levels[0]);
+                continue;
+            }
+
+            var masked = MaskedTerm(plain, EngineFixture.Frame("a", i - 1), EngineFixture.Frame("a", i));
+            Assert.Equal(t.Free + (2 * masked), total[i].Levels[0]!.Value.Free, 1e-4);
+            Assert.Equal(t.Energy + (2 * masked), total[i].Levels[0]!.Value.Energy, 1e-4);
+            Assert.True(total[i].EnergyMap!.Energies.Sum() > temporal[i].EnergyMap!.Energies.Sum());
+            scored++;
+        }
+
+        Assert.True(scored >= 8, $"{scored} frames scored");
+    }
+
+    /// <summary>The mean masked energy of frame <paramref name="newest"/> given the one before, computed from the model directly.</summary>
+    private static double MaskedTerm(HJepa model, Frame before, Frame newest)
+    {
+        using var scope = NewDisposeScope();
+        using var mode = inference_mode();
+        var input = stack([tensor(before.Pixels.AsSpan(0, before.Shape.Length).ToArray()), tensor(newest.Pixels.AsSpan(0, newest.Shape.Length).ToArray())]).view(2, 3, 32, 32);
+        using var representation = model.Encoder.forward(input);
+        var context = representation.Context.reshape(1, 2 * 16, 4, 4);
+        var predicted = model.Masked!.forward(context);
+        return Energy.TokenMap(predicted, representation.Tokens[1..]).mean().item<float>();
     }
 
     [Fact]
