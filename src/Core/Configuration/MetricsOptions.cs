@@ -13,17 +13,24 @@ public sealed record MetricsOptions
     /// <summary>host:port to listen on; loopback by default (use 0.0.0.0 or * in a container).</summary>
     public string Listen { get; init; } = "127.0.0.1:9464";
 
-    /// <summary>Serve <c>/sources</c> (GET lists, POST adds, DELETE /sources/ID removes). It has no authentication: keep
-    /// <see cref="Listen"/> on loopback or behind a proxy that has, or turn this off.</summary>
+    /// <summary>Serve <c>/sources</c> (GET lists, POST adds, DELETE /sources/ID removes).</summary>
     public bool SourceControl { get; init; } = true;
 
-    /// <summary>The prefix HttpListener takes, e.g. http://127.0.0.1:9464/.</summary>
-    public string Prefix()
-    {
-        var colon = Listen.LastIndexOf(':');
-        var host = Listen[..colon];
-        return string.Create(CultureInfo.InvariantCulture, $"http://{(host is "0.0.0.0" or "" ? "*" : host)}:{Listen[(colon + 1)..]}/");
-    }
+    /// <summary>
+    /// Bearer token that <c>/sources</c> requires (<c>Authorization: Bearer TOKEN</c>); "env:NAME" reads it from the
+    /// environment variable NAME. Required when <see cref="Listen"/> is not a loopback address and source control is on.
+    /// </summary>
+    public string? Token { get; init; }
+
+    /// <summary>Host part of <see cref="Listen"/> ("" for every address).</summary>
+    public string Host() => Listen[..Listen.LastIndexOf(':')];
+
+    /// <summary>Port part of <see cref="Listen"/>.</summary>
+    public int Port() => int.Parse(Listen[(Listen.LastIndexOf(':') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture);
+
+    /// <summary>True when <see cref="Listen"/> names only this machine (127.0.0.0/8, ::1 or localhost).</summary>
+    public bool Loopback() =>
+        Host().Trim('[', ']') is var host && (host == "localhost" || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));
 
     internal void Validate(string key, ConfigErrors errors)
     {
@@ -31,6 +38,23 @@ public sealed record MetricsOptions
         if (colon < 0 || !int.TryParse(Listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             errors.Add($"{key}.listen", Listen, "must be host:port with a port from 1 to 65535, e.g. 127.0.0.1:9464");
+            return;
+        }
+
+        if (Token is { } token)
+        {
+            if (Secret.Missing(token) is { } variable)
+            {
+                errors.Add($"{key}.token", token, $"environment variable {variable} is not set");
+            }
+            else if (Secret.Resolve(token).Length < 16)
+            {
+                errors.Add($"{key}.token", "***", "must be at least 16 characters");
+            }
+        }
+        else if (Enabled && SourceControl && Token is null && !Loopback())
+        {
+            errors.Add($"{key}.token", null, $"must be set when {key}.listen ({Listen}) is reachable from other machines and {key}.sourceControl is on: anyone who can reach it could start and stop sources. Set {key}.token (e.g. env:STREAMJEPA_TOKEN), or {key}.sourceControl=false");
         }
     }
 }

@@ -8,7 +8,7 @@ namespace StreamJepa.Host.Cli;
 /// once with <see cref="ExitCodes.Forced"/>. The handler never blocks, so the runtime's signal thread is free to
 /// deliver the second signal however long the graceful stop takes.
 /// </summary>
-internal sealed class ShutdownSignals : IDisposable
+internal sealed partial class ShutdownSignals : IDisposable
 {
     /// <summary>Longest graceful stop before the process is ended anyway (flushes to Kafka are bounded well below it).</summary>
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(60);
@@ -65,6 +65,6 @@ internal sealed class ShutdownSignals : IDisposable
         Environment.Exit(ExitCodes.Forced);
     }
 
-    [DllImport("libc", EntryPoint = "_exit")]
-    private static extern void ImmediateExit(int status);
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    private static partial void ImmediateExit(int status);
 }

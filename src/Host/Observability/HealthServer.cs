@@ -1,159 +1,201 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using StreamJepa.Core.Configuration;
 
 namespace StreamJepa.Host.Observability;
 
 /// <summary>
-/// The run's HTTP endpoint (HttpListener): <c>/metrics</c> in the Prometheus text format (written by prometheus-net),
-/// <c>/healthz</c> (the process and its pipeline work) and <c>/readyz</c> (streams are being scored), each 200 or
-/// 503 with the reason; and <c>/sources</c> to add and remove sources while the run goes on.
+/// The run's HTTP endpoint on Kestrel: <c>/metrics</c> in the Prometheus text format (written by prometheus-net),
+/// <c>/healthz</c> (the process and its pipeline work) and <c>/readyz</c> (streams are being scored), each 200 or 503
+/// with the reason; and <c>/sources</c> to add and remove sources while the run goes on, behind a bearer token when
+/// <c>metrics.token</c> is set. Requests are served concurrently; bodies, headers and connections are bounded, and
+/// whatever a request does ends in its own response: nothing a client sends can stop the others from being served.
 /// </summary>
 internal sealed class HealthServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly CollectorRegistry _registry;
-    private readonly Func<(bool Ok, string Reason)> _health;
-    private readonly Func<(bool Ok, string Reason)> _readiness;
-    private readonly ILogger _logger;
-    private readonly SourceControl? _sources;
-    private readonly Task _serving;
+    /// <summary>Largest request body: a source spec is one short line.</summary>
+    public const long MaxBodyBytes = 8 * 1024;
 
-    private HealthServer(string prefix, CollectorRegistry registry, Func<(bool, string)> health, Func<(bool, string)> readiness, SourceControl? sources, ILogger logger)
-    {
-        _sources = sources;
-        _registry = registry;
-        _health = health;
-        _readiness = readiness;
-        _logger = logger;
-        _listener.Prefixes.Add(prefix);
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
-    }
+    private readonly WebApplication _app;
 
-    /// <summary>Starts listening on <paramref name="prefix"/>; null (logged) when the address cannot be taken.</summary>
-    public static HealthServer? TryStart(string prefix, CollectorRegistry registry, Func<(bool, string)> health, Func<(bool, string)> readiness, SourceControl? sources, ILogger logger)
+    private HealthServer(WebApplication app) => _app = app;
+
+    /// <summary>Starts listening on <c>metrics.listen</c>; null (logged) when the address cannot be taken.</summary>
+    public static async Task<HealthServer?> TryStartAsync(MetricsOptions options, CollectorRegistry registry, Func<(bool, string)> health, Func<(bool, string)> readiness, SourceControl? sources, ILogger logger)
     {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 4 * 1024;
+            kestrel.Limits.MaxConcurrentConnections = 128;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            foreach (var address in Addresses(options.Host()))
+            {
+                kestrel.Listen(address, options.Port(), listen => listen.Protocols = HttpProtocols.Http1);
+            }
+        });
+
+        var app = builder.Build();
+        var routes = new Routes(registry, health, readiness, sources, options.Token is { } token ? Secret.Resolve(token) : null, logger);
+        routes.Map(app);
         try
         {
-            var server = new HealthServer(prefix, registry, health, readiness, sources, logger);
-            logger.LogInformation("metrics on {Prefix}metrics, health on {Prefix}healthz and {Prefix}readyz", prefix, prefix, prefix);
-            return server;
+            await app.StartAsync().ConfigureAwait(false);
         }
-        catch (HttpListenerException ex)
+        catch (IOException ex)
         {
-            logger.LogWarning("metrics endpoint not started: {Prefix} is not available ({Reason}); set metrics.listen to a free address or metrics.enabled=false", prefix, ex.Message);
+            logger.LogWarning("metrics endpoint not started: {Listen} is not available ({Reason}); set metrics.listen to a free address or metrics.enabled=false", options.Listen, ex.Message);
+            await app.DisposeAsync().ConfigureAwait(false);
             return null;
         }
+
+        logger.LogInformation("metrics on http://{Listen}/metrics, health on /healthz and /readyz{Sources}", options.Listen, sources is null ? string.Empty : options.Token is null ? ", sources on /sources" : ", sources on /sources (bearer token)");
+        return new HealthServer(app);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        await _serving.ConfigureAwait(false);
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task ServeAsync()
+    private static IPAddress[] Addresses(string host) => host switch
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
+        "" or "*" or "0.0.0.0" => [IPAddress.Any],
+        "::" or "[::]" => [IPAddress.IPv6Any],
+        "localhost" => [IPAddress.Loopback],
+        _ when IPAddress.TryParse(host.Trim('[', ']'), out var ip) => [ip],
+        _ => [.. Dns.GetHostAddresses(host).Where(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6).Take(1)],
+    };
 
-            try
-            {
-                await RespondAsync(context).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or IOException)
-            {
-                _logger.LogDebug("metrics endpoint: {Path}: {Reason}", context.Request.Url?.AbsolutePath, ex.Message);
-            }
-            finally
-            {
-                context.Response.Close();
-            }
-        }
-    }
-
-    private async Task RespondAsync(HttpListenerContext context)
+    /// <summary>The request handlers, each answering every failure with a status of its own.</summary>
+    private sealed class Routes(CollectorRegistry registry, Func<(bool Ok, string Reason)> health, Func<(bool Ok, string Reason)> readiness, SourceControl? sources, string? token, ILogger logger)
     {
-        var response = context.Response;
-        var path = context.Request.Url?.AbsolutePath ?? "/";
-        if (_sources is not null && (path == "/sources" || path.StartsWith("/sources/", StringComparison.Ordinal)))
+        public void Map(WebApplication app)
         {
-            await SourcesAsync(context.Request, response, path).ConfigureAwait(false);
-            return;
-        }
-
-        switch (path)
-        {
-            case "/metrics":
-                response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                await _registry.CollectAndExportAsTextAsync(response.OutputStream).ConfigureAwait(false);
-                break;
-            case "/healthz":
-                await ProbeAsync(response, _health()).ConfigureAwait(false);
-                break;
-            case "/readyz":
-                await ProbeAsync(response, _readiness()).ConfigureAwait(false);
-                break;
-            default:
-                response.StatusCode = 404;
-                await WriteAsync(response, "not found: /metrics, /healthz, /readyz, /sources\n").ConfigureAwait(false);
-                break;
-        }
-    }
-
-    private async Task SourcesAsync(HttpListenerRequest request, HttpListenerResponse response, string path)
-    {
-        var id = path.Length > "/sources/".Length ? Uri.UnescapeDataString(path["/sources/".Length..]) : null;
-        (int Status, string Body) result;
-        switch (request.HttpMethod)
-        {
-            case "GET" when id is null:
-                result = (200, _sources!.List());
-                break;
-            case "POST" when id is null:
-                using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
+            app.Use(async (context, next) =>
+            {
+                try
                 {
-                    result = _sources!.Add(await reader.ReadToEndAsync().ConfigureAwait(false));
+                    await next(context).ConfigureAwait(false);
                 }
+                catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
+                {
+                    await Json(context, ex.StatusCode, Error(ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? $"the body is larger than {MaxBodyBytes} bytes" : ex.Message)).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && !context.Response.HasStarted)
+                {
+                    logger.LogWarning("{Method} {Path}: {Error}", context.Request.Method, context.Request.Path, ex.Message);
+                    await Json(context, StatusCodes.Status500InternalServerError, Error("the request failed; the run goes on")).ConfigureAwait(false);
+                }
+            });
+            app.MapGet("/metrics", async context =>
+            {
+                context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+            });
+            app.MapGet("/healthz", context => Probe(context, health()));
+            app.MapGet("/readyz", context => Probe(context, readiness()));
+            if (sources is not null)
+            {
+                app.MapGet("/sources", context => Authorised(context, () => Json(context, StatusCodes.Status200OK, sources.List())));
+                app.MapPost("/sources", context => Authorised(context, () => AddAsync(context, sources)));
+                app.MapDelete("/sources/{id}", context => Authorised(context, () => RemoveAsync(context, sources)));
+            }
 
-                _logger.LogInformation("POST /sources: {Status}", result.Status);
-                break;
-            case "DELETE" when id is not null:
-                result = _sources!.Remove(id);
-                _logger.LogInformation("DELETE /sources/{Id}: {Status}", id, result.Status);
-                break;
-            default:
-                result = (405, """{"error":"GET /sources, POST /sources (body: a source as given to --source), DELETE /sources/ID"}""");
-                break;
+            app.MapFallback(context => Text(context, StatusCodes.Status404NotFound, $"not found: /metrics, /healthz, /readyz{(sources is null ? string.Empty : ", /sources")}\n"));
         }
 
-        response.StatusCode = result.Status;
-        response.ContentType = "application/json";
-        await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(result.Body)).ConfigureAwait(false);
-    }
+        private async Task AddAsync(HttpContext context, SourceControl control)
+        {
+            var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
+            var (status, json) = body.Error is { } error ? (StatusCodes.Status400BadRequest, Error(error)) : control.Add(body.Text!);
+            logger.LogInformation("POST /sources: {Status}", status);
+            await Json(context, status, json).ConfigureAwait(false);
+        }
 
-    private static Task ProbeAsync(HttpListenerResponse response, (bool Ok, string Reason) probe)
-    {
-        response.StatusCode = probe.Ok ? 200 : 503;
-        return WriteAsync(response, probe.Reason + "\n");
-    }
+        private async Task RemoveAsync(HttpContext context, SourceControl control)
+        {
+            var id = (string)context.Request.RouteValues["id"]!;
+            var (status, json) = control.Remove(id);
+            logger.LogInformation("DELETE /sources/{Id}: {Status}", SourceControl.Printable(id), status);
+            await Json(context, status, json).ConfigureAwait(false);
+        }
 
-    private static async Task WriteAsync(HttpListenerResponse response, string text)
-    {
-        response.ContentType = "text/plain; charset=utf-8";
-        var bytes = Encoding.UTF8.GetBytes(text);
-        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        /// <summary>The body as one line of UTF-8 text, or why it is not a source spec.</summary>
+        private static async Task<(string? Text, string? Error)> ReadBodyAsync(HttpRequest request)
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            string text;
+            try
+            {
+                text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).Trim();
+            }
+            catch (DecoderFallbackException)
+            {
+                return (null, "the body is not UTF-8 text");
+            }
+
+            return text switch
+            {
+                "" => (null, "the body is empty: send a source as given to --source, e.g. cam=rtsp://host/1"),
+                _ when text.Any(char.IsControl) => (null, "the body must be one line without control characters"),
+                _ => (text, null),
+            };
+        }
+
+        /// <summary>Runs <paramref name="handle"/> when no token is required or the request carries it; 401 otherwise.</summary>
+        private Task Authorised(HttpContext context, Func<Task> handle)
+        {
+            if (token is null)
+            {
+                return handle();
+            }
+
+            var given = context.Request.Headers.Authorization.ToString();
+            var expected = $"Bearer {token}";
+            if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
+            {
+                return handle();
+            }
+
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Json(context, StatusCodes.Status401Unauthorized, Error("/sources needs the header Authorization: Bearer <metrics.token>"));
+        }
+
+        private static Task Probe(HttpContext context, (bool Ok, string Reason) probe) =>
+            Text(context, probe.Ok ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, probe.Reason + "\n");
+
+        private static Task Text(HttpContext context, int status, string text)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.WriteAsync(text, context.RequestAborted);
+        }
+
+        private static Task Json(HttpContext context, int status, string json)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(json, context.RequestAborted);
+        }
+
+        private static string Error(string message) => System.Text.Json.JsonSerializer.Serialize(new { error = message });
     }
 }

@@ -80,14 +80,42 @@ internal sealed class RunMetrics : IResultSink
 
     public bool WantsEmbeddings => false;
 
+    /// <summary>Removes the series of streams the ingest pipeline no longer lists, so /metrics stays bounded.</summary>
+    private void ForgetStreams(List<string> gone, HashSet<string> shown)
+    {
+        foreach (var id in gone)
+        {
+            foreach (var counter in new[] { _frames, _dropped, _damaged, _reconnects, _errors })
+            {
+                counter.RemoveLabelled(id);
+            }
+
+            foreach (var status in Enum.GetValues<StreamStatus>())
+            {
+                _streamUp.RemoveLabelled(id, status.ToString().ToLowerInvariant());
+            }
+
+            foreach (var labels in _anomalies.GetAllLabelValues().Where(l => l[0] == id).ToList())
+            {
+                _anomalies.RemoveLabelled(labels);
+            }
+
+            shown.Remove(id);
+        }
+    }
+
     /// <summary>Reads the stages' statistics before every scrape.</summary>
     public void Watch(Func<IReadOnlyCollection<StreamStats>> streams, InferencePipeline inference, Func<OnlineTrainerStats?> trainer, KafkaPublisher? publisher)
     {
         inference.Latency.Observer = ms => _latency.Observe(ms / 1000);
+        var shown = new HashSet<string>(StringComparer.Ordinal);
         Registry.AddBeforeCollectCallback(() =>
         {
-            foreach (var s in streams())
+            var current = streams();
+            ForgetStreams(shown.Except(current.Select(s => s.StreamId)).ToList(), shown);
+            foreach (var s in current)
             {
+                shown.Add(s.StreamId);
                 _frames.WithLabels(s.StreamId).IncTo(s.Frames);
                 _dropped.WithLabels(s.StreamId).IncTo(s.Dropped);
                 _damaged.WithLabels(s.StreamId).IncTo(s.Damaged);

@@ -8,6 +8,15 @@ namespace StreamJepa.Host.Observability;
 /// <summary>Adds and removes sources of a running <see cref="IngestPipeline"/> (the <c>/sources</c> routes).</summary>
 internal sealed class SourceControl(IngestPipeline ingest)
 {
+    /// <summary>Longest source spec accepted.</summary>
+    public const int MaxSpecLength = 2048;
+
+    /// <summary>Longest stream id accepted.</summary>
+    public const int MaxIdLength = 128;
+
+    /// <summary>Sources that may run at once through <c>/sources</c>.</summary>
+    public const int MaxLiveSources = 256;
+
     /// <summary>Every stream as JSON: id, target, status, frames, drops.</summary>
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -21,11 +30,20 @@ internal sealed class SourceControl(IngestPipeline ingest)
         {
             // Checked before anything is registered: a refused source leaves no trace in the run.
             source = SourceParser.ParseSpec(spec.Trim());
-            SourceParser.Describe(source, realtimeByDefault: false);
+            var described = SourceParser.Describe(source, realtimeByDefault: false);
+            if (spec.Length > MaxSpecLength || described.Id.Length is 0 or > MaxIdLength || described.Id.Any(char.IsControl) || source.Uri.Length == 0)
+            {
+                return (400, JsonSerializer.Serialize(new { error = $"not a source: send [id=]uri as given to --source, at most {MaxSpecLength} characters, naming a stream of 1 to {MaxIdLength} characters" }, Json));
+            }
         }
         catch (SourceException ex)
         {
             return (400, JsonSerializer.Serialize(new { error = ex.Message }, Json));
+        }
+
+        if (ingest.Streams.Count(s => !s.Finished) >= MaxLiveSources)
+        {
+            return (429, JsonSerializer.Serialize(new { error = $"{MaxLiveSources} sources run already; remove one first" }, Json));
         }
 
         var stats = ingest.Add(source);
@@ -34,10 +52,17 @@ internal sealed class SourceControl(IngestPipeline ingest)
             : (201, JsonSerializer.Serialize(Describe(stats), Json));
     }
 
+    /// <summary>An id as it may be logged: control characters dropped, at most <see cref="MaxIdLength"/> characters.</summary>
+    public static string Printable(string id)
+    {
+        var clean = new string([.. id.Where(c => !char.IsControl(c))]);
+        return clean.Length <= MaxIdLength ? clean : clean[..MaxIdLength] + "…";
+    }
+
     public (int Status, string Body) Remove(string id) =>
         ingest.Remove(id)
             ? (200, JsonSerializer.Serialize(new { removed = id }, Json))
-            : (404, JsonSerializer.Serialize(new { error = $"no running source '{id}'" }, Json));
+            : (404, JsonSerializer.Serialize(new { error = $"no running source '{Printable(id)}'" }, Json));
 
     private static object Describe(StreamStats s) => new
     {

@@ -76,8 +76,8 @@ internal sealed class PipelineRun
             }
 
             metrics?.Watch(() => ingest.Streams, inference, () => trainer?.Stats, results.Publisher);
-            var server = metrics is null ? null : HealthServer.TryStart(
-                _options.Metrics.Prefix(), metrics.Registry, () => Health(ingest), () => Readiness(ingest), _options.Metrics.SourceControl ? new SourceControl(ingest) : null, logger);
+            var server = metrics is null ? null : await HealthServer.TryStartAsync(
+                _options.Metrics, metrics.Registry, () => Health(ingest), () => Readiness(ingest), _options.Metrics.SourceControl ? new SourceControl(ingest) : null, logger).ConfigureAwait(false);
             await using var serving = server;
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -54,6 +54,12 @@ public sealed class IngestPipeline : IDisposable
     /// <summary>CPUs the reader threads (and the decoder threads they start) run on; empty: anywhere. Set before adding sources.</summary>
     public IReadOnlyList<int> DecoderCpus { get; init; } = [];
 
+    /// <summary>
+    /// Finished streams (ended, stopped or failed) kept in <see cref="Streams"/>; beyond it the earliest finished are
+    /// forgotten and their ids may be taken again, so a run that adds and removes sources for ever stays bounded.
+    /// </summary>
+    public int KeepFinished { get; init; } = 64;
+
     public IReadOnlyCollection<StreamStats> Streams => [.. _streams.Values.OrderBy(s => s.StreamId, StringComparer.Ordinal)];
 
     /// <summary>Starts reading <paramref name="source"/>. A source that cannot even be described is returned already failed.</summary>
@@ -168,7 +174,8 @@ public sealed class IngestPipeline : IDisposable
 
     /// <summary>
     /// Stops one source while the others go on (its frames already handed downstream are still scored). Its id
-    /// stays taken, with status stopped. False if no running source has that id.
+    /// stays taken, with status stopped, until it is among the finished streams forgotten (<see cref="KeepFinished"/>).
+    /// False if no running source has that id.
     /// </summary>
     public bool Remove(string streamId)
     {
@@ -180,6 +187,19 @@ public sealed class IngestPipeline : IDisposable
         _logger.LogInformation("source '{Id}' removed", streamId);
         stop.Cancel();
         return true;
+    }
+
+    private void ForgetFinished()
+    {
+        var finished = _streams.Values.Where(s => s.Finished).OrderBy(s => s.FinishOrder).ToList();
+        foreach (var stream in finished.Take(finished.Count - KeepFinished))
+        {
+            _streams.TryRemove(stream.StreamId, out _);
+            if (_sourceStops.TryRemove(stream.StreamId, out var stop))
+            {
+                stop.Dispose();
+            }
+        }
     }
 
     /// <summary>Stops every source; frames already handed downstream stay there.</summary>
@@ -197,6 +217,7 @@ public sealed class IngestPipeline : IDisposable
 
     private StreamStats Register(string id, string target)
     {
+        ForgetFinished();
         var candidate = id;
         for (var n = 2; ; n++)
         {

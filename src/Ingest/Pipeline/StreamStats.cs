@@ -14,6 +14,8 @@ public sealed class StreamStats
     private volatile string? _lastError;
     private long _firstFrameTimestamp;
     private long _lastFrameTimestamp;
+    private long _finishOrder;
+    private static long s_finishes;
 
     public StreamStats(string streamId, string target)
     {
@@ -85,5 +87,18 @@ public sealed class StreamStats
         _lastError = message;
     }
 
-    internal void SetStatus(StreamStatus status) => _status = status;
+    /// <summary>True once the stream has ended, was stopped or failed for good.</summary>
+    public bool Finished => _status is StreamStatus.Ended or StreamStatus.Stopped or StreamStatus.Failed;
+
+    /// <summary>Order in which streams finished (0 while the stream runs): the pipeline forgets the earliest first.</summary>
+    public long FinishOrder => Interlocked.Read(ref _finishOrder);
+
+    internal void SetStatus(StreamStatus status)
+    {
+        _status = status;
+        if (Finished && Interlocked.Read(ref _finishOrder) == 0)
+        {
+            Interlocked.CompareExchange(ref _finishOrder, Interlocked.Increment(ref s_finishes), 0);
+        }
+    }
 }

@@ -62,6 +62,22 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_SourceControlReachableFromOtherMachines_NeedsAToken()
+    {
+        var open = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["metrics.listen=0.0.0.0:9464"], NoEnvironment));
+        var shortToken = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["metrics.listen=0.0.0.0:9464", "metrics.token=short"], NoEnvironment));
+        var unsetVariable = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["metrics.token=env:SJ_TEST_NO_SUCH_VARIABLE"], NoEnvironment));
+
+        Assert.Contains("metrics.token", open.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 16 characters", shortToken.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("short", shortToken.Message.Replace("at least", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("SJ_TEST_NO_SUCH_VARIABLE is not set", unsetVariable.Message, StringComparison.Ordinal);
+        Assert.NotNull(ConfigLoader.Load(null, ["metrics.listen=0.0.0.0:9464", "metrics.sourceControl=false"], NoEnvironment));
+        Assert.NotNull(ConfigLoader.Load(null, ["metrics.listen=0.0.0.0:9464", "metrics.token=0123456789abcdef"], NoEnvironment));
+        Assert.NotNull(ConfigLoader.Load(null, ["metrics.listen=[::1]:9464"], NoEnvironment));
+    }
+
+    [Fact]
     public void Load_UnknownKey_NamesKeyAndAllowedKeys()
     {
         var path = Write("""{ "ingest": { "widht": 96 } }""");
