@@ -1,6 +1,6 @@
 namespace StreamJepa.Host.Cli;
 
-/// <summary>Process exit codes (also listed in README.md).</summary>
+/// <summary>Process exit codes (also listed in docs/usage.md).</summary>
 internal static class ExitCodes
 {
     /// <summary>Finished: every source ended, or the run was stopped by a signal or <c>--duration</c>.</summary>
