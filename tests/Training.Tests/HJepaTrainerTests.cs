@@ -24,7 +24,7 @@ public sealed class HJepaTrainerTests
         Horizons = [1, 2],
         PredictorChannels = 48,
         LatentDim = 2,
-        PhotometryInContext = true,          // off (the default), 150 steps moved this scene's AUC by -0.10 to +0.04: BENCHMARKS.md, "The synthetic part"
+        PhotometryInContext = true,          // off (the default), 150 steps moved this scene's AUC by -0.10 to +0.04: docs/experiments/2026-12-01-synthetic-devset.md
         Levels = [new TemporalLevelConfig { Window = 6, Stride = 3, Dim = 16, Hidden = 32, ContextWindows = 2 }],
     };
 

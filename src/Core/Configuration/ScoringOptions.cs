@@ -34,7 +34,7 @@ public sealed record ScoringOptions
     /// episodes. Every level is still scored and reported, and an episode lists each level that was surprised during
     /// it. The default is level 1 alone: trained on a half-minute of video, level 2's surprise on new video of the same
     /// scene has heavy tails (a fifth of normal frames above the on-threshold in one of six models), and in every model
-    /// measured it only lowered the combined AUC (BENCHMARKS.md, "What the default is made of").
+    /// measured it only lowered the combined AUC (docs/experiments/2026-12-02-default-composition.md).
     /// </summary>
     public IReadOnlyList<int> AlertLevels { get; init; } = [1];
 

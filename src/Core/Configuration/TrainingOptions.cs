@@ -12,8 +12,7 @@ public sealed record TrainingOptions
     /// <c>train</c>: the learning rate a cosine decay reaches at the end of the run (after the warm-up it starts at
     /// <see cref="LearningRate"/>); null keeps the rate constant. Online learning in <c>run</c> uses this rate too, so
     /// that it goes on from trained weights at the rate they settled at. Unset by default: over three seeds, a warm-up
-    /// and a cosine to 1e-5 did not raise motion anomalies and lost lights down with two seeds of three (BENCHMARKS.md,
-    /// "Three seeds, and a learning-rate schedule").
+    /// and a cosine to 1e-5 did not raise motion anomalies and lost lights down with two seeds of three (docs/experiments/2026-12-01-seeds-and-lr-schedule.md).
     /// </summary>
     public double? FinalLearningRate { get; init; }
 
@@ -44,7 +43,7 @@ public sealed record TrainingOptions
     /// Mirror half the training clips left-right (the whole clip: its motion stays coherent and time keeps its
     /// direction). On by default, with <see cref="ShiftPixels"/>: trained on one half-minute of one camera without
     /// them, the model learns its frames by heart, and new frames of the same scene look 3× (level 1) to 24× (level 2)
-    /// more surprising than the ones it trained on (BENCHMARKS.md, "What the model learns by heart, and augmentation").
+    /// more surprising than the ones it trained on (docs/experiments/2026-12-01-memorisation-and-augmentation.md).
     /// </summary>
     public bool FlipClips { get; init; } = true;
 
@@ -59,8 +58,7 @@ public sealed record TrainingOptions
     /// <summary>
     /// The lowest level whose training clips <see cref="FlipClips"/> and <see cref="ShiftPixels"/> change: 1 = every
     /// level, 2 = only the levels above the first (level 1 then learns from the clips as they are). Flips on level 2
-    /// only halved level 2's memorisation and kept lights down after 1,500 steps, but not after 3,000 (BENCHMARKS.md,
-    /// "What the model learns by heart, and augmentation").
+    /// only halved level 2's memorisation and kept lights down after 1,500 steps, but not after 3,000 (docs/experiments/2026-12-01-memorisation-and-augmentation.md).
     /// </summary>
     public int AugmentFromLevel { get; init; } = 1;
 

@@ -72,7 +72,7 @@ public sealed record HJepaConfig
     /// Add the frame's global photometry (per-channel mean and spread of the input, embedded) to every level-1 token.
     /// The encoder's group normalisation otherwise divides out each frame's brightness and contrast, so a scene whose
     /// light falls to half is almost invisible to the model. On by default; checkpoints written before this option read
-    /// as without it (BENCHMARKS.md, "Detector quality").
+    /// as without it (docs/experiments/2026-12-02-default-composition.md).
     /// </summary>
     public bool GlobalPhotometry { get; init; } = true;
 
@@ -81,8 +81,7 @@ public sealed record HJepaConfig
     /// tokens are normalised without it while the observed (target) tokens carry it, so the predictor must infer
     /// brightness from content and cannot carry a sudden darkness forward from the frames before: a scene whose light
     /// changed stays surprising for as long as it stays changed, however long the model trained. On, lights down fell
-    /// below MOG2 after 3,000 training steps. Checkpoints written before this option read as on (BENCHMARKS.md,
-    /// "Photometry out of the context").
+    /// below MOG2 after 3,000 training steps. Checkpoints written before this option read as on (docs/experiments/2026-12-02-photometry-in-context.md).
     /// </summary>
     public bool PhotometryInContext { get; init; }
 
