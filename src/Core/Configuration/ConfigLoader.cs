@@ -6,8 +6,8 @@ using StreamJepa.Core.Modeling;
 namespace StreamJepa.Core.Configuration;
 
 /// <summary>
-/// Reads the configuration: a JSON file, then environment variables (<c>STREAMJEPA__INGEST__WIDTH=96</c>),
-/// then command-line overrides (<c>ingest.width=96</c>), in that order. Unknown keys, wrong types and
+/// Reads the configuration: a JSON file (its paths relative to it, see <see cref="ConfigPaths"/>), then environment
+/// variables (<c>STREAMJEPA__INGEST__WIDTH=96</c>), then command-line overrides (<c>ingest.width=96</c>), in that order. Unknown keys, wrong types and
 /// impossible values stop start-up with a <see cref="ConfigException"/> naming the key and the value.
 /// </summary>
 public static class ConfigLoader
@@ -29,6 +29,11 @@ public static class ConfigLoader
         IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = ReadFile(path);
+        if (path is not null)
+        {
+            ConfigPaths.ResolveRelativeTo(root, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
+
         foreach (var (key, value) in EnvironmentOverrides(environment))
         {
             ConfigOverride.Apply(root, key, value);

@@ -42,7 +42,7 @@ internal static class BenchCommand
             height,
             interpolation,
         };
-        ingest.SetAction(async (parse, cancellationToken) =>
+        ingest.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(video)!;
             var counts = parse.GetValue(streams) ?? [1, 2, 4];
@@ -57,7 +57,7 @@ internal static class BenchCommand
             var bench = new IngestBenchmark(file.FullName, options, parse.InvocationConfiguration.Output);
             await bench.RunAsync(counts, n, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
-        });
+        }));
         return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { All(), ingest, Pipeline(), Publish() };
     }
 
@@ -72,7 +72,7 @@ internal static class BenchCommand
         {
             config, messages, dim, streams, rounds,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(messages) < 1 || parse.GetValue(dim) < 1 || parse.GetValue(streams) < 1 || parse.GetValue(rounds) < 1)
             {
@@ -88,7 +88,7 @@ internal static class BenchCommand
             var bench = new PublishBenchmark(kafka, parse.InvocationConfiguration.Output);
             await bench.RunAsync(parse.GetValue(messages), parse.GetValue(dim), parse.GetValue(streams), parse.GetValue(rounds), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 
@@ -125,7 +125,7 @@ internal static class BenchCommand
             realtime,
         };
         config.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
         {
             var file = parse.GetValue(video)!;
             var counts = parse.GetValue(streams) ?? [1, 4, 8];
@@ -136,21 +136,12 @@ internal static class BenchCommand
                 return ExitCodes.InvalidConfiguration;
             }
 
-            StreamJepaOptions options;
-            try
-            {
-                options = config.Load(parse);
-            }
-            catch (ConfigException ex)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
-            }
+            var options = config.Load(parse);
 
             var bench = new PipelineBenchmark(options, file.FullName, parse.InvocationConfiguration.Output);
             await bench.RunAsync(counts, split, parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 
@@ -185,7 +176,7 @@ internal static class BenchCommand
             realtime,
         };
         config.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
         {
             var counts = parse.GetValue(streams) ?? [1, 2, 4, 8];
             var split = parse.GetValue(threads) ?? [Environment.ProcessorCount];
@@ -197,16 +188,7 @@ internal static class BenchCommand
                 return ExitCodes.InvalidConfiguration;
             }
 
-            StreamJepaOptions options;
-            try
-            {
-                options = config.Load(parse);
-            }
-            catch (ConfigException ex)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
-            }
+            var options = config.Load(parse);
 
             var paths = files.Select(f => f.FullName).ToList();
             if (parse.GetValue(videos) is not { Length: > 0 })
@@ -219,7 +201,7 @@ internal static class BenchCommand
             var bench = new MatrixBenchmark(options, parse.InvocationConfiguration.Output);
             await bench.RunAsync(paths, counts, split, [.. pins.Select(p => p == "on")], parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Evaluation;
 using StreamJepa.Host.Evaluation;
-using StreamJepa.Model;
 using StreamJepa.Training;
 
 namespace StreamJepa.Host.Cli;
@@ -23,35 +22,25 @@ internal static class EvalCommand
             manifest, checkpoint, minutes, steps, output,
         };
         config.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
         {
-            StreamJepaOptions options;
-            EvalManifest loaded;
-            try
+            var options = config.Load(parse);
+            if (parse.GetValue(minutes) is var m && (double.IsNaN(m) || m <= 0))
             {
-                options = config.Load(parse);
-                if (parse.GetValue(minutes) is var m && (double.IsNaN(m) || m <= 0))
-                {
-                    throw new ConfigException([new ConfigError("--minutes", m.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be a positive number of minutes")]);
-                }
-
-                if (parse.GetValue(steps) is < 1 and var s)
-                {
-                    throw new ConfigException([new ConfigError("--steps", s.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be at least 1")]);
-                }
-
-                if (parse.GetValue(checkpoint) is { Exists: false } missing)
-                {
-                    throw new ConfigException([new ConfigError("--checkpoint", missing.FullName, "file not found")]);
-                }
-
-                loaded = EvalManifest.Load(parse.GetValue(manifest)!.FullName);
+                throw new ConfigException([new ConfigError("--minutes", m.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be a positive number of minutes")]);
             }
-            catch (ConfigException ex)
+
+            if (parse.GetValue(steps) is < 1 and var s)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
+                throw new ConfigException([new ConfigError("--steps", s.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be at least 1")]);
             }
+
+            if (parse.GetValue(checkpoint) is { Exists: false } missing)
+            {
+                throw new ConfigException([new ConfigError("--checkpoint", missing.FullName, "file not found")]);
+            }
+
+            var loaded = EvalManifest.Load(parse.GetValue(manifest)!.FullName);
 
             using var loggers = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Warning);
             var run = new EvalRun(options, loaded, parse.GetValue(output)!.FullName, parse.InvocationConfiguration.Output, loggers)
@@ -65,17 +54,12 @@ internal static class EvalCommand
                 await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
-            catch (Exception ex) when (ex is ConfigException or CheckpointException)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
-            }
             catch (TrainingDivergedException ex)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return ExitCodes.Error;
             }
-        });
+        }));
         return command;
     }
 }

@@ -1,3 +1,7 @@
+using System.CommandLine;
+using StreamJepa.Core.Configuration;
+using StreamJepa.Model;
+
 namespace StreamJepa.Host.Cli;
 
 /// <summary>Process exit codes (also listed in docs/usage.md).</summary>
@@ -17,4 +21,23 @@ internal static class ExitCodes
 
     /// <summary>A second SIGINT/SIGTERM ended the run before its graceful stop finished.</summary>
     public const int Forced = 130;
+
+    /// <summary>
+    /// A verb's action in which a configuration error (<see cref="ConfigException"/>) or an unusable checkpoint
+    /// (<see cref="CheckpointException"/>), wherever it is thrown, is written to standard error as it is and ends the
+    /// verb with <see cref="InvalidConfiguration"/>: the one place that turns them into exit code 2.
+    /// </summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> OnConfigurationError(Func<ParseResult, CancellationToken, Task<int>> action) =>
+        async (parse, cancellationToken) =>
+        {
+            try
+            {
+                return await action(parse, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ConfigException or CheckpointException)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return InvalidConfiguration;
+            }
+        };
 }

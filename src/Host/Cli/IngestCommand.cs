@@ -21,35 +21,27 @@ internal static class IngestCommand
         config.AddTo(command);
         config.Mapped.Add((topic, "kafka.frames.topic"));
         config.Mapped.Add((bootstrap, "kafka.bootstrapServers"));
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
         {
-            try
+            var options = config.Load(parse);
+            if (options.Sources.Count == 0)
             {
-                var options = config.Load(parse);
-                if (options.Sources.Count == 0)
-                {
-                    throw new ConfigException([new ConfigError("sources", null, "no source to read: give --source or list sources in the configuration")]);
-                }
-
-                if (parse.GetValue(quality) is < 1 or > 100)
-                {
-                    throw new ConfigException([new ConfigError("--jpeg-quality", parse.GetValue(quality).ToString(System.Globalization.CultureInfo.InvariantCulture), "must be from 1 to 100")]);
-                }
-
-                using var loggers = Logging.Create();
-                var run = new EdgeRun(options, parse.InvocationConfiguration.Output, TimeProvider.System, loggers)
-                {
-                    JpegQuality = parse.GetValue(quality),
-                    Duration = parse.GetValue(duration) is { } d ? TimeSpan.FromSeconds(d) : null,
-                };
-                return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                throw new ConfigException([new ConfigError("sources", null, "no source to read: give --source or list sources in the configuration")]);
             }
-            catch (ConfigException ex)
+
+            if (parse.GetValue(quality) is < 1 or > 100)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
+                throw new ConfigException([new ConfigError("--jpeg-quality", parse.GetValue(quality).ToString(System.Globalization.CultureInfo.InvariantCulture), "must be from 1 to 100")]);
             }
-        });
+
+            using var loggers = Logging.Create();
+            var run = new EdgeRun(options, parse.InvocationConfiguration.Output, TimeProvider.System, loggers)
+            {
+                JpegQuality = parse.GetValue(quality),
+                Duration = parse.GetValue(duration) is { } d ? TimeSpan.FromSeconds(d) : null,
+            };
+            return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }));
         return command;
     }
 }

@@ -17,37 +17,29 @@ internal static class InspectCommand
         {
             checkpoint,
         };
-        command.SetAction(parse =>
+        command.SetAction(ExitCodes.OnConfigurationError((parse, _) =>
         {
             var path = parse.GetValue(checkpoint)!.FullName;
             var output = parse.InvocationConfiguration.Output;
-            try
+            var (model, header) = Checkpoint.Load(path);
+            using var weights = model;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{path}\n  model version {header.ModelVersion}, step {header.Step}, written {header.CreatedUtc:u}, format {header.FormatVersion}{(header.FormatVersion >= 3 ? ", checksum verified" : ", no checksum (written before format 3)")}"));
+            foreach (var stats in header.EnergyStats)
             {
-                var (model, header) = Checkpoint.Load(path);
-                using var weights = model;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{path}\n  model version {header.ModelVersion}, step {header.Step}, written {header.CreatedUtc:u}, format {header.FormatVersion}"));
-                foreach (var stats in header.EnergyStats)
-                {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  level {stats.Level} free energy on its training data: median {stats.Median:0.0000}, MAD {stats.Mad:0.0000} ({stats.Count} samples)"));
-                }
+                    $"  level {stats.Level} free energy on its training data: median {stats.Median:0.0000}, MAD {stats.Mad:0.0000} ({stats.Count} samples)"));
+            }
 
-                output.WriteLine("  model:");
-                output.WriteLine(JsonSerializer.Serialize(header.Config, ConfigLoader.JsonOptions));
-                var parameters = model.parameters().ToList();
-                using var scope = torch.NewDisposeScope();      // the checks' temporaries, not the weights
-                var finite = parameters.All(p => p.isfinite().all().item<bool>());
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  weights: {parameters.Sum(p => p.numel()):N0} parameters, {(finite ? "all finite" : "SOME NOT FINITE (NaN or Inf)")}"));
-                return finite ? ExitCodes.Ok : ExitCodes.InvalidConfiguration;
-            }
-            catch (CheckpointException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return ExitCodes.InvalidConfiguration;
-            }
-        });
+            output.WriteLine("  model:");
+            output.WriteLine(JsonSerializer.Serialize(header.Config, ConfigLoader.JsonOptions));
+            var parameters = model.parameters().ToList();
+            using var scope = torch.NewDisposeScope();      // the checks' temporaries, not the weights
+            var finite = parameters.All(p => p.isfinite().all().item<bool>());
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  weights: {parameters.Sum(p => p.numel()):N0} parameters, {(finite ? "all finite" : "SOME NOT FINITE (NaN or Inf)")}"));
+            return Task.FromResult(finite ? ExitCodes.Ok : ExitCodes.InvalidConfiguration);
+        }));
         return command;
     }
 }

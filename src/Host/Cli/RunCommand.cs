@@ -2,7 +2,6 @@ using System.CommandLine;
 using Spectre.Console;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Running;
-using StreamJepa.Model;
 
 namespace StreamJepa.Host.Cli;
 
@@ -49,36 +48,27 @@ internal static class RunCommand
         config.Mapped.Add((saveTo, "training.saveTo"));
         command.Options.Add(duration);
         command.Options.Add(interval);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
         {
-            StreamJepaOptions options;
-            try
+            var options = config.Load(parse);
+            if (parse.GetValue(noLearn))
             {
-                options = config.Load(parse);
-                if (parse.GetValue(noLearn))
-                {
-                    options = options with { Training = options.Training with { Online = false } };
-                }
-
-                if (options.Sources.Count == 0)
-                {
-                    throw new ConfigException([new ConfigError("sources", null, "no source to read: give --source or list sources in the configuration")]);
-                }
-
-                if (parse.GetValue(duration) is { } d && (double.IsNaN(d) || d <= 0))
-                {
-                    throw new ConfigException([new ConfigError("--duration", d.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be a positive number of seconds")]);
-                }
-
-                if (parse.GetValue(interval) is var i && (double.IsNaN(i) || i <= 0))
-                {
-                    throw new ConfigException([new ConfigError("--summary-interval", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be a positive number of seconds")]);
-                }
+                options = options with { Training = options.Training with { Online = false } };
             }
-            catch (ConfigException ex)
+
+            if (options.Sources.Count == 0)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
+                throw new ConfigException([new ConfigError("sources", null, "no source to read: give --source or list sources in the configuration")]);
+            }
+
+            if (parse.GetValue(duration) is { } d && (double.IsNaN(d) || d <= 0))
+            {
+                throw new ConfigException([new ConfigError("--duration", d.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be a positive number of seconds")]);
+            }
+
+            if (parse.GetValue(interval) is var i && (double.IsNaN(i) || i <= 0))
+            {
+                throw new ConfigException([new ConfigError("--summary-interval", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be a positive number of seconds")]);
             }
 
             using var loggers = Logging.Create();
@@ -90,16 +80,8 @@ internal static class RunCommand
                 Live = !parse.GetValue(plain) && parse.InvocationConfiguration.Output is not StringWriter
                     && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Ansi,
             };
-            try
-            {
-                return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ConfigException or CheckpointException)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
-            }
-        });
+            return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }));
         return command;
     }
 }

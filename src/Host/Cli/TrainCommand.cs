@@ -1,7 +1,6 @@
 using System.CommandLine;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Running;
-using StreamJepa.Model;
 using StreamJepa.Training;
 
 namespace StreamJepa.Host.Cli;
@@ -32,27 +31,18 @@ internal static class TrainCommand
             every,
         };
         config.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            StreamJepaOptions options;
-            try
+            var options = config.Load(parse);
+            if (options.Sources.Count == 0)
             {
-                options = config.Load(parse);
-                if (options.Sources.Count == 0)
-                {
-                    throw new ConfigException([new ConfigError("sources", null, "nothing to train on: give --source or list sources in the configuration")]);
-                }
-
-                if (parse.GetValue(steps) is < 1 || parse.GetValue(epochs) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8 || parse.GetValue(keep) < 1 || parse.GetValue(every) < 1)
-                {
-                    throw new ConfigException([new ConfigError("--steps/--minutes/--max-frames/--keep/--checkpoint-every", null, "must be positive (max-frames at least 8)")]);
-                }
+                throw new ConfigException([new ConfigError("sources", null, "nothing to train on: give --source or list sources in the configuration")]);
             }
-            catch (ConfigException ex)
+
+            if (parse.GetValue(steps) is < 1 || parse.GetValue(epochs) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8 || parse.GetValue(keep) < 1 || parse.GetValue(every) < 1)
             {
-                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
+                throw new ConfigException([new ConfigError("--steps/--minutes/--max-frames/--keep/--checkpoint-every", null, "must be positive (max-frames at least 8)")]);
             }
 
             using var loggers = Logging.Create();
@@ -71,17 +61,12 @@ internal static class TrainCommand
             {
                 return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ConfigException or CheckpointException)
-            {
-                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
-            }
             catch (TrainingDivergedException ex)
             {
                 await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return ExitCodes.Error;
             }
-        });
+        }));
         return command;
     }
 }

@@ -78,6 +78,34 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_PathsInAFile_AreRelativeToTheFile_OthersAreLeftAlone()
+    {
+        var path = Write("""
+            {
+              "sources": [
+                { "id": "a", "uri": "clips/a.avi" }, { "id": "b", "uri": "folder:stills" }, { "id": "c", "uri": "rtsp://cam/1" },
+                { "id": "d", "uri": "synthetic:seed=3" }, { "id": "e", "uri": "/data/e.avi" }, { "id": "f", "uri": "camera:0" }
+              ],
+              "inference": { "checkpoint": "../models/m.ckpt" },
+              "output": { "scores": "out/scores.jsonl" },
+              "training": { "saveTo": "learnt.ckpt" },
+              "kafka": { "journalDirectory": "journal" }
+            }
+            """);
+
+        var options = ConfigLoader.Load(path, ["output.episodes=runs/episodes.jsonl"], NoEnvironment);
+
+        Assert.Equal(
+            [Path.Combine(_dir, "clips", "a.avi"), $"folder:{Path.Combine(_dir, "stills")}", "rtsp://cam/1", "synthetic:seed=3", "/data/e.avi", "camera:0"],
+            options.Sources.Select(s => s.Uri));
+        Assert.Equal(Path.GetFullPath(Path.Combine(_dir, "..", "models", "m.ckpt")), options.Inference.Checkpoint);
+        Assert.Equal(Path.Combine(_dir, "out", "scores.jsonl"), options.Output.Scores);
+        Assert.Equal("runs/episodes.jsonl", options.Output.Episodes);
+        Assert.Equal(Path.Combine(_dir, "learnt.ckpt"), options.Training.SaveTo);
+        Assert.Equal(Path.Combine(_dir, "journal"), options.Kafka.JournalDirectory);
+    }
+
+    [Fact]
     public void Load_UnknownKey_NamesKeyAndAllowedKeys()
     {
         var path = Write("""{ "ingest": { "widht": 96 } }""");
