@@ -7,13 +7,16 @@ using static TorchSharp.torch.nn;
 namespace StreamJepa.Model;
 
 /// <summary>
-/// Level-1 encoder: stride-2 convolutions from (B, C, H, W) frames to a (B, D, Gh, Gw) grid of tokens, each token
+/// Level-1 encoder: stride-2 convolutions (after ResNet18's frozen first stages with <c>model.stem</c> resnet18) from
+/// (B, C, H, W) frames to a (B, D, Gh, Gw) grid of tokens, each token
 /// layer-normalised, plus their mean as the pooled frame vector (B, D). With <c>globalPhotometry</c> the frame's
 /// brightness and contrast, which the group normalisation removes, are embedded and added to every token; unless
 /// <c>photometryInContext</c>, the predictor's context tokens are the same grid normalised without them.
 /// </summary>
 public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
 {
+    [ComponentName(Name = "stem")]
+    private readonly ResNetStem? _stem;
     [ComponentName(Name = "convs")]
     private readonly Sequential _convs;
     [ComponentName(Name = "norm")]
@@ -28,6 +31,13 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
         _config = config;
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         var inChannels = config.Channels;
+        if (config.Stem == EncoderStem.ResNet18)
+        {
+            _stem = new ResNetStem();
+            _stem.Load(ResNetWeights.Find());
+            inChannels = ResNetStem.Channels;
+        }
+
         var i = 0;
         foreach (var channels in config.EncoderChannels)
         {
@@ -59,7 +69,7 @@ public sealed class FrameEncoder : Module<Tensor, FrameRepresentation>
             throw new ArgumentException($"expected frames (B, {_config.Channels}, {h}, {w}), got ({string.Join(", ", frames.shape)})", nameof(frames));
         }
 
-        var grid = _convs.forward(frames);                              // (B, D, Gh, Gw)
+        var grid = _convs.forward(_stem is null ? frames : _stem.forward(frames));  // (B, D, Gh, Gw)
         if (_photometry is null)
         {
             var plain = Normalise(grid).MoveToOuterDisposeScope();

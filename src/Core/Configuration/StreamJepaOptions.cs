@@ -38,6 +38,11 @@ public sealed record StreamJepaOptions
             errors.Add("ingest.colorOrder", Ingest.ColorOrder.ToString(), $"gives {Ingest.Channels} channel(s); the model takes {model.Channels} (model.channels)");
         }
 
+        if (model.Stem == EncoderStem.ResNet18 && (Ingest.ColorOrder != ColorOrder.Rgb || Ingest.Mean.Any(m => m != 0.5f) || Ingest.Std.Any(v => v != 0.25f)))
+        {
+            errors.Add("ingest.colorOrder", Ingest.ColorOrder.ToString(), "model.stem resnet18 takes frames as ingest gives them by default: colorOrder rgb, mean 0.5, std 0.25");
+        }
+
         if (Scoring.AlertLevels.FirstOrDefault(l => l > model.LevelCount) is > 0 and var missing)
         {
             errors.Add("scoring.alertLevels", string.Join(",", Scoring.AlertLevels), $"names level {missing}; the model has {model.LevelCount} levels");

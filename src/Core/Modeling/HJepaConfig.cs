@@ -20,6 +20,13 @@ public sealed record HJepaConfig
     /// <summary>Input channels (3 for RGB/BGR, 1 for grey).</summary>
     public int Channels { get; init; } = 3;
 
+    /// <summary>
+    /// What the encoder starts with: <see cref="EncoderStem.Learned"/> (its own stride-2 convolutions only) or
+    /// <see cref="EncoderStem.ResNet18"/> (ImageNet ResNet18's conv1 and layer1, frozen, 64 channels at a quarter of the
+    /// frame's size, before the <see cref="EncoderChannels"/> convolutions).
+    /// </summary>
+    public EncoderStem Stem { get; init; }
+
     /// <summary>Channels of the stride-2 convolutions before the last one, which outputs <see cref="Dim"/>.</summary>
     public IReadOnlyList<int> EncoderChannels { get; init; } = [24, 48, 64];
 
@@ -109,9 +116,9 @@ public sealed record HJepaConfig
     [JsonIgnore]
     public FrameShape InputShape => new(Channels, ImageHeight, ImageWidth);
 
-    /// <summary>Pixels per token side: every encoder layer (the listed ones and the projection) halves the frame.</summary>
+    /// <summary>Pixels per token side: the stem (4 for ResNet18) times 2 for every encoder layer (the listed ones and the projection).</summary>
     [JsonIgnore]
-    public int Stride => 1 << (EncoderChannels.Count + 1);
+    public int Stride => (Stem == EncoderStem.ResNet18 ? 4 : 1) << (EncoderChannels.Count + 1);
 
     /// <summary>Token columns of the level-1 grid.</summary>
     [JsonIgnore]
@@ -164,6 +171,11 @@ public sealed record HJepaConfig
         {
             CheckSide($"{key}.imageWidth", ImageWidth, errors);
             CheckSide($"{key}.imageHeight", ImageHeight, errors);
+        }
+
+        if (Stem == EncoderStem.ResNet18 && Channels != 3)
+        {
+            errors.Add($"{key}.stem", "resnet18", "takes colour frames: model.channels must be 3");
         }
 
         errors.Range($"{key}.dim", Dim, 4, 4096);
