@@ -22,6 +22,12 @@ public sealed record MetricsOptions
     /// </summary>
     public string? Token { get; init; }
 
+    /// <summary>Sources that may run at once through <c>POST /sources</c> (429 beyond).</summary>
+    public int MaxSources { get; init; } = 256;
+
+    /// <summary>Finished sources (ended, stopped, failed) kept in <c>/sources</c> and <c>/metrics</c>; the earliest finished leave first.</summary>
+    public int KeepFinishedSources { get; init; } = 64;
+
     /// <summary>Host part of <see cref="Listen"/> ("" for every address).</summary>
     public string Host() => Listen[..Listen.LastIndexOf(':')];
 
@@ -41,6 +47,8 @@ public sealed record MetricsOptions
             return;
         }
 
+        errors.Range($"{key}.maxSources", MaxSources, 1, 100_000);
+        errors.Range($"{key}.keepFinishedSources", KeepFinishedSources, 0, 100_000);
         if (Token is { } token)
         {
             if (Secret.Missing(token) is { } variable)

@@ -58,7 +58,30 @@ internal static class BenchCommand
             await bench.RunAsync(counts, n, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
-        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { All(), ingest, Pipeline(), Publish() };
+        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { All(), ingest, Pipeline(), Publish(), Http() };
+    }
+
+    private static Command Http()
+    {
+        var requests = new Option<int>("--requests") { Description = "Hostile requests to send.", DefaultValueFactory = _ => 1000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 16 };
+        var command = new Command("http", "The HTTP endpoint under hostile clients (empty, huge, binary, malformed, unauthorised requests): answers, /healthz latency next to an idle endpoint's, resident memory.")
+        {
+            requests,
+            concurrency,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(requests) < 1 || parse.GetValue(concurrency) < 1)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("bench http: --requests and --concurrency must be at least 1").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            await new HttpAbuseBenchmark(parse.InvocationConfiguration.Output).RunAsync(parse.GetValue(requests), parse.GetValue(concurrency), cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static Command Publish()

@@ -6,16 +6,13 @@ using StreamJepa.Ingest.Sources;
 namespace StreamJepa.Host.Observability;
 
 /// <summary>Adds and removes sources of a running <see cref="IngestPipeline"/> (the <c>/sources</c> routes).</summary>
-internal sealed class SourceControl(IngestPipeline ingest)
+internal sealed class SourceControl(IngestPipeline ingest, int maxSources = 256)
 {
     /// <summary>Longest source spec accepted.</summary>
     public const int MaxSpecLength = 2048;
 
     /// <summary>Longest stream id accepted.</summary>
     public const int MaxIdLength = 128;
-
-    /// <summary>Sources that may run at once through <c>/sources</c>.</summary>
-    public const int MaxLiveSources = 256;
 
     /// <summary>Every stream as JSON: id, target, status, frames, drops.</summary>
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -41,9 +38,9 @@ internal sealed class SourceControl(IngestPipeline ingest)
             return (400, JsonSerializer.Serialize(new { error = ex.Message }, Json));
         }
 
-        if (ingest.Streams.Count(s => !s.Finished) >= MaxLiveSources)
+        if (ingest.Streams.Count(s => !s.Finished) >= maxSources)
         {
-            return (429, JsonSerializer.Serialize(new { error = $"{MaxLiveSources} sources run already; remove one first" }, Json));
+            return (429, JsonSerializer.Serialize(new { error = $"{maxSources} sources run already (metrics.maxSources); remove one first" }, Json));
         }
 
         var stats = ingest.Add(source);

@@ -67,7 +67,7 @@ internal sealed class PipelineRun
                 trainer.Start();
             }
 
-            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, _options.Kafka) { DecoderCpus = cpus.Decoders };
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, _options.Kafka) { DecoderCpus = cpus.Decoders, KeepFinished = _options.Metrics.KeepFinishedSources };
             acknowledgements.Ingest = ingest;
             var summary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
             foreach (var source in _options.Sources)
@@ -77,7 +77,7 @@ internal sealed class PipelineRun
 
             metrics?.Watch(() => ingest.Streams, inference, () => trainer?.Stats, results.Publisher);
             var server = metrics is null ? null : await HealthServer.TryStartAsync(
-                _options.Metrics, metrics.Registry, () => Health(ingest), () => Readiness(ingest), _options.Metrics.SourceControl ? new SourceControl(ingest) : null, logger).ConfigureAwait(false);
+                _options.Metrics, metrics.Registry, () => Health(ingest), () => Readiness(ingest), _options.Metrics.SourceControl ? new SourceControl(ingest, _options.Metrics.MaxSources) : null, logger).ConfigureAwait(false);
             await using var serving = server;
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -68,17 +68,20 @@ internal sealed class ResultSinks : IDisposable
 
             bootstrap = embedded.BootstrapServers;
 
-            // The embedded broker keeps nothing after this process: a journal outliving it would only replay into
-            // the next run's fresh broker, so it is private to this run. What the configured journal holds was
-            // accepted for a real broker and stays there for the next run that has one.
-            if (KafkaPublisher.JournaledIn(kafka.JournalDirectory) is > 0 and var waiting)
+            // Every start honours kafka.journalDirectory: what an earlier run journaled is delivered to this broker
+            // first. Only when another process holds that journal does this run journal in a folder of its own.
+            if (KafkaPublisher.JournalInUse(kafka.JournalDirectory))
             {
-                output.WriteLine($"kafka: {waiting} message(s) journaled while a real broker was away wait in kafka.journalDirectory ({Path.GetFullPath(kafka.JournalDirectory)}); this run uses an embedded broker and leaves them there: start with kafka.bootstrapServers set to deliver them");
+                scratch = Directory.CreateTempSubdirectory("streamjepa-journal-").FullName;
+                output.WriteLine($"kafka: kafka.journalDirectory ({Path.GetFullPath(kafka.JournalDirectory)}) is in use by another StreamJepa process; this run journals in {scratch}, for this run only");
+                kafka = kafka with { JournalDirectory = scratch };
+            }
+            else if (KafkaPublisher.JournaledIn(kafka.JournalDirectory) is > 0 and var waiting)
+            {
+                output.WriteLine($"kafka: delivering {waiting} message(s) an earlier run journaled in kafka.journalDirectory ({Path.GetFullPath(kafka.JournalDirectory)}) to the embedded broker first");
             }
 
-            scratch = Directory.CreateTempSubdirectory("streamjepa-journal-").FullName;
-            kafka = kafka with { JournalDirectory = scratch };
-            output.WriteLine($"kafka: embedded broker at {bootstrap} (kafka.bootstrapServers not set), journal in {scratch} for this run only; while this runs: streamjepa tail --bootstrap {bootstrap} --topic {kafka.Anomalies.Topic}");
+            output.WriteLine($"kafka: embedded broker at {bootstrap} (kafka.bootstrapServers not set); while this runs: streamjepa tail --bootstrap {bootstrap} --topic {kafka.Anomalies.Topic}");
         }
 
         try
