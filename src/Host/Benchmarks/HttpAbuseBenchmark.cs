@@ -20,13 +20,15 @@ namespace StreamJepa.Host.Benchmarks;
 /// </summary>
 internal sealed class HttpAbuseBenchmark(TextWriter output)
 {
+    private const string Token = "benchmark-token-0123456789";
+
     private static readonly string[] Bodies = ["", "   ", "\u0001\u0002", "=", "#realtime=true", "x=ftp://nowhere/clip", "cam=synthetic:frames=2&width=32&height=32"];
 
     public async Task RunAsync(int requests, int concurrency, CancellationToken cancellationToken)
     {
         using var ingest = new IngestPipeline(new IngestOptions { Width = 32, Height = 32 }, new ActionBlock<Frame>(f => f.Dispose()), TimeProvider.System, NullLoggerFactory.Instance);
         var port = FreePort();
-        var options = new MetricsOptions { Listen = $"127.0.0.1:{port}", Token = "benchmark-token-0123456789" };
+        var options = new MetricsOptions { Listen = $"127.0.0.1:{port}", Token = Token };
         await using var server = await HealthServer.TryStartAsync(options, Metrics.NewCustomRegistry(), () => (true, "ok"), () => (true, "ok"), new SourceControl(ingest, options.MaxSources), NullLogger.Instance)
             ?? throw new InvalidOperationException($"port {port} could not be taken");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -67,7 +69,7 @@ internal sealed class HttpAbuseBenchmark(TextWriter output)
                 case 0:
                     return Status(await http.PostAsync(new Uri("sources", UriKind.Relative), new StringContent(Bodies[i / 6 % Bodies.Length]), token).ConfigureAwait(false));
                 case 1:
-                    return await RawAsync(port, "POST /sources HTTP/1.1\r\nHost: x\r\nContent-Length: 209715200\r\n\r\n", 64 * 1024, token).ConfigureAwait(false);
+                    return await RawAsync(port, $"POST /sources HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {Token}\r\nContent-Length: 209715200\r\n\r\n", 64 * 1024, token).ConfigureAwait(false);
                 case 2:
                     return Status(await http.PostAsync(new Uri("sources", UriKind.Relative), new ByteArrayContent(RandomBytes(i, 4096)), token).ConfigureAwait(false));
                 case 3:
