@@ -44,6 +44,18 @@ public sealed class RunKafkaTests : IDisposable
             jsonlEpisodes.Select(e => $"{e.GetProperty("stream").GetString()}/{e.GetProperty("id").GetString()}/{e.GetProperty("state").GetString()}").Order(),
             kafkaEpisodes.Select(m => $"{m.Episode.Stream}/{m.Episode.Id}/{m.Event}").Order());
 
+        // Every message is what docs/schema promises, with the CloudEvents attributes and an id of its own.
+        var anomalyMessages = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.anomalies", Quiet);
+        Assert.All(anomalyMessages, r => OutputSchemas.AssertValid("anomaly.schema.json", System.Text.Encoding.UTF8.GetString(r.Message.Value)));
+        Assert.All(kafkaScores, r => OutputSchemas.AssertValid("score.schema.json", System.Text.Encoding.UTF8.GetString(r.Message.Value)));
+        Assert.All(await File.ReadAllLinesAsync(episodes), line => OutputSchemas.AssertValid("episode.schema.json", line));
+        foreach (var records in new[] { anomalyMessages, kafkaScores })
+        {
+            Assert.All(records, r => Assert.Equal("1.0", MessageHeaders.Get(r.Message.Headers, "ce_specversion")));
+            Assert.All(records, r => Assert.Equal($"/streamjepa/streams/{r.Message.Key}", MessageHeaders.Get(r.Message.Headers, "ce_source")));
+            Assert.Equal(records.Count, records.Select(r => MessageHeaders.Get(r.Message.Headers, "ce_id")).Distinct().Count());
+        }
+
         var embeddings = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.embeddings", Quiet).Select(r => EmbeddingCodec.Decode(r.Message.Value)).ToList();
         foreach (var (stream, frames) in new[] { ("a", 80), ("b", 60) })
         {

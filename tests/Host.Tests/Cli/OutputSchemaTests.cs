@@ -1,0 +1,46 @@
+namespace StreamJepa.Host.Tests.Cli;
+
+/// <summary>What <c>run</c> writes to its JSONL files, checked line by line against the JSON Schemas in docs/schema.</summary>
+public sealed class OutputSchemaTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sj-schema").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Every_line_run_writes_is_valid_under_its_published_schema()
+    {
+        var (scores, episodes, embeddings) = (Path.Combine(_dir, "s.jsonl"), Path.Combine(_dir, "e.jsonl"), Path.Combine(_dir, "m.jsonl"));
+
+        // A scene that freezes (frozen episodes) and a film clip; energy maps on.
+        var (exit, _, error) = await CommandRunner.RunAsync(
+            [
+                "run", "--source", "scene=synthetic:seed=3&frames=200&width=96&height=72&anomalyEvery=60&anomalyLength=20&kinds=freeze+appear",
+                "--source", $"film={Path.Combine(RepoPaths.Root, "data", "samples", "Megamind_bugy.avi")}",
+                "--no-learn", "--scores", scores, "--episodes", episodes, "--embeddings", embeddings,
+                "--set", "output.sinks=[\"jsonl\"]", "--set", "scoring.energyMaps=true", "--set", "scoring.minSamples=10",
+            ]);
+
+        Assert.True(exit == 0, error);
+        var scoreLines = await File.ReadAllLinesAsync(scores);
+        var episodeLines = await File.ReadAllLinesAsync(episodes);
+        Assert.Contains(scoreLines, l => l.Contains("\"energyMap\"", StringComparison.Ordinal));
+        Assert.Contains(episodeLines, l => l.Contains("\"kind\":\"frozen\"", StringComparison.Ordinal));
+        Assert.All(scoreLines, l => OutputSchemas.AssertValid("score.schema.json", l));
+        Assert.All(episodeLines, l => OutputSchemas.AssertValid("episode.schema.json", l));
+        Assert.All(File.ReadLines(embeddings).Take(500), l => OutputSchemas.AssertValid("embedding-jsonl.schema.json", l));
+    }
+
+    [Fact]
+    public void A_line_that_breaks_the_schema_is_caught()
+    {
+        const string Episode = """{"stream":"s","id":"01a24de0-459d-7f3f-b59d-802f74e78bc9","number":1,"state":"opened","startFrame":155,"endFrame":null,"startPtsMs":6200,"endPtsMs":null,"frames":5,"peakScore":4,"levels":[],"firedLevels":[],"topCells":[],"modelVersion":0,"kind":"frozen","peakFrame":159,"startUtc":"2026-12-07T00:21:13.0990225+00:00","peakUtc":"2026-12-07T00:21:13.0993075+00:00","endUtc":null}""";
+
+        OutputSchemas.AssertValid("episode.schema.json", Episode);
+        OutputSchemas.AssertValid("score.schema.json", """{"stream":"gate","frame":1043,"dropped":true}""");
+        Assert.ThrowsAny<Exception>(() => OutputSchemas.AssertValid("score.schema.json", """{"stream":"gate","frame":1043,"dropped":true,"damaged":true}"""));
+        Assert.ThrowsAny<Exception>(() => OutputSchemas.AssertValid("episode.schema.json", Episode.Replace("\"number\":1", "\"number\":\"1\"", StringComparison.Ordinal)));
+        Assert.ThrowsAny<Exception>(() => OutputSchemas.AssertValid("episode.schema.json", Episode.Replace("01a24de0-459d-7f3f", "01a24de0-459d-4f3f", StringComparison.Ordinal)));
+        Assert.ThrowsAny<Exception>(() => OutputSchemas.AssertValid("episode.schema.json", Episode.Replace("\"startUtc\":\"2026-12-07T00:21:13.0990225+00:00\"", "\"startUtc\":\"yesterday\"", StringComparison.Ordinal)));
+    }
+}
