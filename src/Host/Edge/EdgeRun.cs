@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Publish;
+using StreamJepa.Publish.Edge;
 
 namespace StreamJepa.Host.Edge;
 

@@ -6,6 +6,7 @@ using StreamJepa.Host.Observability;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Publish.Sources;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;
@@ -67,7 +68,7 @@ internal sealed class PipelineRun
                 trainer.Start();
             }
 
-            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, _options.Kafka) { DecoderCpus = cpus.Decoders, KeepFinished = _options.Metrics.KeepFinishedSources };
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)]) { DecoderCpus = cpus.Decoders, KeepFinished = _options.Metrics.KeepFinishedSources };
             acknowledgements.Ingest = ingest;
             var summary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
             foreach (var source in _options.Sources)

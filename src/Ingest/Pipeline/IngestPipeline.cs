@@ -5,7 +5,6 @@ using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
 using StreamJepa.Core.Threading;
-using StreamJepa.Ingest.Kafka;
 using StreamJepa.Ingest.Sources;
 
 namespace StreamJepa.Ingest.Pipeline;
@@ -28,18 +27,18 @@ public sealed class IngestPipeline : IDisposable
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _sourceStops = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Action<FrameGap>? _onGap;
-    private readonly KafkaOptions? _kafka;
-    private readonly ConcurrentBag<KafkaFrameReader> _kafkaReaders = [];
+    private readonly IReadOnlyList<ISourceScheme> _schemes;
+    private readonly ConcurrentBag<ISchemeReader> _schemeReaders = [];
 
     /// <param name="options">Ingest settings.</param>
     /// <param name="target">The shared, bounded downstream block every stream feeds.</param>
     /// <param name="time">Clock for pacing, timestamps and reconnect delays.</param>
     /// <param name="loggers">Logging.</param>
     /// <param name="onGap">Told (on reader threads) of every frame that is dropped or undecodable, so it keeps its place downstream.</param>
-    /// <param name="kafka">Where <c>kafka://TOPIC</c> sources read from (bootstrap servers, worker group, security).</param>
-    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers, Action<FrameGap>? onGap = null, KafkaOptions? kafka = null)
+    /// <param name="schemes">Source kinds read by other projects, chosen by URI scheme (e.g. the Kafka frames topic).</param>
+    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers, Action<FrameGap>? onGap = null, IReadOnlyList<ISourceScheme>? schemes = null)
     {
-        _kafka = kafka;
+        _schemes = schemes ?? [];
         _onGap = onGap;
         _options = options;
         _target = target;
@@ -65,9 +64,9 @@ public sealed class IngestPipeline : IDisposable
     /// <summary>Starts reading <paramref name="source"/>. A source that cannot even be described is returned already failed.</summary>
     public StreamStats Add(SourceOptions source)
     {
-        if (source.Uri.StartsWith(KafkaScheme, StringComparison.OrdinalIgnoreCase))
+        if (_schemes.FirstOrDefault(s => source.Uri.StartsWith(s.Scheme + "://", StringComparison.OrdinalIgnoreCase)) is { } scheme)
         {
-            return AddKafka(source);
+            return AddScheme(scheme, source);
         }
 
         SourceDescriptor descriptor;
@@ -94,38 +93,37 @@ public sealed class IngestPipeline : IDisposable
         return stats;
     }
 
-    /// <summary>The results of a frame read from Kafka reached the sinks: its offset may be committed.</summary>
+    /// <summary>The results of a frame reached the sinks: a source that acknowledges (a Kafka offset) may commit it.</summary>
     public void Acknowledge(string streamId, long sequence)
     {
-        foreach (var reader in _kafkaReaders)
+        foreach (var reader in _schemeReaders)
         {
             reader.Acknowledge(streamId, sequence);
         }
     }
 
-    private const string KafkaScheme = "kafka://";
-
-    /// <summary>A consumer-group member on a frames topic: every stream on it becomes a stream of this pipeline.</summary>
-    private StreamStats AddKafka(SourceOptions source)
+    /// <summary>A source of another project's kind: its own stream first, and any stream it carries on first use.</summary>
+    private StreamStats AddScheme(ISourceScheme scheme, SourceOptions source)
     {
-        var topic = source.Uri[KafkaScheme.Length..].Trim('/');
-        var stats = Register(source.Id ?? $"kafka-{topic}", source.Uri);
-        if (_kafka?.BootstrapServers is null || topic.Length == 0)
+        var stats = Register(source.Id ?? $"{scheme.Scheme}-{source.Uri[(scheme.Scheme.Length + 3)..].Trim('/')}", SourceDescriptor.Redact(source.Uri));
+        ISchemeReader reader;
+        try
         {
-            var problem = topic.Length == 0
-                ? $"source '{stats.StreamId}': {source.Uri} names no topic (kafka://TOPIC)"
-                : $"source '{stats.StreamId}': {source.Uri} needs kafka.bootstrapServers (the brokers the edge publishes to)";
-            stats.OnError(problem);
+            var context = new SchemeContext(
+                _options, Pool, new BackpressureEmitter(_target), stats,
+                id => _streams.TryGetValue(id, out var existing) ? existing : Register(id, SourceDescriptor.Redact(source.Uri)),
+                _time, _loggers);
+            reader = scheme.Open(source, context);
+        }
+        catch (SourceException ex)
+        {
+            stats.OnError(ex.Message);
             stats.SetStatus(StreamStatus.Failed);
-            _logger.LogError("{Message}", problem);
+            _logger.LogError("{Message}", ex.Message);
             return stats;
         }
 
-        var reader = new KafkaFrameReader(
-            topic, _kafka, _options, Pool, new BackpressureEmitter(_target), stats,
-            id => _streams.TryGetValue(id, out var existing) ? existing : Register(id, source.Uri),
-            _time, _loggers.CreateLogger<KafkaFrameReader>());
-        _kafkaReaders.Add(reader);
+        _schemeReaders.Add(reader);
         Start(stats, reader.Run);
         return stats;
     }

@@ -57,7 +57,7 @@ public sealed class StreamStats
     /// <summary>Raised (on the reader's thread) for each frame dropped because downstream was behind.</summary>
     public event Action<FrameHeader>? FrameDropped;
 
-    internal void OnFrame(long timestamp)
+    public void OnFrame(long timestamp)
     {
         Interlocked.CompareExchange(ref _firstFrameTimestamp, timestamp, 0);
         Interlocked.Exchange(ref _lastFrameTimestamp, timestamp);
@@ -67,21 +67,21 @@ public sealed class StreamStats
     /// <summary>Raised (on the reader's thread) for each frame skipped because it could not be decoded.</summary>
     public event Action<FrameHeader>? FrameDamaged;
 
-    internal void OnDamaged(FrameHeader header)
+    public void OnDamaged(FrameHeader header)
     {
         Interlocked.Increment(ref _damaged);
         FrameDamaged?.Invoke(header);
     }
 
-    internal void OnDropped(FrameHeader header)
+    public void OnDropped(FrameHeader header)
     {
         Interlocked.Increment(ref _dropped);
         FrameDropped?.Invoke(header);
     }
 
-    internal void OnReconnect() => Interlocked.Increment(ref _reconnects);
+    public void OnReconnect() => Interlocked.Increment(ref _reconnects);
 
-    internal void OnError(string message)
+    public void OnError(string message)
     {
         Interlocked.Increment(ref _errors);
         _lastError = message;
@@ -93,7 +93,7 @@ public sealed class StreamStats
     /// <summary>Order in which streams finished (0 while the stream runs): the pipeline forgets the earliest first.</summary>
     public long FinishOrder => Interlocked.Read(ref _finishOrder);
 
-    internal void SetStatus(StreamStatus status)
+    public void SetStatus(StreamStatus status)
     {
         _status = status;
         if (Finished && Interlocked.Read(ref _finishOrder) == 0)

@@ -3,17 +3,16 @@ using OpenCvSharp;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
-using StreamJepa.Publish;
 using StreamJepa.Publish.Messages;
 
-namespace StreamJepa.Host.Edge;
+namespace StreamJepa.Publish.Edge;
 
 /// <summary>
 /// The edge's end of the ingest pipeline: each preprocessed frame back to 8-bit pixels at the model's input size
 /// (undoing the normalisation exactly, up to rounding), JPEG-compressed and published to the frames topic keyed by
 /// stream id; dropped and damaged frames are published as markers so workers keep every frame's place.
 /// </summary>
-internal sealed class FrameExporter
+public sealed class FrameExporter
 {
     private readonly IngestOptions _options;
     private readonly KafkaPublisher _publisher;

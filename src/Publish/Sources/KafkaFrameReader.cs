@@ -6,10 +6,9 @@ using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Ingest.Preprocessing;
-using StreamJepa.Publish;
 using StreamJepa.Publish.Messages;
 
-namespace StreamJepa.Ingest.Kafka;
+namespace StreamJepa.Publish.Sources;
 
 /// <summary>
 /// <c>kafka://TOPIC</c>: frames published by <c>streamjepa ingest</c>, read as a member of the worker consumer group,
@@ -18,7 +17,7 @@ namespace StreamJepa.Ingest.Kafka;
 /// been handed to the sinks (<see cref="Acknowledge"/>), and stored offsets are committed: at least once, a worker's
 /// crash loses no frame.
 /// </summary>
-internal sealed class KafkaFrameReader
+internal sealed class KafkaFrameReader : ISchemeReader
 {
     private readonly string _topic;
     private readonly ConsumerConfig _config;
