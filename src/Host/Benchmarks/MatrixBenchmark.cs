@@ -4,7 +4,7 @@ using StreamJepa.Core.Results;
 using StreamJepa.Core.Threading;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Ingest.Synthetic;
-using StreamJepa.Publish.Embedded;
+using StreamJepa.Kafka.Embedded;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Host.Benchmarks;

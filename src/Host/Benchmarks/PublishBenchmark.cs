@@ -4,9 +4,9 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
-using StreamJepa.Publish;
-using StreamJepa.Publish.Embedded;
-using StreamJepa.Publish.Messages;
+using StreamJepa.Kafka;
+using StreamJepa.Kafka.Embedded;
+using StreamJepa.Kafka.Messages;
 
 namespace StreamJepa.Host.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Confluent.Kafka;
-using StreamJepa.Publish;
+using StreamJepa.Kafka;
 
 namespace StreamJepa.Host.Cli;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Ingest.Pipeline;
-using StreamJepa.Publish;
-using StreamJepa.Publish.Edge;
+using StreamJepa.Kafka;
+using StreamJepa.Kafka.Edge;
 
 namespace StreamJepa.Host.Edge;
 

@@ -2,7 +2,7 @@ using Prometheus;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
-using StreamJepa.Publish;
+using StreamJepa.Kafka;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Observability;

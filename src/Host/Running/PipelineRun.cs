@@ -6,7 +6,7 @@ using StreamJepa.Host.Observability;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
-using StreamJepa.Publish.Sources;
+using StreamJepa.Kafka.Sources;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Sinks;
-using StreamJepa.Publish;
-using StreamJepa.Publish.Embedded;
+using StreamJepa.Kafka;
+using StreamJepa.Kafka.Embedded;
 
 namespace StreamJepa.Host.Running;
 

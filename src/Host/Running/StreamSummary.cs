@@ -3,7 +3,7 @@ using System.Text;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
-using StreamJepa.Publish;
+using StreamJepa.Kafka;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;

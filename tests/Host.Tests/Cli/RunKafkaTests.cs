@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using StreamJepa.Publish;
-using StreamJepa.Publish.Embedded;
-using StreamJepa.Publish.Messages;
+using StreamJepa.Kafka;
+using StreamJepa.Kafka.Embedded;
+using StreamJepa.Kafka.Messages;
 
 namespace StreamJepa.Host.Tests.Cli;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using StreamJepa.Publish.Embedded;
+using StreamJepa.Kafka.Embedded;
 
 namespace StreamJepa.Host.Tests.Cli;
 

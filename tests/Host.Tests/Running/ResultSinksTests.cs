@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Host.Running;
-using StreamJepa.Publish;
+using StreamJepa.Kafka;
 
 namespace StreamJepa.Host.Tests.Running;
 

@@ -1,8 +1,0 @@
-namespace StreamJepa.Publish.Tests.Support;
-
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("streamjepa-publish-").FullName;
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}
