@@ -11,8 +11,8 @@ public sealed record TrainingOptions
     /// <summary>
     /// <c>train</c>: the learning rate a cosine decay reaches at the end of the run (after the warm-up it starts at
     /// <see cref="LearningRate"/>); null keeps the rate constant. Online learning in <c>run</c> uses this rate too, so
-    /// that it goes on from trained weights at the rate they settled at. Unset by default: over three seeds, a warm-up
-    /// and a cosine to 1e-5 did not raise motion anomalies and lost lights down with two seeds of three (docs/experiments/2026-12-01-seeds-and-lr-schedule.md).
+    /// that it goes on from trained weights at the rate they settled at. Unset by default (measured in
+    /// docs/experiments/2026-12-01-seeds-and-lr-schedule.md).
     /// </summary>
     public double? FinalLearningRate { get; init; }
 

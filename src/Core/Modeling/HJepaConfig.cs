@@ -87,8 +87,8 @@ public sealed record HJepaConfig
     /// Let the level-1 predictor see the photometry in its context too. Off (the default), the predictor's context
     /// tokens are normalised without it while the observed (target) tokens carry it, so the predictor must infer
     /// brightness from content and cannot carry a sudden darkness forward from the frames before: a scene whose light
-    /// changed stays surprising for as long as it stays changed, however long the model trained. On, lights down fell
-    /// below MOG2 after 3,000 training steps. Checkpoints written before this option read as on (docs/experiments/2026-12-02-photometry-in-context.md).
+    /// changed stays surprising for as long as it stays changed. Checkpoints written before this option read as on
+    /// (measured in docs/experiments/2026-12-02-photometry-in-context.md).
     /// </summary>
     public bool PhotometryInContext { get; init; }
 

@@ -11,9 +11,8 @@ namespace StreamJepa.Host.Benchmarks;
 /// <summary>
 /// The model alone on frames held in memory (no decoding): the frame encoder by itself, and the whole engine
 /// (encode, predict every level, free-energy search over the latent candidates) as the pipeline runs it. The frames
-/// are the video's own, decoded and preprocessed once beforehand, so every one is scored as in the pipeline. (An
-/// earlier version filled frames with random bytes: their huge values overflowed the encoder, the engine refused
-/// most frames as non-finite and skipped their prediction, and the figure came out twice too high.)
+/// are the video's own, decoded and preprocessed once beforehand, so every one is scored as in the pipeline (frames of
+/// random bytes would overflow the encoder, be refused as non-finite and skip their prediction).
 /// </summary>
 internal static class ModelThroughput
 {
