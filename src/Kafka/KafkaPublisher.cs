@@ -192,26 +192,6 @@ public sealed class KafkaPublisher : IAsyncDisposable
     /// <summary>Messages journaled in <paramref name="directory"/> that a publisher started on it would send first.</summary>
     public static long JournaledIn(string directory) => Journal.RecordsIn(directory);
 
-    /// <summary>True when another publisher (in this process or another) holds the journal in <paramref name="directory"/>.</summary>
-    public static bool JournalInUse(string directory)
-    {
-        var lockFile = Path.Combine(directory, ".lock");
-        if (!File.Exists(lockFile))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
-
     /// <summary>One publisher per journal directory: two would interleave their segments.</summary>
     private static FileStream LockJournal(string directory)
     {

@@ -69,24 +69,29 @@ internal sealed class ResultSinks : IDisposable
             bootstrap = embedded.BootstrapServers;
 
             // Every start honours kafka.journalDirectory: what an earlier run journaled is delivered to this broker
-            // first. Only when another process holds that journal does this run journal in a folder of its own.
-            if (KafkaPublisher.JournalInUse(kafka.JournalDirectory))
-            {
-                scratch = Directory.CreateTempSubdirectory("streamjepa-journal-").FullName;
-                output.WriteLine($"kafka: kafka.journalDirectory ({Path.GetFullPath(kafka.JournalDirectory)}) is in use by another StreamJepa process; this run journals in {scratch}, for this run only");
-                kafka = kafka with { JournalDirectory = scratch };
-            }
-            else if (KafkaPublisher.JournaledIn(kafka.JournalDirectory) is > 0 and var waiting)
-            {
-                output.WriteLine($"kafka: delivering {waiting} message(s) an earlier run journaled in kafka.journalDirectory ({Path.GetFullPath(kafka.JournalDirectory)}) to the embedded broker first");
-            }
-
+            // first. Only when another publisher holds that journal does this run journal in a folder of its own.
             output.WriteLine($"kafka: embedded broker at {bootstrap} (kafka.bootstrapServers not set); while this runs: streamjepa tail --bootstrap {bootstrap} --topic {kafka.Anomalies.Topic}");
         }
 
         try
         {
-            var publisher = new KafkaPublisher(kafka, bootstrap, time, loggers.CreateLogger<KafkaPublisher>());
+            KafkaPublisher publisher;
+            try
+            {
+                publisher = new KafkaPublisher(kafka, bootstrap, time, loggers.CreateLogger<KafkaPublisher>());
+                if (embedded is not null && KafkaPublisher.JournaledIn(kafka.JournalDirectory) is > 0 and var waiting)
+                {
+                    output.WriteLine($"kafka: delivering {waiting} message(s) an earlier run journaled in kafka.journalDirectory ({Path.GetFullPath(kafka.JournalDirectory)}) to the embedded broker first");
+                }
+            }
+            catch (ConfigException ex) when (embedded is not null && ex.Errors.Any(e => e.Key == "kafka.journalDirectory"))
+            {
+                scratch = Directory.CreateTempSubdirectory("streamjepa-journal-").FullName;
+                output.WriteLine($"kafka: kafka.journalDirectory ({Path.GetFullPath(kafka.JournalDirectory)}) is in use by another StreamJepa publisher; this run journals in {scratch}, for this run only");
+                kafka = kafka with { JournalDirectory = scratch };
+                publisher = new KafkaPublisher(kafka, bootstrap, time, loggers.CreateLogger<KafkaPublisher>());
+            }
+
             sinks.Add(new KafkaResultSink(publisher, kafka, time));
             return new ResultSinks([.. sinks, .. last], publisher, embedded, scratch);
         }

@@ -60,7 +60,7 @@ public sealed class OnlineTrainer : IDisposable
         _trainer = new HJepaTrainer(_online, options, CPU);
         _trainer.SetLearningRate(LearningRateSchedule.Online(options));
         var longest = _trainer.LongestClip;
-        _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.InputShape, 17);
+        _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.InputShape, 17, heldBack: 2 * _clipLength);
         _tap = Channel.CreateBounded<(FrameHeader, float[])>(
             new BoundedChannelOptions(options.TapCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _tapDrops));
@@ -153,6 +153,19 @@ public sealed class OnlineTrainer : IDisposable
         return _detector.CheckAgainst(health, reference);
     }
 
+    /// <summary>
+    /// Null when <paramref name="candidate"/> predicts <paramref name="clips"/> (held back from training) with lower
+    /// level-1 free energy than the served model; otherwise why it is no better.
+    /// </summary>
+    public string? CheckPrediction(HJepa candidate, Tensor clips)
+    {
+        var proposed = PredictionEnergy.Of(candidate, clips);
+        var served = PredictionEnergy.Of(_served, clips);
+        return proposed < served
+            ? null
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"it predicts the held-back recent frames no better than the served model (level-1 free energy {proposed:0.0000} against {served:0.0000})");
+    }
+
     private void Run()
     {
         try
@@ -211,7 +224,7 @@ public sealed class OnlineTrainer : IDisposable
         using (var scope = NewDisposeScope())
         {
             var sample = _replay.Sample(8, _clipLength, random).flatten(0, 1);
-            problem = Check(candidate, sample);
+            problem = Check(candidate, sample) ?? (_replay.SampleHeldBack(8, _clipLength, random) is { } heldBack ? CheckPrediction(candidate, heldBack) : null);
         }
 
         if (problem is null)

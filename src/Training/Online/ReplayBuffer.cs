@@ -8,8 +8,9 @@ namespace StreamJepa.Training.Online;
 /// <summary>
 /// What the online trainer learns from, per stream: the most recent consecutive frames, and a reservoir of older
 /// segments (each <c>segmentLength</c> consecutive frames, kept with uniform probability over everything seen), so
-/// the model keeps what it learnt earlier while it follows the scene. Frames are held as half floats in pooled
-/// arrays. Used from the trainer's thread only.
+/// the model keeps what it learnt earlier while it follows the scene. The newest <c>heldBack</c> frames of each stream
+/// are never sampled for training while they are the newest: they are the held-back slice a proposal is checked on
+/// (<see cref="SampleHeldBack"/>). Frames are held as half floats in pooled arrays. Used from the trainer's thread only.
 /// </summary>
 public sealed class ReplayBuffer : IClipSource, IDisposable
 {
@@ -19,10 +20,12 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
     private readonly int _frameLength;
     private readonly int[] _shape;
     private readonly Random _random;
+    private readonly int _heldBack;
     private readonly Dictionary<string, StreamReplay> _streams = new(StringComparer.Ordinal);
 
-    public ReplayBuffer(int recentFrames, int segments, int segmentLength, FrameShape shape, int seed)
+    public ReplayBuffer(int recentFrames, int segments, int segmentLength, FrameShape shape, int seed, int heldBack = 0)
     {
+        _heldBack = heldBack;
         _recent = recentFrames;
         _segments = segments;
         _segmentLength = segmentLength;
@@ -61,46 +64,38 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
         }
     }
 
+    /// <summary>Training clips (B, T, C, H, W): consecutive frames of one run, never from a stream's held-back newest frames.</summary>
     public Tensor Sample(int batch, int length, Random random)
     {
-        var runs = new List<List<Half[]>>();
+        var runs = new List<(List<Half[]> Frames, int Start, int Count)>();
         foreach (var replay in _streams.Values)
         {
-            if (replay.Recent.Count >= length)
+            if (replay.Recent.Count - _heldBack >= length)
             {
-                runs.Add(replay.Recent);
+                runs.Add((replay.Recent, 0, replay.Recent.Count - _heldBack));
             }
 
-            runs.AddRange(replay.Reservoir.Where(s => s.Count >= length));
+            runs.AddRange(replay.Reservoir.Where(s => s.Count >= length).Select(s => (s, 0, s.Count)));
         }
 
-        if (runs.Count == 0)
-        {
-            throw new InvalidOperationException($"no run of {length} consecutive frames yet");
-        }
-
-        var data = new float[batch * length * _frameLength];
-        for (var b = 0; b < batch; b++)
-        {
-            var run = runs[random.Next(runs.Count)];
-            var start = random.Next(run.Count - length + 1);
-            for (var t = 0; t < length; t++)
-            {
-                var frame = run[start + t];
-                var offset = ((b * length) + t) * _frameLength;
-                for (var i = 0; i < _frameLength; i++)
-                {
-                    data[offset + i] = (float)frame[i];
-                }
-            }
-        }
-
-        return tensor(data, [batch, length, .. _shape.Select(d => (long)d)]);
+        return runs.Count > 0 ? Clips(runs, batch, length, random) : throw new InvalidOperationException($"no run of {length} consecutive frames yet");
     }
 
-    /// <summary>True when some stream holds <paramref name="length"/> consecutive frames.</summary>
+    /// <summary>Clips (B, T, C, H, W) from the held-back newest frames of the streams that have them; null before any has.</summary>
+    public Tensor? SampleHeldBack(int batch, int length, Random random)
+    {
+        if (_heldBack < length)
+        {
+            return null;
+        }
+
+        var runs = _streams.Values.Where(r => r.Recent.Count >= _heldBack).Select(r => (r.Recent, r.Recent.Count - _heldBack, _heldBack)).ToList();
+        return runs.Count > 0 ? Clips(runs, batch, length, random) : null;
+    }
+
+    /// <summary>True when some stream holds <paramref name="length"/> consecutive frames to train on.</summary>
     public bool CanSample(int length) =>
-        _streams.Values.Any(s => s.Recent.Count >= length || s.Reservoir.Any(r => r.Count >= length));
+        _streams.Values.Any(s => s.Recent.Count - _heldBack >= length || s.Reservoir.Any(r => r.Count >= length));
 
     public void Dispose()
     {
@@ -111,6 +106,28 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
         }
 
         _streams.Clear();
+    }
+
+    /// <summary>A batch of clips, each from a run chosen at random: frames [Start, Start + Count) of its list.</summary>
+    private Tensor Clips(List<(List<Half[]> Frames, int Start, int Count)> runs, int batch, int length, Random random)
+    {
+        var data = new float[batch * length * _frameLength];
+        for (var b = 0; b < batch; b++)
+        {
+            var (frames, first, count) = runs[random.Next(runs.Count)];
+            var start = first + random.Next(count - length + 1);
+            for (var t = 0; t < length; t++)
+            {
+                var frame = frames[start + t];
+                var offset = ((b * length) + t) * _frameLength;
+                for (var i = 0; i < _frameLength; i++)
+                {
+                    data[offset + i] = (float)frame[i];
+                }
+            }
+        }
+
+        return tensor(data, [batch, length, .. _shape.Select(d => (long)d)]);
     }
 
     /// <summary>Moves the oldest <paramref name="count"/> recent frames out: as a reservoir segment when long enough.</summary>

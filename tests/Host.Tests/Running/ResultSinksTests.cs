@@ -44,8 +44,8 @@ public sealed class ResultSinksTests : IDisposable
             await sinks.Publisher!.DisposeAsync();
         }
 
-        Assert.Contains("is in use by another StreamJepa process", output.ToString(), StringComparison.Ordinal);
-        Assert.True(KafkaPublisher.JournalInUse(kafka.JournalDirectory));
+        Assert.Contains("is in use by another StreamJepa publisher", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(7, KafkaPublisher.JournaledIn(kafka.JournalDirectory));
     }
 
     /// <summary>Seven anomaly messages journaled by a publisher whose broker never answered, in a journal of this test's own.</summary>

@@ -32,7 +32,23 @@ public sealed class OnlineTrainerTests
         }
 
         Assert.True(trainer.Stats.Steps >= 4);
-        Assert.Equal(0, trainer.Stats.Rejections);
+        Assert.True(trainer.Stats.Rejections == 0 || trainer.Stats.LastRejection!.Contains("no better", StringComparison.Ordinal), trainer.Stats.LastRejection);
+    }
+
+    [Fact]
+    public void A_proposal_that_predicts_held_back_frames_no_better_is_not_served()
+    {
+        using var served = new HJepa(Config);
+        using var trainer = new OnlineTrainer(served, 5, Fast, (model, _) => model.Dispose(), NullLogger.Instance);
+        using var same = new HJepa(Config);
+        same.load_state_dict(served.state_dict());
+        using var scope = NewDisposeScope();
+        var clips = randn([4, Config.ContextFrames + Config.Horizons.Max(), Config.Channels, Config.ImageHeight, Config.ImageWidth]);
+
+        var verdict = trainer.CheckPrediction(same, clips);
+
+        Assert.NotNull(verdict);
+        Assert.Contains("no better than the served model", verdict, StringComparison.Ordinal);
     }
 
     [Fact]

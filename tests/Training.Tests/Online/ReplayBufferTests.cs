@@ -47,6 +47,23 @@ public sealed class ReplayBufferTests
     }
 
     [Fact]
+    public void HeldBackFrames_AreNeverTrainedOn_WhileTheyAreTheNewest()
+    {
+        using var replay = new ReplayBuffer(recentFrames: 100, segments: 2, segmentLength: 4, shape: new FrameShape(1, 1, 1), seed: 1, heldBack: 6);
+        for (var i = 0; i < 20; i++)
+        {
+            replay.Add("a", i, [i]);
+        }
+
+        var trained = replay.Sample(200, 3, new Random(3)).data<float>().ToArray();
+        var heldBack = replay.SampleHeldBack(200, 3, new Random(4))!.data<float>().ToArray();
+
+        Assert.True(trained.Max() <= 13, $"a training clip reached frame {trained.Max()}, inside the held-back 14-19");
+        Assert.True(heldBack.Min() >= 14, $"a held-back clip reached back to frame {heldBack.Min()}");
+        Assert.Null(new ReplayBuffer(100, 2, 4, new FrameShape(1, 1, 1), 1, heldBack: 6).SampleHeldBack(1, 3, new Random(5)));
+    }
+
+    [Fact]
     public void CanSample_OnlyOnceARunIsLongEnough()
     {
         using var replay = new ReplayBuffer(10, 1, 4, new FrameShape(1, 1, 1), 1);

@@ -1,0 +1,36 @@
+using StreamJepa.Model;
+using static TorchSharp.torch;
+
+namespace StreamJepa.Training.Online;
+
+/// <summary>
+/// How well a model predicts clips it did not train on: the mean level-1 free energy of each clip's frames after its
+/// context, at every horizon, as inference computes it (token term and pooled term, minimised over the latent
+/// candidates with R(z)), each model in its own representation space.
+/// </summary>
+public static class PredictionEnergy
+{
+    /// <summary>Mean level-1 free energy of <paramref name="model"/> on <paramref name="clips"/> (B, T, C, H, W), T = context + longest horizon.</summary>
+    public static double Of(HJepa model, Tensor clips)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var config = model.Config;
+        var (b, k) = (clips.shape[0], config.ContextFrames);
+        model.eval();
+        using var context = model.Encoder.forward(clips[.., ..k].flatten(0, 1));
+        var latents = LatentCandidates.Create(config, clips.device);
+        var regulariser = LatentCandidates.Regulariser(latents, config.LatentWeight);
+        var stacked = context.Context.view(b, k * config.Dim, config.GridHeight, config.GridWidth);
+        var predicted = model.Predictor.forward(new PredictorInput(stacked, latents));     // (B, K, H, D, Gh, Gw)
+        var total = 0.0;
+        for (var h = 0; h < config.Horizons.Count; h++)
+        {
+            using var observed = model.Encoder.forward(clips[.., k - 1 + config.Horizons[h]]);
+            using var energy = Energy.OfFrames(predicted[.., .., h], observed.Tokens, regulariser, config.EnergyTopTokens);
+            total += energy.Free.mean().item<float>();
+        }
+
+        return total / config.Horizons.Count;
+    }
+}
