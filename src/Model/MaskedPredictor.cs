@@ -26,7 +26,6 @@ public sealed class MaskedPredictor : Module<Tensor, Tensor>
     private readonly Parameter _position;
     [ComponentName(Name = "head")]
     private readonly Sequential _head;
-    private readonly Tensor _ringMask;
     private readonly HJepaConfig _config;
     private readonly long _padding;
 
@@ -44,8 +43,7 @@ public sealed class MaskedPredictor : Module<Tensor, Tensor>
         }
 
         var mask = ones(1, 1, kernel, kernel);
-        mask[.., .., 1..(kernel - 1), 1..(kernel - 1)] = zeros(1, 1, kernel - 2, kernel - 2);
-        _ringMask = mask;
+        mask[.., .., 1..(kernel - 1), 1..(kernel - 1)].fill_(0);
         _past = config.ContextFrames > 1 ? Conv2d((config.ContextFrames - 1) * d, c, 3, padding: 1) : null;
         _head = Sequential(
             ("act0", GELU()),
@@ -53,7 +51,7 @@ public sealed class MaskedPredictor : Module<Tensor, Tensor>
             ("act1", GELU()),
             ("out", Conv2d(c, d, 1)));
         RegisterComponents();
-        register_buffer("ring_mask", _ringMask, persistent: false);
+        register_buffer("ring_mask", mask, persistent: false);      // moves with the module, so forward never copies it
     }
 
     public override Tensor forward(Tensor context)
@@ -66,8 +64,7 @@ public sealed class MaskedPredictor : Module<Tensor, Tensor>
         }
 
         var newest = context[.., ((k - 1) * d)..];                                         // (B, D, Gh, Gw)
-        var mask = _ringMask.device == _ring.device ? _ringMask : _ringMask.to(_ring.device);
-        var hidden = functional.conv2d(newest, _ring.mul(mask), padding: [_padding, _padding]);  // (B, C, Gh, Gw)
+        var hidden = functional.conv2d(newest, _ring.mul(get_buffer("ring_mask")!), padding: [_padding, _padding]);  // (B, C, Gh, Gw)
         if (_past is not null)
         {
             hidden = hidden.Plus(_past.forward(context[.., ..((k - 1) * d)]));

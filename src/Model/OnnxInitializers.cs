@@ -13,40 +13,39 @@ public static class OnnxInitializers
 {
     private const int FloatType = 1;
 
-    /// <summary>The graph's operators in file order (topological in exported models): op type, inputs, outputs.</summary>
-    public static IReadOnlyList<(string Op, string[] Inputs, string[] Outputs)> Nodes(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var graph = Graph(bytes, path);
-        var nodes = new List<(string, string[], string[])>();
-        foreach (var field in Fields(bytes, graph.Start, graph.Start + graph.Length).Where(f => f.Number == 1 && f.Length >= 0))
-        {
-            var parts = Fields(bytes, field.Start, field.Start + field.Length).Where(f => f.Length >= 0).ToList();
-            string Text((int Number, long Value, int Start, int Length) f) => Encoding.UTF8.GetString(bytes, f.Start, f.Length);
-            nodes.Add((
-                parts.Where(f => f.Number == 4).Select(Text).FirstOrDefault() ?? string.Empty,
-                [.. parts.Where(f => f.Number == 1).Select(Text)],
-                [.. parts.Where(f => f.Number == 2).Select(Text)]));
-        }
-
-        return nodes;
-    }
-
-    /// <summary>Every float initialiser of the model at <paramref name="path"/>: name → (dims, values in row-major order).</summary>
-    public static IReadOnlyDictionary<string, (long[] Dims, float[] Values)> Read(string path)
+    /// <summary>
+    /// The model at <paramref name="path"/>, read once: every float initialiser (name → dims and values in row-major
+    /// order) and the graph's operators in file order (topological in exported models).
+    /// </summary>
+    public static OnnxGraph Read(string path)
     {
         var bytes = File.ReadAllBytes(path);
         var graph = Graph(bytes, path);
         var tensors = new Dictionary<string, (long[], float[])>(StringComparer.Ordinal);
-        foreach (var field in Fields(bytes, graph.Start, graph.Start + graph.Length).Where(f => f.Number == 5 && f.Length >= 0))
+        var nodes = new List<OnnxNode>();
+        foreach (var field in Fields(bytes, graph.Start, graph.Start + graph.Length).Where(f => f.Length >= 0))
         {
-            if (Tensor(bytes, field.Start, field.Start + field.Length) is { } tensor)
+            if (field.Number == 5 && Tensor(bytes, field.Start, field.Start + field.Length) is { } tensor)
             {
                 tensors[tensor.Name] = (tensor.Dims, tensor.Values);
             }
+            else if (field.Number == 1)
+            {
+                nodes.Add(Node(bytes, field.Start, field.Start + field.Length));
+            }
         }
 
-        return tensors;
+        return new OnnxGraph(tensors, nodes);
+    }
+
+    private static OnnxNode Node(byte[] bytes, int start, int end)
+    {
+        var parts = Fields(bytes, start, end).Where(f => f.Length >= 0).ToList();
+        string Text((int Number, long Value, int Start, int Length) f) => Encoding.UTF8.GetString(bytes, f.Start, f.Length);
+        return new OnnxNode(
+            parts.Where(f => f.Number == 4).Select(Text).FirstOrDefault() ?? string.Empty,
+            [.. parts.Where(f => f.Number == 1).Select(Text)],
+            [.. parts.Where(f => f.Number == 2).Select(Text)]);
     }
 
     private static (int Start, int Length) Graph(byte[] bytes, string path)
@@ -165,3 +164,9 @@ public static class OnnxInitializers
         throw new InvalidDataException("ONNX model has a malformed varint");
     }
 }
+
+/// <summary>What <see cref="OnnxInitializers.Read"/> takes from a model: its float initialisers and its operators in order.</summary>
+public sealed record OnnxGraph(IReadOnlyDictionary<string, (long[] Dims, float[] Values)> Initializers, IReadOnlyList<OnnxNode> Nodes);
+
+/// <summary>One operator of an ONNX graph: its type and the names of its inputs and outputs.</summary>
+public sealed record OnnxNode(string Op, string[] Inputs, string[] Outputs);

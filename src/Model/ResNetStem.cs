@@ -74,8 +74,7 @@ public sealed class ResNetStem : Module<Tensor, Tensor>
     /// </summary>
     public void Load(string onnxPath)
     {
-        var weights = OnnxInitializers.Read(onnxPath);
-        var nodes = OnnxInitializers.Nodes(onnxPath);
+        var (weights, nodes) = OnnxInitializers.Read(onnxPath);
         var convs = nodes.Where(n => n.Op == "Conv").Take(5).ToList();
         string[] names = ["conv1", "layer1_0", "layer1_1", "layer1_2", "layer1_3"];
         long[][] shapes = [[Channels, 3, 7, 7], .. Enumerable.Repeat<long[]>([Channels, Channels, 3, 3], 4)];
@@ -88,8 +87,8 @@ public sealed class ResNetStem : Module<Tensor, Tensor>
         using var _ = no_grad();
         for (var i = 0; i < 5; i++)
         {
-            var norm = nodes.FirstOrDefault(n => n.Op == "BatchNormalization" && n.Inputs[0] == convs[i].Outputs[0]);
-            if (norm.Inputs is not { Length: 5 } || !weights.TryGetValue(convs[i].Inputs[1], out var w) || !w.Dims.SequenceEqual(shapes[i]))
+            var norm = nodes.FirstOrDefault(n => n.Op == "BatchNormalization" && n.Inputs.Length > 0 && n.Inputs[0] == convs[i].Outputs[0]);
+            if (norm?.Inputs is not { Length: 5 } || !weights.TryGetValue(convs[i].Inputs[1], out var w) || !w.Dims.SequenceEqual(shapes[i]))
             {
                 throw new InvalidDataException($"{onnxPath}: convolution {i + 1} is not ResNet18's (shape or batch norm differ)");
             }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace StreamJepa.Host.Tests.Cli;
@@ -13,7 +11,7 @@ public sealed class SecretLeakTests
     [Fact]
     public async Task No_secret_reaches_the_logs_the_summaries_sources_or_metrics()
     {
-        var port = FreePort();
+        var port = LocalHttp.FreePort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.Environment["SJ_TEST_KAFKA_PASSWORD"] = "env-Secret3";
         foreach (var arg in (string[])
@@ -41,7 +39,7 @@ public sealed class SecretLeakTests
         while (!served.ToString().Contains("viewer", StringComparison.Ordinal) && DateTime.UtcNow < deadline && !run.HasExited)
         {
             await Task.Delay(500);
-            served.Append(await TryGetAsync(http, "sources")).Append(await TryGetAsync(http, "metrics"));
+            served.Append(await LocalHttp.TryGetAsync(http, "sources")).Append(await LocalHttp.TryGetAsync(http, "metrics"));
         }
 
         Assert.True(run.WaitForExit(TimeSpan.FromSeconds(60)), "run did not finish");
@@ -50,24 +48,5 @@ public sealed class SecretLeakTests
         Assert.Contains("viewer:***@127.0.0.1", served.ToString(), StringComparison.Ordinal);   // the source was listed, masked
         Assert.Contains("cam", printed.ToString(), StringComparison.Ordinal);                   // and summarised
         Assert.All(Secrets, secret => Assert.DoesNotContain(secret, everything, StringComparison.Ordinal));
-    }
-
-    private static async Task<string> TryGetAsync(HttpClient http, string path)
-    {
-        try
-        {
-            return await http.GetStringAsync(new Uri(path, UriKind.Relative));
-        }
-        catch (HttpRequestException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

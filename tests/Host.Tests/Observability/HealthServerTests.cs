@@ -123,17 +123,10 @@ public sealed class HealthServerTests : IAsyncLifetime
 
     private async Task<(HealthServer Server, HttpClient Http)> StartAsync(string? token)
     {
-        var port = FreePort();
+        var port = LocalHttp.FreePort();
         var options = new MetricsOptions { Listen = $"127.0.0.1:{port}", Token = token };
         var server = await HealthServer.TryStartAsync(options, Metrics.NewCustomRegistry(), () => (true, "ok"), () => (true, "ready"), new SourceControl(_ingest), NullLogger.Instance);
         Assert.NotNull(server);
         return (server, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) });
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

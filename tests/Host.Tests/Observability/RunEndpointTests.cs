@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using StreamJepa.Host.Tests.Cli;
 
 namespace StreamJepa.Host.Tests.Observability;
@@ -9,7 +8,7 @@ public sealed class RunEndpointTests
     [Fact]
     public async Task While_run_scores_it_serves_prometheus_metrics_health_and_readiness()
     {
-        var port = FreePort();
+        var port = LocalHttp.FreePort();
         var run = CommandRunner.RunAsync(
             "run", "--source", "cam=synthetic:frames=400&width=96&height=72&fps=25", "--realtime", "--no-learn",
             "--set", $"metrics.listen=127.0.0.1:{port}", "--set", "output.sinks=[\"jsonl\"]");
@@ -22,7 +21,7 @@ public sealed class RunEndpointTests
             Assert.False(run.IsCompleted, "run ended before its metrics showed scores");
             Assert.True(DateTime.UtcNow < deadline, "no scores in /metrics within 60 s");
             await Task.Delay(200);
-            metrics = await TryGetAsync(http, "metrics");
+            metrics = await LocalHttp.TryGetAsync(http, "metrics");
         }
 
         var ready = await http.GetAsync(new Uri("readyz", UriKind.Relative));
@@ -43,7 +42,7 @@ public sealed class RunEndpointTests
     [Fact]
     public async Task Sources_are_added_and_removed_while_the_others_keep_being_scored()
     {
-        var port = FreePort();
+        var port = LocalHttp.FreePort();
         var scores = Path.Combine(Path.GetTempPath(), $"sj-sources-{Guid.NewGuid():N}.jsonl");
         try
         {
@@ -51,7 +50,7 @@ public sealed class RunEndpointTests
                 "run", "--source", "first=synthetic:frames=100000&width=96&height=72&fps=25", "--realtime", "--no-learn", "--scores", scores,
                 "--set", $"metrics.listen=127.0.0.1:{port}", "--set", "output.sinks=[\"jsonl\"]");
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
-            await WaitUntilAsync(async () => (await TryGetAsync(http, "sources")).Contains("\"running\"", StringComparison.Ordinal), run);
+            await WaitUntilAsync(async () => (await LocalHttp.TryGetAsync(http, "sources")).Contains("\"running\"", StringComparison.Ordinal), run);
 
             var bad = await http.PostAsync(new Uri("sources", UriKind.Relative), new StringContent("x=ftp://nowhere/clip"));
             var added = await http.PostAsync(new Uri("sources", UriKind.Relative), new StringContent("second=synthetic:frames=100000&width=96&height=72&fps=25"));
@@ -94,24 +93,5 @@ public sealed class RunEndpointTests
             Assert.True(DateTime.UtcNow < deadline, "condition not met within 60 s");
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<string> TryGetAsync(HttpClient http, string path)
-    {
-        try
-        {
-            return await http.GetStringAsync(new Uri(path, UriKind.Relative));
-        }
-        catch (HttpRequestException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
