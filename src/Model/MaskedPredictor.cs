@@ -1,4 +1,5 @@
 using StreamJepa.Core.Modeling;
+using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -39,11 +40,12 @@ public sealed class MaskedPredictor : Module<Tensor, Tensor>
         {
             var bound = 1.0 / Math.Sqrt(d * ((kernel * kernel) - (config.MaskedBlock * config.MaskedBlock)));
             _ring = new Parameter(empty(c, d, kernel, kernel).uniform_(-bound, bound));
-            _position = new Parameter(randn(1, c, config.GridHeight, config.GridWidth).mul_(0.02));
+            using var positionScale = 0.02.ToScalar();
+            _position = new Parameter(randn(1, c, config.GridHeight, config.GridWidth).mul_(positionScale));
         }
 
         var mask = ones(1, 1, kernel, kernel);
-        mask[.., .., 1..(kernel - 1), 1..(kernel - 1)].fill_(0);
+        mask[.., .., 1..(kernel - 1), 1..(kernel - 1)].fill_(KeptScalars.Zero);
         _past = config.ContextFrames > 1 ? Conv2d((config.ContextFrames - 1) * d, c, 3, padding: 1) : null;
         _head = Sequential(
             ("act0", GELU()),

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -46,7 +47,8 @@ public sealed class ResNetStem : Module<Tensor, Tensor>
         using (no_grad())
         {
             // 255·(x·std + mean) − channel mean, with the channels reversed in Load.
-            get_buffer("input_scale")!.fill_(255 * IngestStd);
+            using var scale = (255 * IngestStd).ToScalar();
+            get_buffer("input_scale")!.fill_(scale);
             using var shift = tensor(BgrMeans.Select(m => (255 * IngestMean) - m).ToArray());
             get_buffer("input_shift")!.copy_(shift.view(1, 3, 1, 1));
         }
@@ -55,13 +57,13 @@ public sealed class ResNetStem : Module<Tensor, Tensor>
     public override Tensor forward(Tensor frames)
     {
         using var scope = NewDisposeScope();
-        var x = frames.flip(1).mul(get_buffer("input_scale")!).add(get_buffer("input_shift")!);   // RGB → BGR, ResNet's units
+        var x = frames.flip(1).mul(get_buffer("input_scale")!).Plus(get_buffer("input_shift")!);   // RGB → BGR, ResNet's units
         x = functional.relu(functional.conv2d(_padConv1.forward(x), get_buffer("conv1_weight")!, get_buffer("conv1_bias")!, strides: [2, 2]));
         x = _pool.forward(_padPool.forward(x));                      // (B, 64, H/4, W/4); inputs ≥ 0, so zero padding is max-pool padding
         for (var block = 0; block < 2; block++)
         {
             var inner = functional.relu(Conv3x3(x, 2 * block));
-            x = functional.relu(Conv3x3(inner, (2 * block) + 1).add(x));
+            x = functional.relu(Conv3x3(inner, (2 * block) + 1).Plus(x));
         }
 
         return x.MoveToOuterDisposeScope();
@@ -85,6 +87,7 @@ public sealed class ResNetStem : Module<Tensor, Tensor>
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        using var epsilon = BatchNormEpsilon.ToScalar();
         for (var i = 0; i < 5; i++)
         {
             var norm = nodes.FirstOrDefault(n => n.Op == "BatchNormalization" && n.Inputs.Length > 0 && n.Inputs[0] == convs[i].Outputs[0]);
@@ -94,7 +97,7 @@ public sealed class ResNetStem : Module<Tensor, Tensor>
             }
 
             var (scale, shift, mean, variance) = (Vector(weights, norm.Inputs[1]), Vector(weights, norm.Inputs[2]), Vector(weights, norm.Inputs[3]), Vector(weights, norm.Inputs[4]));
-            var factor = scale.div(variance.add(BatchNormEpsilon).sqrt());                          // (64)
+            var factor = scale.div(variance.add(epsilon, KeptScalars.One).sqrt());                          // (64)
             get_buffer($"{names[i]}_weight")!.copy_(tensor(w.Values).view(shapes[i]).mul(factor.view(-1, 1, 1, 1)));
             get_buffer($"{names[i]}_bias")!.copy_(shift.sub(mean.mul(factor)));
         }

@@ -22,7 +22,7 @@ internal static class EngineFixture
         Levels = [new TemporalLevelConfig { Window = 4, Stride = 2, Dim = 8, Hidden = 16, ContextWindows = 2, Horizons = [1] }],
     };
 
-    private static readonly FramePool Pool = new(new FrameShape(3, 32, 32));
+    private static readonly FrameShape Shape = new(3, 32, 32);
 
     /// <summary>Two engines over identical weights (the same seed).</summary>
     public static HJepaEngine Engine(int maxBatch = 16, int seed = 3)
@@ -31,10 +31,14 @@ internal static class EngineFixture
         return new HJepaEngine(new HJepa(Config), 1, CPU, maxBatch);
     }
 
-    /// <summary>Frame <paramref name="index"/> of stream <paramref name="stream"/>: a smooth pattern that moves with the index.</summary>
+    /// <summary>
+    /// Frame <paramref name="index"/> of stream <paramref name="stream"/>: a smooth pattern that moves with the index.
+    /// Each frame comes from a pool of its own: tests run in parallel, and a frame disposed by one must never be
+    /// handed to another.
+    /// </summary>
     public static Frame Frame(string stream, long index, float? fill = null)
     {
-        var frame = Pool.Rent(new FrameHeader(stream, index, index * 100.0, true, 64, 64, 0));
+        var frame = new FramePool(Shape).Rent(new FrameHeader(stream, index, index * 100.0, true, 64, 64, 0));
         var phase = (stream.GetHashCode(StringComparison.Ordinal) & 7) + (index * 0.3);
         for (var i = 0; i < frame.Pixels.Length; i++)
         {

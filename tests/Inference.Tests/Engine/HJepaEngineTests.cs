@@ -77,14 +77,15 @@ public sealed class HJepaEngineTests
         weighted.load_state_dict(plain.state_dict());
         using var withoutMasked = new HJepaEngine(plain, 1, CPU, 16);
         using var withMasked = new HJepaEngine(weighted, 1, CPU, 16);
-        var frames = Enumerable.Range(0, 12).Select(i => EngineFixture.Frame("a", i)).ToList();
+        const int frames = 12;
 
-        // Four frames a batch: a frame's context comes from its own batch and from earlier ones.
-        var temporal = frames.Chunk(4).SelectMany(c => Process(withoutMasked, [.. c])).ToList();
-        var total = frames.Chunk(4).SelectMany(c => Process(withMasked, [.. c])).ToList();
+        // Four frames a batch: a frame's context comes from its own batch and from earlier ones. Each pass gets
+        // frames of its own (a processed frame is disposed).
+        var temporal = Batches().SelectMany(c => Process(withoutMasked, c)).ToList();
+        var total = Batches().SelectMany(c => Process(withMasked, c)).ToList();
 
         var scored = 0;
-        for (var i = 0; i < frames.Count; i++)
+        for (var i = 0; i < frames; i++)
         {
             if (temporal[i].Levels[0] is not { } t)
             {
@@ -100,6 +101,8 @@ public sealed class HJepaEngineTests
         }
 
         Assert.True(scored >= 8, $"{scored} frames scored");
+
+        static IEnumerable<Frame[]> Batches() => Enumerable.Range(0, frames).Select(i => EngineFixture.Frame("a", i)).Chunk(4);
     }
 
     /// <summary>The mean masked energy of frame <paramref name="newest"/> given the one before, computed from the model directly.</summary>
