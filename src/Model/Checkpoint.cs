@@ -92,7 +92,7 @@ public static class Checkpoint
         var model = new HJepa(header.Config);
         try
         {
-            model.load(reader, strict: true);
+            model.LoadWeights(reader);
             if (header.FormatVersion >= 2 && reader.ReadBoolean() && trainingState is not null)
             {
                 trainingState(reader);

@@ -119,7 +119,7 @@ public sealed class HJepaTrainer : IDisposable
     /// <summary>Reads what <see cref="SaveState"/> wrote, into a trainer of the same architecture.</summary>
     public void LoadState(BinaryReader reader)
     {
-        _online.load(reader, strict: true);
+        _online.LoadWeights(reader);
         _frames.LoadState(reader);
         foreach (var level in _levels)
         {

@@ -118,6 +118,42 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Load_WeightsWithTheMaskedPredictorsFirstRingMaskBuffer_LoadTheSameModel()
+    {
+        var path = Path.Combine(_dir, "ring.ckpt");
+        var config = TinyConfig.Value with { MaskedBlock = 3 };
+        using var model = new HJepa(config);
+        model.Masked!.register_buffer("_ringMask", ones(1, 1, 5, 5));      // as the first version saved it
+        Checkpoint.Save(path, model, new CheckpointHeader(config, 1, 0, DateTimeOffset.UnixEpoch, []));
+
+        var (loaded, _) = Checkpoint.Load(path);
+
+        using (loaded)
+        using (var scope = NewDisposeScope())
+        using (inference_mode())
+        {
+            model.eval();
+            loaded.eval();
+            var context = randn(1, config.ContextFrames * config.Dim, config.GridHeight, config.GridWidth);
+            Assert.Equal(0, (model.Masked.forward(context) - loaded.Masked!.forward(context)).abs().max().item<float>());
+        }
+    }
+
+    [Fact]
+    public void Load_WeightsWithAnEntryTheModelDoesNotHave_RefusedNamingIt()
+    {
+        var path = Path.Combine(_dir, "stray.ckpt");
+        using var model = new HJepa(TinyConfig.Value);
+        model.Encoder.register_buffer("stray", ones(3));
+        Checkpoint.Save(path, model, new CheckpointHeader(TinyConfig.Value, 1, 0, DateTimeOffset.UnixEpoch, []));
+
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("encoder.stray", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_HeaderWrittenWithASquareImageSize_ReadsAsBothSides()
     {
         var path = Path.Combine(_dir, "square.ckpt");

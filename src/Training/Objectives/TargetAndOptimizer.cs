@@ -86,7 +86,7 @@ internal sealed class TargetAndOptimizer : IDisposable
 
     public void LoadState(BinaryReader reader)
     {
-        Target.load(reader, strict: true);
+        Target.LoadWeights(reader);
         Optimizer.load_state_dict(reader);
     }
 
