@@ -314,7 +314,7 @@ public sealed class KafkaPublisher : IAsyncDisposable
             outbox.NotSent(item);
             return false;
         }
-        catch (KafkaException ex) when (ex.Error.IsFatal || _fatal is not null)
+        catch (KafkaException ex) when (IsFatal(ex.Error) || _fatal is not null)
         {
             // The producer is dead (its fatal error may be reported a moment later): keep the message for the
             // producer that replaces it.
@@ -352,7 +352,7 @@ public sealed class KafkaPublisher : IAsyncDisposable
             case ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight or ErrorCode.Local_Destroy:
                 return; // stays in flight; persisted to the journal at shutdown
             default:
-                if (error.IsFatal || _fatal is not null)
+                if (IsFatal(error) || _fatal is not null)
                 {
                     _fatal ??= error;
                     return; // stays in flight: the producer that replaces this one sends it again
@@ -407,6 +407,12 @@ public sealed class KafkaPublisher : IAsyncDisposable
         _fatal = null;
         _producer = BuildProducer(KafkaClientConfig.Producer(_options, _bootstrapServers));
     }
+
+    /// <summary>
+    /// A fatal error, or a message failed because of one: librdkafka fails what the dead producer held with
+    /// Local_Fatal, whose delivery report does not carry the fatal flag and may come before the error callback.
+    /// </summary>
+    private static bool IsFatal(Error error) => error.IsFatal || error.Code == ErrorCode.Local_Fatal;
 
     private void Remember(string? error) => Volatile.Write(ref _lastError, error);
 }
