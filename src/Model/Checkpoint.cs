@@ -64,6 +64,13 @@ public static class Checkpoint
         return ReadHeader(reader, path);
     }
 
+    /// <summary>SHA-256 of the whole file at <paramref name="path"/>, as lower-case hex: the name of a checkpoint's exact bytes.</summary>
+    public static string FileSha256(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+    }
+
     /// <summary>
     /// Loads a checkpoint. When <paramref name="expected"/> is given, a checkpoint made for another architecture is
     /// refused with a message naming every differing key.

@@ -47,6 +47,24 @@ public sealed record AnomalyEpisode(
     /// <summary>UTC wall-clock time the last frame was decoded (null while open).</summary>
     public DateTimeOffset? EndUtc { get; init; }
 
+    /// <summary>
+    /// Where the surprise was at the peak frame, in pixels of the source picture: the region of the level-1 energy map
+    /// around its highest cell (<see cref="EnergyMap.Region"/>). Null for a frozen feed, or without an energy map.
+    /// </summary>
+    public PixelBox? Box { get; init; }
+
+    /// <summary>Width of the source picture the box is in (the decoded peak frame), in pixels.</summary>
+    public int? SourceWidth { get; init; }
+
+    /// <summary>Height of the source picture the box is in, in pixels.</summary>
+    public int? SourceHeight { get; init; }
+
+    /// <summary>The stream's source (file, URL or device) with any credentials replaced by ***, or null when not known.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>SHA-256 (hex) of the checkpoint file the run loaded; with <see cref="ModelVersion"/> it names the weights. Null without a checkpoint.</summary>
+    public string? CheckpointSha256 { get; init; }
+
     /// <summary>An episode of surprising frames.</summary>
     public const string Surprise = "surprise";
 

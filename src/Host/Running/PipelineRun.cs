@@ -7,6 +7,7 @@ using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Kafka.Sources;
+using StreamJepa.Model;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;
@@ -56,7 +57,9 @@ internal sealed class PipelineRun
         using var results = ResultSinks.Open(_options, _output, _time, _loggers, metrics is null ? [] : [metrics], [acknowledgements]);
         var cpus = TorchRuntime.Split(_options.Inference);
         logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
-        var inference = new InferencePipeline(engine, _options, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model);
+        IngestPipeline? sources = null;     // the ingest stage is built after inference, which feeds it
+        var episodes = new EpisodeContext(id => sources?.SourceOf(id), _options.Inference.Checkpoint is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null);
+        var inference = new InferencePipeline(engine, _options, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes);
         await using (inference.ConfigureAwait(false))
         {
             using var trainer = _options.Training.Online
@@ -70,6 +73,7 @@ internal sealed class PipelineRun
 
             using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)]) { DecoderCpus = cpus.Decoders, KeepFinished = _options.Metrics.KeepFinishedSources };
             acknowledgements.Ingest = ingest;
+            sources = ingest;
             var summary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
             foreach (var source in _options.Sources)
             {

@@ -42,7 +42,8 @@ public sealed class InferencePipeline : IAsyncDisposable
         IReadOnlyList<IResultSink> sinks,
         TimeProvider time,
         ILogger logger,
-        IReadOnlyList<int>? modelCpus = null)
+        IReadOnlyList<int>? modelCpus = null,
+        EpisodeContext? episodes = null)
     {
         _engine = engine;
         _time = time;
@@ -50,7 +51,7 @@ public sealed class InferencePipeline : IAsyncDisposable
         _logger = logger;
         _shadowFrames = options.Scoring.Window;
         var inference = options.Inference;
-        _router = new ResultRouter(options.Scoring, engine.Config, priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time);
+        _router = new ResultRouter(options.Scoring, engine.Config, priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time, episodes);
         _batch = new BatchBlock<Frame>(inference.MaxBatch, new GroupingDataflowBlockOptions { BoundedCapacity = inference.MaxBatch * 2 });
         _modelThread = new DedicatedThreadScheduler("streamjepa-model", modelCpus ?? []);
         _model = new TransformBlock<Frame[], StageItem>(

@@ -18,6 +18,8 @@ internal sealed class ResultRouter
     private readonly IReadOnlyList<IResultSink> _sinks;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, StreamScorer> _scorers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _sources = new(StringComparer.Ordinal);
+    private readonly EpisodeContext? _context;
     private readonly IResultSink[] _embeddingSinks;
     private static readonly TimeSpan ShadowStreamGone = TimeSpan.FromSeconds(10);
     private readonly Dictionary<string, long> _shadowStreams = new(StringComparer.Ordinal);
@@ -25,8 +27,9 @@ internal sealed class ResultRouter
     private long _shadowReady = -1;
     private long _episodes;
 
-    public ResultRouter(ScoringOptions options, HJepaConfig model, IReadOnlyDictionary<int, (double, double)> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time)
+    public ResultRouter(ScoringOptions options, HJepaConfig model, IReadOnlyDictionary<int, (double, double)> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time, EpisodeContext? context = null)
     {
+        _context = context;
         _options = options;
         _model = model;
         _priors = priors;
@@ -90,6 +93,7 @@ internal sealed class ResultRouter
         if (!_scorers.TryGetValue(header.StreamId, out var scorer))
         {
             scorer = new StreamScorer(header.StreamId, _options, _model.LevelCount, _priors, _time);
+            _sources[header.StreamId] = _context?.SourceOf(header.StreamId);    // while the stream is surely known
             _scorers.Add(header.StreamId, scorer);
         }
 
@@ -161,6 +165,7 @@ internal sealed class ResultRouter
 
     private void Publish(AnomalyEpisode episode)
     {
+        episode = episode with { Source = _sources.GetValueOrDefault(episode.Stream), CheckpointSha256 = _context?.CheckpointSha256 };
         if (episode.State == "opened")
         {
             Interlocked.Increment(ref _episodes);

@@ -157,6 +157,9 @@ internal sealed class EpisodeTracker
                 Frames, PeakScore, levels, fired, _peakMap?.Top(options.TopCells) ?? [], PeakVersion)
             {
                 PeakFrame = Peak.Frame,
+                Box = _peakMap?.Region(Peak.SourceWidth, Peak.SourceHeight),
+                SourceWidth = Peak.SourceWidth > 0 ? Peak.SourceWidth : null,
+                SourceHeight = Peak.SourceHeight > 0 ? Peak.SourceHeight : null,
                 StartUtc = Start.Utc,
                 PeakUtc = Peak.Utc,
                 EndUtc = closed ? Last.Utc : null,

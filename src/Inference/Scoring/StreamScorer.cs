@@ -104,7 +104,7 @@ internal sealed class StreamScorer
     private List<AnomalyEpisode> Episodes(FrameHeader header, double? combined, LevelScore[] levels, FrameOutcome outcome, int repeats, bool ready, long modelVersion)
     {
         var episodes = new List<AnomalyEpisode>(0);
-        var at = new FrameMoment(header.Sequence, header.PtsMs, _time.GetUtcNow() - _time.GetElapsedTime(header.DecodedTimestamp));
+        var at = new FrameMoment(header.Sequence, header.PtsMs, _time.GetUtcNow() - _time.GetElapsedTime(header.DecodedTimestamp), header.SourceWidth, header.SourceHeight);
         if (repeats > 0 && repeats >= _options.FrozenAfter && _episodes.IsOpen && _episodes.Finish() is { } interrupted)
         {
             episodes.Add(interrupted);

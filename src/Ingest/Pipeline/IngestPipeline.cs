@@ -61,6 +61,9 @@ public sealed class IngestPipeline : IDisposable
 
     public IReadOnlyCollection<StreamStats> Streams => [.. _streams.Values.OrderBy(s => s.StreamId, StringComparer.Ordinal)];
 
+    /// <summary>The source of stream <paramref name="streamId"/> as it may be shown (credentials redacted), or null for a stream not (or no longer) known.</summary>
+    public string? SourceOf(string streamId) => _streams.TryGetValue(streamId, out var stats) ? stats.Target : null;
+
     /// <summary>Starts reading <paramref name="source"/>. A source that cannot even be described is returned already failed.</summary>
     public StreamStats Add(SourceOptions source)
     {

@@ -51,6 +51,31 @@ public sealed class EpisodeTrackerTests
     }
 
     [Fact]
+    public void Episode_BoxesTheSurprisingRegionOfThePeakFrameInSourcePixels()
+    {
+        var tracker = new EpisodeTracker("cam", Options, 1, Ids());
+        // A 4×4 grid over a 768×576 source: the peak frame's hot region is rows 1-2, columns 2-3; a lone warm cell
+        // far away (row 3, column 0) stays out of the box.
+        float[] peak = [0, 0, 0, 0, /**/ 0, 0, 8, 5, /**/ 0, 0, 6, 0, /**/ 7, 0, 0, 0];
+        tracker.Update(new FrameMoment(0, 0, DateTimeOffset.UnixEpoch, 768, 576), 5, [5], new EnergyMap(4, 4, new float[16]), 1);
+        tracker.Update(new FrameMoment(1, 100, DateTimeOffset.UnixEpoch, 768, 576), 9, [9], new EnergyMap(4, 4, peak), 1);
+        var opened = tracker.Update(new FrameMoment(2, 200, DateTimeOffset.UnixEpoch, 768, 576), 5, [5], new EnergyMap(4, 4, new float[16]), 1)!;
+
+        Assert.Equal(new PixelBox(384, 144, 384, 288), opened.Box);
+        Assert.Equal((768, 576), (opened.SourceWidth, opened.SourceHeight));
+    }
+
+    [Fact]
+    public void Region_IsTheCellsConnectedToTheHottestAtHalfItsEnergy_NullWithoutEnergy()
+    {
+        var map = new EnergyMap(3, 3, [4, 0, 0, /**/ 2, 0, 0, /**/ 0, 0, 3]);
+
+        Assert.Equal(new PixelBox(0, 0, 100, 200), map.Region(300, 300));          // (2,2) is hot but not connected
+        Assert.Equal(new PixelBox(0, 0, 100, 100), map.Region(300, 300, fraction: 0.6));
+        Assert.Null(new EnergyMap(2, 2, new float[4]).Region(100, 100));
+    }
+
+    [Fact]
     public void Update_ReportsAnOpenEpisodeEveryUpdateEveryFrames()
     {
         var tracker = new EpisodeTracker("cam", Options with { UpdateEvery = 4 }, 1, Ids());
