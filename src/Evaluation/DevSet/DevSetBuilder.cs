@@ -165,7 +165,8 @@ public sealed class DevSetBuilder
         using var edited = new Mat();
         for (var t = 0; t < frames.Count; t++)
         {
-            var inside = injection is not null && injection.Range.Contains(t);
+            // An abandoned object stays after its labelled frames: only its arrival is the anomaly.
+            var inside = injection is not null && (injection.Range.Contains(t) || (injection.Kind == InjectionKind.AbandonedObject && t >= injection.Start));
             if (!inside || injection!.Kind is InjectionKind.WrongDirection or InjectionKind.WrongSpeed or InjectionKind.StoppedTime)
             {
                 writer.Write(frames[t]);
@@ -173,7 +174,7 @@ public sealed class DevSetBuilder
             }
 
             frames[t].CopyTo(edited);
-            Edit(edited, injection.Kind, (t - injection.Start + 0.5) / injection.Length);
+            Edit(edited, injection.Kind, Math.Min(1, (t - injection.Start + 0.5) / injection.Length));
             writer.Write(edited);
         }
     }
@@ -207,6 +208,21 @@ public sealed class DevSetBuilder
             case InjectionKind.Defocus:
                 Cv2.GaussianBlur(frame, frame, new Size(0, 0), frame.Width / 128.0);
                 break;
+            case InjectionKind.Mirrored:
+                Cv2.Flip(frame, frame, FlipMode.Y);
+                break;
+            case InjectionKind.Occlusion:
+                Cv2.Ellipse(frame, new Point(frame.Width * 0.18, frame.Height * 0.8), new Size(frame.Width * 0.3, frame.Height * 0.35), 20, 0, 360, new Scalar(28, 30, 34), -1, LineTypes.AntiAlias);
+                break;
+            case InjectionKind.ColourCast:
+                ColourCast(frame);
+                break;
+            case InjectionKind.SlowObject:
+                DrawSlowObject(frame, progress);
+                break;
+            case InjectionKind.AbandonedObject:
+                DrawBag(frame);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a drawn kind");
         }
@@ -222,6 +238,45 @@ public sealed class DevSetBuilder
         var side = Math.Max(2, (int)Math.Round(frame.Width * 0.03));
         var x = (int)(frame.Width - (progress * (frame.Width + side)));
         Cv2.Rectangle(frame, new Rect(x, (int)(frame.Height * 0.45), side, side), new Scalar(30, 30, 40), -1);
+    }
+
+    /// <summary>
+    /// A square 5% of the frame width drifting left to right at 35% of the height across a third of the picture over
+    /// the anomaly, about 4 pixels a frame at 384 wide (a token of the 8×8 grid every 12 frames).
+    /// </summary>
+    private static void DrawSlowObject(Mat frame, double progress)
+    {
+        var side = Math.Max(2, (int)Math.Round(frame.Width * 0.05));
+        var x = (int)(frame.Width * (0.3 + (progress / 3)));
+        Cv2.Rectangle(frame, new Rect(x, (int)(frame.Height * 0.35), side, side), new Scalar(40, 45, 150), -1);
+    }
+
+    /// <summary>A dark blue bag with a lighter strap (6% × 5% of the frame) standing on vtest's path, right of centre.</summary>
+    private static void DrawBag(Mat frame)
+    {
+        var (w, h) = ((int)Math.Max(3, frame.Width * 0.06), (int)Math.Max(3, frame.Height * 0.05));
+        var bag = new Rect((int)(frame.Width * 0.58), (int)(frame.Height * 0.5), w, h);
+        Cv2.Rectangle(frame, bag, new Scalar(90, 40, 25), -1);
+        Cv2.Line(frame, new Point(bag.X + (w / 4), bag.Y), new Point(bag.X + (w / 4), bag.Bottom), new Scalar(170, 160, 150), Math.Max(1, w / 8));
+    }
+
+    /// <summary>A wrong white balance: blue × 1.35, red × 0.7, green as it is (saturating).</summary>
+    private static void ColourCast(Mat frame)
+    {
+        var channels = Cv2.Split(frame);
+        try
+        {
+            channels[0].ConvertTo(channels[0], -1, 1.35, 0);
+            channels[2].ConvertTo(channels[2], -1, 0.7, 0);
+            Cv2.Merge(channels, frame);
+        }
+        finally
+        {
+            foreach (var channel in channels)
+            {
+                channel.Dispose();
+            }
+        }
     }
 
     /// <summary>

@@ -26,4 +26,19 @@ public enum InjectionKind
 
     /// <summary>Camera tampering: the lens is defocused (Gaussian blur).</summary>
     Defocus,
+
+    /// <summary>The picture is mirrored left to right (a camera re-mounted, a flip setting changed): nothing moves oddly, the layout is wrong.</summary>
+    Mirrored,
+
+    /// <summary>Camera tampering: a dark shape covers the lower left quarter of the lens.</summary>
+    Occlusion,
+
+    /// <summary>Appearance change: the white balance goes wrong (blue up, red down), brightness about the same.</summary>
+    ColourCast,
+
+    /// <summary>A small object (5% of the frame width) drifting slowly, about a third of the way across the picture.</summary>
+    SlowObject,
+
+    /// <summary>A bag put down on the path that stays to the end of the clip; the frames from its appearance on are labelled for <c>length</c> frames.</summary>
+    AbandonedObject,
 }

@@ -43,6 +43,11 @@ public sealed class InjectionTests
     [InlineData(InjectionKind.SmallObject)]
     [InlineData(InjectionKind.CameraShift)]
     [InlineData(InjectionKind.Defocus)]
+    [InlineData(InjectionKind.Mirrored)]
+    [InlineData(InjectionKind.Occlusion)]
+    [InlineData(InjectionKind.ColourCast)]
+    [InlineData(InjectionKind.SlowObject)]
+    [InlineData(InjectionKind.AbandonedObject)]
     public void Drawn_anomalies_keep_every_frame_in_order(InjectionKind kind) =>
         Assert.Equal(Enumerable.Range(0, 50), new Injection(kind, 20, 10).Schedule(50));
 
