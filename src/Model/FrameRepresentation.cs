@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace StreamJepa.Model;
 
@@ -9,6 +10,13 @@ namespace StreamJepa.Model;
 /// </summary>
 public sealed record FrameRepresentation(Tensor Tokens, Tensor Pooled, Tensor Context) : IDisposable
 {
+    /// <summary>
+    /// What level 2 takes of each frame (B, D·grid²): the tokens averaged over <paramref name="grid"/> × <paramref name="grid"/>
+    /// cells, cell-major (D values of the top-left cell first); for a grid of 1, <see cref="Pooled"/> itself.
+    /// </summary>
+    public Tensor LevelInput(int grid) =>
+        grid == 1 ? Pooled : functional.adaptive_avg_pool2d(Tokens, [grid, grid]).permute(0, 2, 3, 1).flatten(1);
+
     public void Dispose()
     {
         Tokens.Dispose();

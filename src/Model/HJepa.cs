@@ -29,7 +29,7 @@ public sealed class HJepa : Module
         _predictor = new FramePredictor(config);
         _masked = config.MaskedBlock > 0 ? new MaskedPredictor(config) : null;
         _levels = new ModuleList<TemporalLevel>();
-        var inputDim = config.Dim;
+        var inputDim = config.LevelInputDim;
         foreach (var level in config.Levels)
         {
             _levels.Add(new TemporalLevel(level, inputDim, config.LatentDim));

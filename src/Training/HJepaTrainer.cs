@@ -31,7 +31,7 @@ public sealed class HJepaTrainer : IDisposable
         _device = device;
         _frames = new FrameJepaStep(online, options, device);
         _augment = new ClipAugmentation(options.FlipClips, options.ShiftPixels);
-        var inputDim = online.Config.Dim;
+        var inputDim = online.Config.LevelInputDim;
         var below = new List<TorchSharp.Modules.Parameter>(online.Encoder.parameters());
         foreach (var level in online.Levels)
         {
@@ -180,7 +180,7 @@ public sealed class HJepaTrainer : IDisposable
         using var _ = _options.JointLevels ? null : no_grad();
         var (b, t) = (clips.shape[0], clips.shape[1]);
         Module<Tensor, FrameRepresentation> frames = _options.JointLevels ? _online.Encoder : _frames.Target;
-        var items = frames.forward(clips.to(_device).flatten(0, 1)).Pooled.view(b, t, -1);  // (B, T, D)
+        var items = frames.forward(clips.to(_device).flatten(0, 1)).LevelInput(_online.Config.LevelInputGrid).view(b, t, -1);  // (B, T, D·grid²)
         for (var below = 0; below < l; below++)
         {
             var level = _online.Config.Levels[below];

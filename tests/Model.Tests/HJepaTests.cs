@@ -118,4 +118,19 @@ public sealed class HJepaTests
             model.Predictor.forward(new PredictorInput(context, latents));
         }
     }
+
+    [Fact]
+    public void LevelInput_OfAGrid_AveragesTheTokensOfEachCell_CellByCell()
+    {
+        using var scope = NewDisposeScope();
+        // Two channels on a 4×4 grid: channel 0 counts tokens 0..15, channel 1 is 100 + that.
+        var tokens = tensor(Enumerable.Range(0, 16).Select(i => (float)i).Concat(Enumerable.Range(0, 16).Select(i => 100f + i)).ToArray()).view(1, 2, 4, 4);
+        using var representation = new FrameRepresentation(tokens.alias(), tokens.mean([2, 3]), tokens.alias());
+
+        var cells = representation.LevelInput(2);
+
+        // Cell (0,0) holds tokens 0,1,4,5 (mean 2.5); (0,1) 2,3,6,7 (4.5); (1,0) 10.5; (1,1) 12.5; D values per cell.
+        Assert.Equal([2.5f, 102.5f, 4.5f, 104.5f, 10.5f, 110.5f, 12.5f, 112.5f], cells.data<float>().ToArray());
+        Assert.Same(representation.Pooled, representation.LevelInput(1));
+    }
 }

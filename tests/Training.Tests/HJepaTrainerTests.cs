@@ -140,12 +140,14 @@ public sealed class HJepaTrainerTests
         Assert.Contains(before.Keys, name => name.StartsWith("levels.", StringComparison.Ordinal) && !before[name].SequenceEqual(moved[name]));
     }
 
-    [Fact]
-    public void ServedModel_CarriesTheTargetEncoders_AndCalibrationMeasuresEveryLevel()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ServedModel_CarriesTheTargetEncoders_AndCalibrationMeasuresEveryLevel(int levelInputGrid)
     {
         random.manual_seed(8);
         var store = SceneClips.Store(SceneClips.Frames(120, Size, seed: 6));
-        using var online = new HJepa(Config);
+        using var online = new HJepa(Config with { LevelInputGrid = levelInputGrid });
         using var trainer = new HJepaTrainer(online, new TrainingOptions(), CPU);
         trainer.Step(store, new Random(1));
 

@@ -109,6 +109,17 @@ public sealed record HJepaConfig
     /// </summary>
     public float MaskedEnergyWeight { get; init; }
 
+    /// <summary>
+    /// What level 2 sees of each frame: its tokens averaged over a grid of this many cells a side, D values per
+    /// cell (1, the default, is the frame's pooled vector; 2 keeps which quarter of the picture holds what). Checkpoints
+    /// written before this option read as 1.
+    /// </summary>
+    public int LevelInputGrid { get; init; } = 1;
+
+    /// <summary>Width of one frame's input to level 2: <see cref="Dim"/> per cell of <see cref="LevelInputGrid"/>.</summary>
+    [JsonIgnore]
+    public int LevelInputDim => Dim * LevelInputGrid * LevelInputGrid;
+
     /// <summary>Levels above the first (at least one).</summary>
     public IReadOnlyList<TemporalLevelConfig> Levels { get; init; } = [new()];
 
@@ -194,6 +205,11 @@ public sealed record HJepaConfig
         if (EnergyTopTokens < 0 || (Tokens > 0 && EnergyTopTokens > Tokens))
         {
             errors.Add($"{key}.energyTopTokens", EnergyTopTokens, $"must be 0 (all tokens) or 1 to {Tokens} (the tokens of a {GridWidth}×{GridHeight} grid)");
+        }
+
+        if (LevelInputGrid < 1 || (Tokens > 0 && LevelInputGrid > Math.Min(GridWidth, GridHeight)))
+        {
+            errors.Add($"{key}.levelInputGrid", LevelInputGrid, $"must be 1 (the pooled vector) up to the {GridWidth}×{GridHeight} grid's shorter side");
         }
 
         if (MaskedBlock != 0 && (MaskedBlock < 1 || MaskedBlock % 2 == 0 || (Tokens > 0 && MaskedBlock >= Math.Min(GridWidth, GridHeight))))

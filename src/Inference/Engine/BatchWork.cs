@@ -22,6 +22,7 @@ internal sealed class BatchWork
 
         EnergyMap = new EnergyMap?[n];
         Pooled = new float[n][];
+        LevelInput = new float[n][];
         Windows = [.. Enumerable.Range(0, n).Select(_ => new List<(int, float[])>())];
         Errors = new string?[n];
     }
@@ -37,6 +38,9 @@ internal sealed class BatchWork
     public EnergyMap?[] EnergyMap { get; }
 
     public float[]?[] Pooled { get; }
+
+    /// <summary>Each frame's input to level 2 (the pooled vector itself unless <c>levelInputGrid</c> is above 1).</summary>
+    public float[]?[] LevelInput { get; set; }
 
     public List<(int Level, float[] Vector)>[] Windows { get; }
 

@@ -46,7 +46,7 @@ public sealed class HJepaEngine : IDisposable
         _regulariser = LatentCandidates.Regulariser(_latents, _config.LatentWeight).DetachFromDisposeScope();
         _tokenLength = _config.Dim * _config.Tokens;
         var k = _config.Candidates;
-        var inputs = new List<int> { _config.Dim };
+        var inputs = new List<int> { _config.LevelInputDim };
         inputs.AddRange(_config.Levels.Select(l => l.Dim));
         var contexts = _config.Levels.Select((l, i) => Math.Max(l.ContextWindows * l.Dim, l.Window * inputs[i])).Append(_config.ContextFrames * _tokenLength);
         var predictions = _config.Levels.Select(l => l.Horizons.Count * k * l.Dim).Append(_config.Horizons.Count * k * _tokenLength);
@@ -55,7 +55,7 @@ public sealed class HJepaEngine : IDisposable
         _predictions = new HostBuffer((long)maxBatch * predictions.Max());
         _pairs = new HostBuffer((long)maxBatch * predictions.Max());
         _reps = new HostBuffer((long)maxBatch * Math.Max(_tokenLength, inputs.Max()));
-        _small = new HostBuffer((long)maxBatch * Math.Max(_config.Dim, Math.Max(_config.Horizons.Count, _config.Levels.Max(l => l.Horizons.Count)) * (2 + _config.Tokens)));
+        _small = new HostBuffer((long)maxBatch * Math.Max(_config.LevelInputDim, Math.Max(_config.Horizons.Count, _config.Levels.Max(l => l.Horizons.Count)) * (2 + _config.Tokens)));
     }
 
     public HJepaConfig Config => _config;
@@ -210,6 +210,20 @@ public sealed class HJepaEngine : IDisposable
             batch.Pooled[i] = pooled.AsSpan(i * _config.Dim, _config.Dim).ToArray();
         }
 
+        if (_config.LevelInputGrid == 1)
+        {
+            batch.LevelInput = batch.Pooled;
+        }
+        else
+        {
+            var cells = _config.LevelInputDim;
+            _small.CopyFrom(representation.LevelInput(_config.LevelInputGrid));
+            for (var i = 0; i < frames.Count; i++)
+            {
+                batch.LevelInput[i] = _small.Array.AsSpan(i * cells, cells).ToArray();
+            }
+        }
+
         _reps.CopyFrom(representation.Context);
         return representation.Tokens;
     }
@@ -250,17 +264,18 @@ public sealed class HJepaEngine : IDisposable
     /// <summary>Levels above the first: windows of the level below, completed in this batch, are the items.</summary>
     private void UpperLevels(BatchWork batch)
     {
-        // Inputs of level 2 are the frames' pooled vectors; each level's windows are the inputs of the next.
+        // Inputs of level 2 are the frames' level inputs (pooled vectors, or cells of a coarse grid); each level's
+        // windows are the inputs of the next.
         var inputs = new float[]?[batch.Frames.Count];
         foreach (var i in batch.Scorable())
         {
-            inputs[i] = batch.Pooled[i];
+            inputs[i] = batch.LevelInput[i];
         }
 
         for (var l = 0; l < _config.Levels.Count; l++)
         {
             var level = _config.Levels[l];
-            var inputDim = l == 0 ? _config.Dim : _config.Levels[l - 1].Dim;
+            var inputDim = l == 0 ? _config.LevelInputDim : _config.Levels[l - 1].Dim;
             var pass = new LevelPass();
             var windowLength = level.Window * inputDim;
             for (var i = 0; i < inputs.Length; i++)

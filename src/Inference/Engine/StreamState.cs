@@ -12,7 +12,7 @@ internal sealed class StreamState
     public StreamState(HJepaConfig config)
     {
         Frames = new Sequence(config.ContextFrames, config.Dim * config.Tokens, config.Horizons, config.Candidates);
-        var inputDim = config.Dim;
+        var inputDim = config.LevelInputDim;
         var levels = new List<LevelState>();
         foreach (var level in config.Levels)
         {

@@ -37,6 +37,8 @@ public sealed class InputSizeTests
     [InlineData("model.imageWidth=100", "model.imageWidth")]     // not a whole number of 16-pixel tokens
     [InlineData("model.imageHeight=16", "model.imageHeight")]    // one row of tokens
     [InlineData("model.imageWidth=4096", "model.imageWidth")]    // beyond the largest input
+    [InlineData("model.levelInputGrid=9", "model.levelInputGrid")] // more cells than the 8×8 grid has tokens a side
+    [InlineData("model.levelInputGrid=0", "model.levelInputGrid")]
     public void An_input_that_makes_no_whole_grid_is_refused_at_start_up(string setting, string key)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, [setting], NoEnvironment));

@@ -24,11 +24,23 @@ internal static class EngineFixture
 
     private static readonly FrameShape Shape = new(3, 32, 32);
 
-    /// <summary>Two engines over identical weights (the same seed).</summary>
-    public static HJepaEngine Engine(int maxBatch = 16, int seed = 3)
+    private static readonly Lock Seeding = new();
+
+    /// <summary>
+    /// An engine over weights drawn with <paramref name="seed"/> (the same seed, the same weights: tests of this
+    /// assembly that run in parallel draw their weights here, one at a time), for <paramref name="config"/> or <see cref="Config"/>.
+    /// </summary>
+    public static HJepaEngine Engine(int maxBatch = 16, int seed = 3, HJepaConfig? config = null) =>
+        new(Model(seed, config), 1, CPU, maxBatch);
+
+    /// <summary>Weights drawn with <paramref name="seed"/>, one draw at a time across the assembly's tests.</summary>
+    public static HJepa Model(int seed, HJepaConfig? config = null)
     {
-        random.manual_seed(seed);
-        return new HJepaEngine(new HJepa(Config), 1, CPU, maxBatch);
+        lock (Seeding)
+        {
+            random.manual_seed(seed);
+            return new HJepa(config ?? Config);
+        }
     }
 
     /// <summary>

@@ -23,11 +23,14 @@ public sealed class HJepaEngineTests
         Assert.Equal((4, 4), (outcomes[3].EnergyMap!.Rows, outcomes[3].EnergyMap!.Columns));
     }
 
-    [Fact]
-    public void Process_StreamScoredAloneOrBatchedWithOthers_GivesTheSameScores()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Process_StreamScoredAloneOrBatchedWithOthers_GivesTheSameScores(int levelInputGrid)
     {
-        using var alone = EngineFixture.Engine();
-        using var batched = EngineFixture.Engine();
+        var config = EngineFixture.Config with { LevelInputGrid = levelInputGrid };
+        using var alone = EngineFixture.Engine(config: config);
+        using var batched = EngineFixture.Engine(config: config);
         var expected = new List<FrameOutcome>();
         var actual = new List<FrameOutcome>();
 
@@ -175,8 +178,7 @@ public sealed class HJepaEngineTests
             Single(engine, EngineFixture.Frame("a", i));
         }
 
-        TorchSharp.torch.random.manual_seed(5);
-        engine.Shadow(new Model.HJepa(EngineFixture.Config), 9);
+        engine.Shadow(EngineFixture.Model(seed: 5), 9);
         var shadowed = Enumerable.Range(4, 4).Select(i => Single(engine, EngineFixture.Frame("a", i))).ToList();
         using var alone = EngineFixture.Engine(seed: 5);
         var fresh = Enumerable.Range(4, 4).Select(i => Single(alone, EngineFixture.Frame("a", i))).ToList();
