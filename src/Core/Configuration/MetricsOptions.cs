@@ -28,6 +28,9 @@ public sealed record MetricsOptions
     /// <summary>Finished sources (ended, stopped, failed) kept in <c>/sources</c> and <c>/metrics</c>; the earliest finished leave first.</summary>
     public int KeepFinishedSources { get; init; } = 64;
 
+    /// <summary>Seconds a finished source stays in <c>/sources</c> and <c>/metrics</c> (and the summary) before it is forgotten; 0 keeps it until <see cref="KeepFinishedSources"/> pushes it out.</summary>
+    public double KeepFinishedSeconds { get; init; } = 3600;
+
     /// <summary>Host part of <see cref="Listen"/> ("" for every address).</summary>
     public string Host() => Listen[..Listen.LastIndexOf(':')];
 
@@ -49,6 +52,7 @@ public sealed record MetricsOptions
 
         errors.Range($"{key}.maxSources", MaxSources, 1, 100_000);
         errors.Range($"{key}.keepFinishedSources", KeepFinishedSources, 0, 100_000);
+        errors.Range($"{key}.keepFinishedSeconds", KeepFinishedSeconds, 0, 30 * 24 * 3600.0);
         if (Token is { } token)
         {
             if (Secret.Missing(token) is { } variable)

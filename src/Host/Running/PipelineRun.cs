@@ -71,7 +71,7 @@ internal sealed class PipelineRun
                 trainer.Start();
             }
 
-            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)]) { DecoderCpus = cpus.Decoders, KeepFinished = _options.Metrics.KeepFinishedSources };
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)]) { DecoderCpus = cpus.Decoders, KeepFinished = _options.Metrics.KeepFinishedSources, KeepFinishedFor = _options.Metrics.KeepFinishedSeconds > 0 ? TimeSpan.FromSeconds(_options.Metrics.KeepFinishedSeconds) : null };
             acknowledgements.Ingest = ingest;
             sources = ingest;
             var summary = new StreamSummary(_time, _options.Scoring.FrozenAfter);

@@ -59,7 +59,18 @@ public sealed class IngestPipeline : IDisposable
     /// </summary>
     public int KeepFinished { get; init; } = 64;
 
-    public IReadOnlyCollection<StreamStats> Streams => [.. _streams.Values.OrderBy(s => s.StreamId, StringComparer.Ordinal)];
+    /// <summary>Finished streams are forgotten once they have been finished this long (null: only <see cref="KeepFinished"/> bounds them).</summary>
+    public TimeSpan? KeepFinishedFor { get; init; }
+
+    /// <summary>Every stream started and not yet forgotten, by id.</summary>
+    public IReadOnlyCollection<StreamStats> Streams
+    {
+        get
+        {
+            ForgetFinished();
+            return [.. _streams.Values.OrderBy(s => s.StreamId, StringComparer.Ordinal)];
+        }
+    }
 
     /// <summary>The source of stream <paramref name="streamId"/> as it may be shown (credentials redacted), or null for a stream not (or no longer) known.</summary>
     public string? SourceOf(string streamId) => _streams.TryGetValue(streamId, out var stats) ? stats.Target : null;
@@ -190,10 +201,12 @@ public sealed class IngestPipeline : IDisposable
         return true;
     }
 
+    /// <summary>Forgets the earliest finished streams beyond <see cref="KeepFinished"/>, and those finished longer than <see cref="KeepFinishedFor"/>.</summary>
     private void ForgetFinished()
     {
         var finished = _streams.Values.Where(s => s.Finished).OrderBy(s => s.FinishOrder).ToList();
-        foreach (var stream in finished.Take(finished.Count - KeepFinished))
+        var expired = KeepFinishedFor is { } keep ? finished.Count(s => s.FinishedFor > keep) : 0;
+        foreach (var stream in finished.Take(Math.Max(finished.Count - KeepFinished, expired)))
         {
             _streams.TryRemove(stream.StreamId, out _);
             if (_sourceStops.TryRemove(stream.StreamId, out var stop))
@@ -222,7 +235,7 @@ public sealed class IngestPipeline : IDisposable
         var candidate = id;
         for (var n = 2; ; n++)
         {
-            var stats = new StreamStats(candidate, target);
+            var stats = new StreamStats(candidate, target, _time);
             if (_streams.TryAdd(candidate, stats))
             {
                 if (_onGap is { } onGap)

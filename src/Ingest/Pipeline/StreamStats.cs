@@ -15,12 +15,16 @@ public sealed class StreamStats
     private long _firstFrameTimestamp;
     private long _lastFrameTimestamp;
     private long _finishOrder;
+    private long _finishedTimestamp;
     private static long s_finishes;
+    private readonly TimeProvider _time;
 
-    public StreamStats(string streamId, string target)
+    /// <summary>Counters for <paramref name="streamId"/>; <paramref name="time"/> (the system clock by default) dates when the stream finishes.</summary>
+    public StreamStats(string streamId, string target, TimeProvider? time = null)
     {
         StreamId = streamId;
         Target = target;
+        _time = time ?? TimeProvider.System;
     }
 
     public string StreamId { get; }
@@ -93,11 +97,15 @@ public sealed class StreamStats
     /// <summary>Order in which streams finished (0 while the stream runs): the pipeline forgets the earliest first.</summary>
     public long FinishOrder => Interlocked.Read(ref _finishOrder);
 
+    /// <summary>How long ago the stream finished, or null while it runs.</summary>
+    public TimeSpan? FinishedFor => Interlocked.Read(ref _finishedTimestamp) is var at && at != 0 ? _time.GetElapsedTime(at) : null;
+
     public void SetStatus(StreamStatus status)
     {
         _status = status;
         if (Finished && Interlocked.Read(ref _finishOrder) == 0)
         {
+            Interlocked.CompareExchange(ref _finishedTimestamp, _time.GetTimestamp(), 0);
             Interlocked.CompareExchange(ref _finishOrder, Interlocked.Increment(ref s_finishes), 0);
         }
     }

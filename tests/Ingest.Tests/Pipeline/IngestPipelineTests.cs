@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Ingest.Tests.Support;
@@ -33,6 +34,28 @@ public sealed class IngestPipelineTests : IDisposable
             Assert.Equal((160, 120), (header.SourceWidth, header.SourceHeight));
             Assert.Equal(NumberedVideo.Level(i) / 255.0, mean, 0.02);
         }
+    }
+
+    [Fact]
+    public async Task Finished_streams_are_forgotten_once_finished_longer_than_the_retention_running_ones_never()
+    {
+        var time = new FakeTimeProvider();
+        var collector = new FrameCollector(capacity: 64);
+        using var pipeline = new IngestPipeline(Options, collector.Block, time, NullLoggerFactory.Instance) { KeepFinishedFor = TimeSpan.FromMinutes(10) };
+        var early = pipeline.Add(new SourceOptions { Id = "early", Uri = "synthetic:frames=3&width=32&height=32" });
+        await pipeline.WhenSourcesDoneAsync();
+        time.Advance(TimeSpan.FromMinutes(6));
+        var late = pipeline.Add(new SourceOptions { Id = "late", Uri = "synthetic:frames=3&width=32&height=32" });
+        await pipeline.WhenSourcesDoneAsync();
+        var running = pipeline.Add(new SourceOptions { Id = "running", Uri = "synthetic:frames=100000&fps=50&width=32&height=32", Realtime = true });
+
+        Assert.Equal(["early", "late", "running"], pipeline.Streams.Select(s => s.StreamId));
+        time.Advance(TimeSpan.FromMinutes(5));                 // early finished 11 minutes ago, late 5
+        Assert.Equal(["late", "running"], pipeline.Streams.Select(s => s.StreamId));
+        time.Advance(TimeSpan.FromMinutes(60));
+        Assert.Equal(["running"], pipeline.Streams.Select(s => s.StreamId));
+        Assert.Equal((StreamStatus.Ended, StreamStatus.Ended), (early.Status, late.Status));
+        Assert.True(pipeline.Remove(running.StreamId));
     }
 
     [Fact]
