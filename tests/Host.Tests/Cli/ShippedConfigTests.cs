@@ -13,5 +13,11 @@ public sealed class ShippedConfigTests
         var options = ConfigLoader.Load(path, [], new Dictionary<string, string>());
 
         Assert.NotEmpty(options.Sources);
+
+        // Paths resolve relative to the file: every file the repository ships and a config names must be found.
+        var named = options.Sources.Select(s => s.Uri).Append(options.Inference.Checkpoint).OfType<string>();
+        Assert.All(
+            named.Where(p => p.StartsWith(RepoPaths.Root, StringComparison.Ordinal) && !p.Contains("/runs/", StringComparison.Ordinal)),
+            p => Assert.True(File.Exists(p), $"{path} names {p}, which does not exist"));
     }
 }
