@@ -105,6 +105,64 @@ public sealed class RunKafkaTests : IDisposable
         Assert.Equal(Ordered(accepted), Ordered(delivered.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value))));
     }
 
+    [Fact]
+    public async Task A_kill_9_after_the_broker_stored_messages_but_before_their_acks_loses_none_and_duplicates_keep_their_ids()
+    {
+        // Scores journaled before they are sent (spool, no queue in memory), and every answer of the broker held back
+        // 1 s: whatever the broker stored in the last second before the kill is stored but not acknowledged.
+        string[] durable = ["--set", "kafka.scores.overflow=spool", "--set", "kafka.scores.queueCapacity=0", "--set", "kafka.lingerMs=0"];
+        var scores = Path.Combine(_dir, "scores.jsonl");
+        _kafka.SetBrokerRtt(1, TimeSpan.FromSeconds(1));
+        using (var run = ChildProcess.Start(
+            [
+                "run", "--source", "live=synthetic:frames=100000&width=96&height=72&fps=25", "--realtime", "--no-learn", "--scores", scores,
+                .. KafkaSettings(), .. durable,
+            ]))
+        {
+            try
+            {
+                // 24 s of frames: the producer has long been connected (a few round trips), and at any moment the
+                // last second of scores is stored but not acknowledged.
+                var deadline = DateTime.UtcNow.AddSeconds(120);
+                while (!File.Exists(scores) || File.ReadLines(scores).Count() < 600)
+                {
+                    Assert.False(run.HasExited, "run ended before it was killed");
+                    Assert.True(DateTime.UtcNow < deadline, "too few scores within 120 s");
+                    await Task.Delay(100);
+                }
+            }
+            finally
+            {
+                run.Kill(entireProcessTree: true);       // SIGKILL: no shutdown, no flush
+                await run.WaitForExitAsync();
+            }
+        }
+
+        // The next start on the same journal, with acks at once again, sends what was never acknowledged.
+        _kafka.SetBrokerRtt(1, TimeSpan.Zero);
+        using (var again = ChildProcess.Start(["run", "--source", "other=synthetic:frames=3&width=96&height=72", "--no-learn", .. KafkaSettings(), .. durable]))
+        {
+            Assert.True(again.WaitForExit(TimeSpan.FromSeconds(90)), "the restarted run did not finish");
+            Assert.Equal(0, again.ExitCode);
+        }
+
+        // Each score goes to the JSONL file, then to Kafka: the last line written may not have reached Kafka's journal.
+        var written = File.ReadLines(scores).Where(l => l.EndsWith('}')).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("frame").GetInt64()).ToList();
+        var accepted = written.Where(f => f < written.Max()).Select(f => $"live/{f}").ToHashSet();
+        var delivered = TopicReader.ReadAll(_kafka.BootstrapServers, "sj.scores", Quiet)
+            .Select(r => (Key: Key(JsonDocument.Parse(r.Message.Value).RootElement), Id: MessageHeaders.Get(r.Message.Headers, "ce_id")))
+            .Where(d => d.Key.StartsWith("live/", StringComparison.Ordinal))
+            .GroupBy(d => d.Key)
+            .ToDictionary(g => g.Key, g => g.Select(d => d.Id).ToList());
+        var lost = accepted.Where(k => !delivered.ContainsKey(k)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} of {accepted.Count} accepted scores never arrived, e.g. {string.Join(", ", lost.Take(5))}");
+        var resent = delivered.Where(d => d.Value.Count > 1).ToList();
+        Assert.NotEmpty(resent);                                                      // the kill fell between store and ack
+        Assert.All(resent, d => Assert.Single(d.Value.Distinct()));                  // a re-send is recognisable by its id
+
+        static string Key(JsonElement score) => $"{score.GetProperty("stream").GetString()}/{score.GetProperty("frame").GetInt64()}";
+    }
+
     private static bool IgnoresSigint(int pid)
     {
         var ignored = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))[7..].Trim();
