@@ -1,7 +1,8 @@
 using System.CommandLine;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Evaluation;
-using StreamJepa.Host.Evaluation;
+using StreamJepa.Evaluation.Runs;
+using StreamJepa.Host.Running;
 using StreamJepa.Training;
 
 namespace StreamJepa.Host.Cli;
@@ -43,7 +44,13 @@ internal static class EvalCommand
             var loaded = EvalManifest.Load(parse.GetValue(manifest)!.FullName);
 
             using var loggers = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Warning);
-            var run = new EvalRun(options, loaded, parse.GetValue(output)!.FullName, parse.InvocationConfiguration.Output, loggers)
+            var run = new EvalRun(
+                options,
+                loaded,
+                parse.GetValue(output)!.FullName,
+                parse.InvocationConfiguration.Output,
+                (o, path, s, budget, token) => new TrainRun(o, TextWriter.Null, loggers) { CheckpointPath = path, Steps = s, Budget = budget }.ExecuteAsync(token),
+                (o, token) => new PipelineRun(o, TextWriter.Null, TimeProvider.System, loggers) { SummaryInterval = TimeSpan.FromHours(1) }.ExecuteAsync(token))
             {
                 Checkpoint = parse.GetValue(checkpoint)?.FullName,
                 TrainBudget = TimeSpan.FromMinutes(parse.GetValue(minutes)),

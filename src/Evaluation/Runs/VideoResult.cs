@@ -1,4 +1,4 @@
-namespace StreamJepa.Host.Evaluation;
+namespace StreamJepa.Evaluation.Runs;
 
 /// <summary>
 /// One method's metrics on one video: frame-level ROC-AUC and AP, the detection latency per anomaly, and the alerts

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using StreamJepa.Evaluation;
 
-namespace StreamJepa.Host.Evaluation;
+namespace StreamJepa.Evaluation.Runs;
 
 /// <summary>
 /// The evaluation table in Markdown: per video and method, then macro (mean of per-video AUCs) and micro (pooled) AUC,

@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
-using StreamJepa.Evaluation;
 using StreamJepa.Evaluation.Pictures;
-using StreamJepa.Host.Running;
 using StreamJepa.Ingest.Sources;
 
-namespace StreamJepa.Host.Evaluation;
+namespace StreamJepa.Evaluation.Runs;
+
+/// <summary>Trains a model on <paramref name="options"/>' sources into <paramref name="checkpoint"/>, for <paramref name="steps"/> or <paramref name="budget"/>; returns the exit code (0: written).</summary>
+public delegate Task<int> TrainModel(StreamJepaOptions options, string checkpoint, int? steps, TimeSpan? budget, CancellationToken cancellationToken);
+
+/// <summary>Scores <paramref name="options"/>' sources with <c>run</c>'s pipeline until they end.</summary>
+public delegate Task ScoreSources(StreamJepaOptions options, CancellationToken cancellationToken);
 
 /// <summary>
 /// <c>streamjepa eval</c>: trains on the manifest's normal video (unless a checkpoint is given), scores every test
@@ -16,7 +19,7 @@ namespace StreamJepa.Host.Evaluation;
 /// frames with the pixel baselines, and reports frame-level ROC-AUC (per video, macro and micro), average precision
 /// and detection latency, per H-JEPA level and combined, next to each baseline.
 /// </summary>
-internal sealed class EvalRun
+public sealed class EvalRun
 {
     public const string Combined = "StreamJepa";
 
@@ -26,15 +29,18 @@ internal sealed class EvalRun
     private readonly EvalManifest _manifest;
     private readonly string _out;
     private readonly TextWriter _output;
-    private readonly ILoggerFactory _loggers;
+    private readonly TrainModel _train;
+    private readonly ScoreSources _score;
 
-    public EvalRun(StreamJepaOptions options, EvalManifest manifest, string outDirectory, TextWriter output, ILoggerFactory loggers)
+    /// <summary>An evaluation of <paramref name="manifest"/> into <paramref name="outDirectory"/>; <paramref name="train"/> and <paramref name="score"/> are <c>train</c>'s and <c>run</c>'s own.</summary>
+    public EvalRun(StreamJepaOptions options, EvalManifest manifest, string outDirectory, TextWriter output, TrainModel train, ScoreSources score)
     {
         _options = options;
         _manifest = manifest;
         _out = outDirectory;
         _output = output;
-        _loggers = loggers;
+        _train = train;
+        _score = score;
     }
 
     public string? Checkpoint { get; init; }
@@ -44,7 +50,7 @@ internal sealed class EvalRun
     /// <summary>Train for this many steps instead of <see cref="TrainBudget"/>.</summary>
     public int? TrainSteps { get; init; }
 
-    public async Task<IReadOnlyList<VideoResult>> ExecuteAsync(CancellationToken cancellationToken)
+    public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_out);
         var checkpoint = Checkpoint ?? await TrainAsync(cancellationToken).ConfigureAwait(false);
@@ -58,7 +64,6 @@ internal sealed class EvalRun
         var report = EvalReport.Markdown(results, checkpoint);
         await File.WriteAllTextAsync(Path.Combine(_out, "report.md"), report, cancellationToken).ConfigureAwait(false);
         await _output.WriteAsync(report).ConfigureAwait(false);
-        return results;
     }
 
     private async Task<string> TrainAsync(CancellationToken cancellationToken)
@@ -72,8 +77,7 @@ internal sealed class EvalRun
         var options = _options with { Sources = [.. _manifest.Train.Select(SourceParser.ParseSpec)] };
         var budget = TrainSteps is { } steps ? $"{steps} steps" : string.Create(CultureInfo.InvariantCulture, $"{TrainBudget.TotalMinutes:0.#} min");
         await _output.WriteLineAsync($"eval: training on {_manifest.Train.Count} normal source(s) for {budget}").ConfigureAwait(false);
-        var train = new TrainRun(options, TextWriter.Null, _loggers) { CheckpointPath = path, Steps = TrainSteps, Budget = TrainSteps is null ? TrainBudget : null };
-        var exit = await train.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        var exit = await _train(options, path, TrainSteps, TrainSteps is null ? TrainBudget : null, cancellationToken).ConfigureAwait(false);
         if (exit != 0)
         {
             throw new InvalidOperationException($"training for the evaluation failed (exit code {exit})");
@@ -96,8 +100,7 @@ internal sealed class EvalRun
             Output = new OutputOptions { Sinks = [SinkKind.Jsonl], Scores = scoresPath },
             Metrics = _options.Metrics with { Enabled = false },
         };
-        var run = new PipelineRun(options, TextWriter.Null, TimeProvider.System, _loggers) { SummaryInterval = TimeSpan.FromHours(1) };
-        await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        await _score(options, cancellationToken).ConfigureAwait(false);
 
         var frames = ReadScores(scoresPath);
         var baselines = PixelBaselines.Score(video.Path);

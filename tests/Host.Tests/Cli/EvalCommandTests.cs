@@ -1,6 +1,4 @@
-using StreamJepa.Host.Tests.Cli;
-
-namespace StreamJepa.Host.Tests.Evaluation;
+namespace StreamJepa.Host.Tests.Cli;
 
 [Collection(TrainingInProcess.Name)]
 public sealed class EvalCommandTests : IDisposable
