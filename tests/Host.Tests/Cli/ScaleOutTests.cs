@@ -5,7 +5,9 @@ namespace StreamJepa.Host.Tests.Cli;
 
 public sealed class ScaleOutTests : IDisposable
 {
-    private const int Frames = 240;
+    // 20 s of frames at 20 fps: on a loaded machine the leaver may take seconds to join and score its first batches,
+    // and its streams must still have frames left for the stayer after it leaves.
+    private const int Frames = 400;
     private static readonly string[] Streams = ["a", "b", "c", "d"];
     private readonly string _dir = Directory.CreateTempSubdirectory("sj-scale").FullName;
     private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start();
