@@ -29,8 +29,8 @@ internal sealed class PublisherFixture : IDisposable
 
     public string JournalDirectory => _journal.Path;
 
-    public KafkaPublisher Publisher(KafkaOptions? options = null) =>
-        new((options ?? Options) with { JournalDirectory = _journal.Path }, Kafka.BootstrapServers, TimeProvider.System, NullLogger.Instance);
+    public KafkaPublisher Publisher(KafkaOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null) =>
+        new((options ?? Options) with { JournalDirectory = _journal.Path }, Kafka.BootstrapServers, TimeProvider.System, logger ?? NullLogger.Instance);
 
     public static void PublishEpisodes(KafkaPublisher publisher, int from, int to, int streams = 3)
     {
