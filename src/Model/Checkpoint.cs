@@ -68,7 +68,7 @@ public static class Checkpoint
     public static string FileSha256(string path)
     {
         using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+        return Convert.ToHexStringLower(SHA256.HashData(file));
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ internal sealed class BatchWork
 
         EnergyMap = new EnergyMap?[n];
         Pooled = new float[n][];
-        LevelInput = new float[n][];
+        LevelInput = Pooled;
         Windows = [.. Enumerable.Range(0, n).Select(_ => new List<(int, float[])>())];
         Errors = new string?[n];
     }
@@ -39,8 +39,11 @@ internal sealed class BatchWork
 
     public float[]?[] Pooled { get; }
 
-    /// <summary>Each frame's input to level 2 (the pooled vector itself unless <c>levelInputGrid</c> is above 1).</summary>
-    public float[]?[] LevelInput { get; set; }
+    /// <summary>Each frame's input to level 2: <see cref="Pooled"/> itself unless <c>levelInputGrid</c> is above 1.</summary>
+    public float[]?[] LevelInput { get; private set; }
+
+    /// <summary>Gives level 2 its own per-frame inputs (cells of a coarse grid) instead of the pooled vectors.</summary>
+    public float[]?[] UseCellInputs() => LevelInput = new float[Frames.Count][];
 
     public List<(int Level, float[] Vector)>[] Windows { get; }
 

@@ -210,17 +210,14 @@ public sealed class HJepaEngine : IDisposable
             batch.Pooled[i] = pooled.AsSpan(i * _config.Dim, _config.Dim).ToArray();
         }
 
-        if (_config.LevelInputGrid == 1)
-        {
-            batch.LevelInput = batch.Pooled;
-        }
-        else
+        if (_config.LevelInputGrid > 1)
         {
             var cells = _config.LevelInputDim;
+            var inputs = batch.UseCellInputs();
             _small.CopyFrom(representation.LevelInput(_config.LevelInputGrid));
             for (var i = 0; i < frames.Count; i++)
             {
-                batch.LevelInput[i] = _small.Array.AsSpan(i * cells, cells).ToArray();
+                inputs[i] = _small.Array.AsSpan(i * cells, cells).ToArray();
             }
         }
 
