@@ -45,6 +45,13 @@ public sealed record ScoringOptions
     /// </summary>
     public int FrozenAfter { get; init; } = 5;
 
+    /// <summary>
+    /// Frames the scene level remembers: each frame's tokens are compared with the mean of the stream's last this many
+    /// token grids, reported as the level after the model's last (alert on it by naming it in <see cref="AlertLevels"/>).
+    /// 0: no scene level.
+    /// </summary>
+    public int SceneFrames { get; init; }
+
     /// <summary>Spatial cells of the level-1 energy map reported per episode.</summary>
     public int TopCells { get; init; } = 3;
 
@@ -64,6 +71,7 @@ public sealed record ScoringOptions
         errors.Range($"{key}.updateEvery", UpdateEvery, 0, 1_000_000);
         errors.Range($"{key}.topCells", TopCells, 0, 1024);
         errors.Range($"{key}.frozenAfter", FrozenAfter, 0, 1_000_000);
+        errors.Range($"{key}.sceneFrames", SceneFrames, 0, 1_000_000);
         if (AlertLevels.Count == 0 || AlertLevels.Any(l => l is < 1 or > 64) || AlertLevels.Distinct().Count() != AlertLevels.Count)
         {
             errors.Add($"{key}.alertLevels", string.Join(",", AlertLevels), "must list distinct levels, 1 (frames) and up");

@@ -23,7 +23,7 @@ internal static class ModelThroughput
     {
         var held = Decode(video, options.Ingest);
         var (model, header) = ModelLoader.Load(options);
-        using var engine = new HJepaEngine(model, header.ModelVersion, device, options.Inference.MaxBatch);
+        using var engine = new HJepaEngine(model, header.ModelVersion, device, options.Inference.MaxBatch, options.Scoring.SceneFrames);
         var shape = new FrameShape(options.Ingest.Channels, options.Ingest.Height, options.Ingest.Width);
         var pool = new FramePool(shape);
         var batch = options.Inference.MaxBatch; // as the pipeline runs when the model is the busy stage

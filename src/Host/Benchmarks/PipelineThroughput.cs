@@ -22,7 +22,7 @@ internal static class PipelineThroughput
             Output = options.Output with { Scores = options.Output.Has(SinkKind.Jsonl) ? scores : null },
         };
         var (model, header) = ModelLoader.Load(options);
-        using var engine = new HJepaEngine(model, header.ModelVersion, device, options.Inference.MaxBatch);
+        using var engine = new HJepaEngine(model, header.ModelVersion, device, options.Inference.MaxBatch, options.Scoring.SceneFrames);
         using var sinks = ResultSinks.Open(options, TextWriter.Null, TimeProvider.System, NullLoggerFactory.Instance, [], []);
         var cpus = TorchRuntime.Split(options.Inference);
         var inference = new InferencePipeline(engine, options, header.EnergyStats, sinks.Sinks, TimeProvider.System, NullLogger.Instance, cpus.Model);

@@ -51,7 +51,7 @@ internal sealed class PipelineRun
         var device = TorchRuntime.Initialize(_options.Inference);
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Width}x{Height} input, {Levels} levels, {Columns}x{Rows} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.ImageWidth, model.Config.ImageHeight, model.Config.LevelCount, model.Config.GridWidth, model.Config.GridHeight, model.Config.Dim);
 
-        using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch);
+        using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch, _options.Scoring.SceneFrames);
         var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;
         var acknowledgements = new FrameAcknowledgements();
         using var results = ResultSinks.Open(_options, _output, _time, _loggers, metrics is null ? [] : [metrics], [acknowledgements]);

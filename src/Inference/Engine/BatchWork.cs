@@ -1,5 +1,4 @@
 using StreamJepa.Core.Frames;
-using StreamJepa.Core.Modeling;
 using StreamJepa.Core.Results;
 
 namespace StreamJepa.Inference.Engine;
@@ -7,7 +6,7 @@ namespace StreamJepa.Inference.Engine;
 /// <summary>The results of one batch under one lane's weights as the engine fills them in, frame by frame (index = position in the batch).</summary>
 internal sealed class BatchWork
 {
-    public BatchWork(IReadOnlyList<Frame> frames, HJepaConfig config, ModelLane lane)
+    public BatchWork(IReadOnlyList<Frame> frames, int levels, ModelLane lane)
     {
         Frames = frames;
         Lane = lane;
@@ -16,8 +15,8 @@ internal sealed class BatchWork
         Fresh = new bool[n][];
         for (var i = 0; i < n; i++)
         {
-            Levels[i] = new (double, double)?[config.LevelCount];
-            Fresh[i] = new bool[config.LevelCount];
+            Levels[i] = new (double, double)?[levels];
+            Fresh[i] = new bool[levels];
         }
 
         EnergyMap = new EnergyMap?[n];

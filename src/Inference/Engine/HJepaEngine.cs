@@ -14,8 +14,9 @@ namespace StreamJepa.Inference.Engine;
 /// with the prediction made for it (free energy over the latent candidates). Everything runs in
 /// <c>inference_mode</c> inside a dispose scope; results leave as host arrays. New weights are first scored in
 /// shadow, beside the served ones and with their own stream context, so that each stream's baseline for them is
-/// ready when they take over (<see cref="Shadow"/>, <see cref="PromoteShadow"/>). Not thread-safe: one instance per
-/// Dataflow block.
+/// ready when they take over (<see cref="Shadow"/>, <see cref="PromoteShadow"/>). With a scene level, every frame's
+/// tokens are also compared with the stream's long-term mean grid (<see cref="SceneMemory"/>), reported as the level
+/// after the model's last. Not thread-safe: one instance per Dataflow block.
 /// </summary>
 public sealed class HJepaEngine : IDisposable
 {
@@ -32,12 +33,20 @@ public sealed class HJepaEngine : IDisposable
     private readonly HostBuffer _reps;
     private readonly HostBuffer _small;
     private readonly int _tokenLength;
+    private readonly int _sceneFrames;
     private ModelLane _served;
     private ModelLane? _shadow;
 
-    public HJepaEngine(HJepa model, long modelVersion, Device device, int maxBatch)
+    /// <param name="model">The weights to serve; moved to <paramref name="device"/>.</param>
+    /// <param name="modelVersion">Their version, reported with every outcome.</param>
+    /// <param name="device">Where the model runs.</param>
+    /// <param name="maxBatch">Most frames one <see cref="Process"/> call takes.</param>
+    /// <param name="sceneFrames">Frames the scene level's memory spans; 0 for no scene level.</param>
+    public HJepaEngine(HJepa model, long modelVersion, Device device, int maxBatch, int sceneFrames = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(sceneFrames);
         _config = model.Config;
+        _sceneFrames = sceneFrames;
         _device = device;
         _maxBatch = maxBatch;
         model.to(device).eval();
@@ -59,6 +68,9 @@ public sealed class HJepaEngine : IDisposable
     }
 
     public HJepaConfig Config => _config;
+
+    /// <summary>Levels each outcome reports: the model's, then the scene level when there is one.</summary>
+    public int LevelCount => _config.LevelCount + (_sceneFrames > 0 ? 1 : 0);
 
     /// <summary>Version of the weights that score the frames.</summary>
     public long ModelVersion => _served.Version;
@@ -165,9 +177,14 @@ public sealed class HJepaEngine : IDisposable
     {
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
-        var batch = new BatchWork(frames, _config, lane);
+        var batch = new BatchWork(frames, LevelCount, lane);
         var tokens = Encode(batch);
         FrameLevel(batch, tokens);
+        if (_sceneFrames > 0)
+        {
+            SceneLevel(batch, tokens);
+        }
+
         UpperLevels(batch);
         return batch;
     }
@@ -254,6 +271,23 @@ public sealed class HJepaEngine : IDisposable
                 batch.Levels[frame][0] = e;
                 batch.Fresh[frame][0] = true;
                 batch.EnergyMap[frame] = maps[p] is { } map ? new EnergyMap(gh, gw, map) : null;
+            }
+        }
+    }
+
+    /// <summary>The scene level: each scorable frame's tokens against its stream's memory, which then takes the frame in.</summary>
+    private void SceneLevel(BatchWork batch, Tensor tokens)
+    {
+        _reps.CopyFrom(tokens);
+        var level = LevelCount - 1;
+        foreach (var i in batch.Scorable())
+        {
+            var state = batch.Lane.State(batch.Frames[i].Header.StreamId);
+            state.Scene ??= new SceneMemory(_sceneFrames, _config.Dim, _config.Tokens);
+            if (state.Scene.Observe(_reps.Slice((long)i * _tokenLength, _tokenLength), _config.EnergyTopTokens) is { } scene)
+            {
+                batch.Levels[i][level] = (scene.Energy, scene.Energy);
+                batch.Fresh[i][level] = true;
             }
         }
     }

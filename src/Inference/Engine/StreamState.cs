@@ -5,7 +5,7 @@ namespace StreamJepa.Inference.Engine;
 /// <summary>
 /// What the engine keeps per stream between batches, all on the host: the last k token grids (so no frame is
 /// encoded twice), the predictions waiting for their frames and the state of every level above, for one version of
-/// the weights.
+/// the weights, and the scene level's memory when the engine keeps one.
 /// </summary>
 internal sealed class StreamState
 {
@@ -26,4 +26,7 @@ internal sealed class StreamState
     public Sequence Frames { get; }
 
     public IReadOnlyList<LevelState> Levels { get; }
+
+    /// <summary>The scene level's memory of the stream's token grids, created with its first frame; null without a scene level.</summary>
+    public SceneMemory? Scene { get; set; }
 }

@@ -194,6 +194,19 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ValidateModelInput_TheSceneLevel_IsTheLevelAfterTheModels()
+    {
+        var model = new StreamJepa.Core.Modeling.HJepaConfig();
+        var withScene = ConfigLoader.Load(null, ["scoring.sceneFrames=300", "scoring.alertLevels=[1, 3]"], NoEnvironment);
+        var beyond = ConfigLoader.Load(null, ["scoring.sceneFrames=300", "scoring.alertLevels=[4]"], NoEnvironment);
+
+        withScene.ValidateModelInput(model);
+        var ex = Assert.Throws<ConfigException>(() => beyond.ValidateModelInput(model));
+        Assert.Contains("level 4; the model has 2 levels, and the scene level is 3", Assert.Single(ex.Errors).Problem, StringComparison.Ordinal);
+        Assert.Contains(Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["scoring.sceneFrames=-1"], NoEnvironment)).Errors, e => e.Key == "scoring.sceneFrames");
+    }
+
+    [Fact]
     public void Load_LearningRateSchedule_BindsAndRefusesAFinalRateAboveThePeak()
     {
         var options = ConfigLoader.Load(null, ["training.warmupSteps=100", "training.finalLearningRate=0.0001"], NoEnvironment);

@@ -72,6 +72,30 @@ public sealed class HJepaEngineTests
     }
 
     [Fact]
+    public void Process_WithASceneLevel_ReportsItAfterTheModelsLevels_AndAChangedSceneRaisesIt()
+    {
+        using var plain = EngineFixture.Engine();
+        using var engine = new HJepaEngine(EngineFixture.Model(3), 1, CPU, 16, sceneFrames: 40);
+
+        var expected = Enumerable.Range(0, 30).Select(i => Single(plain, EngineFixture.Frame("a", i))).ToList();
+        var outcomes = Enumerable.Range(0, 30).Select(i => Single(engine, EngineFixture.Frame("a", i))).ToList();
+        var changed = Single(engine, EngineFixture.Frame("a", 30, fill: 1f));
+
+        Assert.Equal(3, engine.LevelCount);
+        Assert.All(outcomes, o => Assert.Equal(3, o.Levels.Count));
+        Assert.All(outcomes.Take(2), o => Assert.Null(o.Levels[2]));
+        Assert.All(outcomes.Skip(2), o => Assert.True(o.Fresh[2] && o.Levels[2] is not null));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Levels[0]?.Free, outcomes[i].Levels[0]?.Free);
+            Assert.Equal(expected[i].Levels[1]?.Free, outcomes[i].Levels[1]?.Free);
+        }
+
+        var normal = outcomes.Skip(10).Max(o => o.Levels[2]!.Value.Free);
+        Assert.True(changed.Levels[2]!.Value.Free > 2 * normal, $"a flat grey picture against a moving pattern: {changed.Levels[2]!.Value.Free} vs at most {normal}");
+    }
+
+    [Fact]
     public void Process_WithAMaskedEnergyWeight_AddsThatTimesTheMaskedEnergyOfEachFrame()
     {
         random.manual_seed(5);
