@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace StreamJepa.Host.Benchmarks;
+namespace StreamJepa.Benchmarks;
 
 /// <summary>Peak resident memory of this process (VmHWM from /proc/self/status), resettable between measurements.</summary>
 internal static partial class PeakMemory

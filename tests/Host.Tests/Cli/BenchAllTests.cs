@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using StreamJepa.Host.Tests.Cli;
 
-namespace StreamJepa.Host.Tests.Benchmarks;
+namespace StreamJepa.Host.Tests.Cli;
 
 [Collection(TrainingInProcess.Name)]
 public sealed class BenchAllTests : IDisposable

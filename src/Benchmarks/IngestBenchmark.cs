@@ -7,13 +7,13 @@ using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Ingest.Pipeline;
 
-namespace StreamJepa.Host.Benchmarks;
+namespace StreamJepa.Benchmarks;
 
 /// <summary>
 /// Ingest throughput: N concurrent streams of one file through the pipeline (decode, preprocess, Dataflow),
 /// next to N threads of plain <see cref="VideoCapture.Read(Mat)"/> on the same file, alternated round by round.
 /// </summary>
-internal sealed class IngestBenchmark
+public sealed class IngestBenchmark
 {
     private readonly string _video;
     private readonly IngestOptions _options;

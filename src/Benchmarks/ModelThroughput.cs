@@ -6,7 +6,7 @@ using StreamJepa.Inference.Engine;
 using StreamJepa.Ingest.Preprocessing;
 using static TorchSharp.torch;
 
-namespace StreamJepa.Host.Benchmarks;
+namespace StreamJepa.Benchmarks;
 
 /// <summary>
 /// The model alone on frames held in memory (no decoding): the frame encoder by itself, and the whole engine

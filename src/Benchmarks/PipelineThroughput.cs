@@ -1,19 +1,18 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamJepa.Core.Configuration;
-using StreamJepa.Host.Running;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Ingest.Pipeline;
 using static TorchSharp.torch;
 
-namespace StreamJepa.Host.Benchmarks;
+namespace StreamJepa.Benchmarks;
 
-/// <summary>Frames/s and decode→score latency of the whole pipeline: N streams of one video into the sinks of <c>options.Output</c>.</summary>
+/// <summary>Frames/s and decode→score latency of the whole pipeline: N streams of one video into the sinks of <c>options.Output</c>, opened by <see cref="OpenSinks"/>.</summary>
 internal static class PipelineThroughput
 {
     public static async Task<(double Fps, double P50, double P99)> RunAsync(
-        StreamJepaOptions options, Device device, string video, int streams, bool realtime, TimeSpan duration, CancellationToken cancellationToken)
+        StreamJepaOptions options, OpenSinks openSinks, Device device, string video, int streams, bool realtime, TimeSpan duration, CancellationToken cancellationToken)
     {
         var scores = Path.Combine(Path.GetTempPath(), $"streamjepa-bench-{Environment.ProcessId}.jsonl");
         options = options with
@@ -23,7 +22,8 @@ internal static class PipelineThroughput
         };
         var (model, header) = ModelLoader.Load(options);
         using var engine = new HJepaEngine(model, header.ModelVersion, device, options.Inference.MaxBatch, options.Scoring.SceneFrames);
-        using var sinks = ResultSinks.Open(options, TextWriter.Null, TimeProvider.System, NullLoggerFactory.Instance, [], []);
+        var sinks = openSinks(options);
+        using var owner = sinks.Owner;
         var cpus = TorchRuntime.Split(options.Inference);
         var inference = new InferencePipeline(engine, options, header.EnergyStats, sinks.Sinks, TimeProvider.System, NullLogger.Instance, cpus.Model);
         try

@@ -4,13 +4,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging.Abstractions;
-using Prometheus;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
-using StreamJepa.Host.Observability;
 using StreamJepa.Ingest.Pipeline;
 
-namespace StreamJepa.Host.Benchmarks;
+namespace StreamJepa.Benchmarks;
 
 /// <summary>
 /// The HTTP endpoint under hostile clients: rounds of requests that are empty, huge, binary, malformed, stalled,
@@ -18,7 +16,7 @@ namespace StreamJepa.Host.Benchmarks;
 /// answers by status, the health probe's latency next to its latency on an idle endpoint (the baseline), and the
 /// process's resident memory before and after.
 /// </summary>
-internal sealed class HttpAbuseBenchmark(TextWriter output)
+public sealed class HttpAbuseBenchmark(TextWriter output, StartEndpoint startEndpoint)
 {
     private const string Token = "benchmark-token-0123456789";
 
@@ -29,7 +27,7 @@ internal sealed class HttpAbuseBenchmark(TextWriter output)
         using var ingest = new IngestPipeline(new IngestOptions { Width = 32, Height = 32 }, new ActionBlock<Frame>(f => f.Dispose()), TimeProvider.System, NullLoggerFactory.Instance);
         var port = FreePort();
         var options = new MetricsOptions { Listen = $"127.0.0.1:{port}", Token = Token };
-        await using var server = await HealthServer.TryStartAsync(options, Metrics.NewCustomRegistry(), () => (true, "ok"), () => (true, "ok"), new SourceControl(ingest, options.MaxSources), NullLogger.Instance)
+        await using var server = await startEndpoint(options, ingest).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"port {port} could not be taken");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.Token);

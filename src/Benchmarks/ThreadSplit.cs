@@ -1,4 +1,4 @@
-namespace StreamJepa.Host.Benchmarks;
+namespace StreamJepa.Benchmarks;
 
 /// <summary>One way of sharing the CPUs in a benchmark: libtorch intra-op threads, and the CPUs the model thread is pinned to (none: unpinned).</summary>
 internal sealed record ThreadSplit(int TorchThreads, IReadOnlyList<int> ModelCpus)

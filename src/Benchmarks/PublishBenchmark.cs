@@ -8,7 +8,7 @@ using StreamJepa.Kafka;
 using StreamJepa.Kafka.Embedded;
 using StreamJepa.Kafka.Messages;
 
-namespace StreamJepa.Host.Benchmarks;
+namespace StreamJepa.Benchmarks;
 
 /// <summary>
 /// Publishing throughput on the embedded broker: embeddings through StreamJepa's Kafka sink (encode, outbox,
@@ -16,7 +16,7 @@ namespace StreamJepa.Host.Benchmarks;
 /// settings that encodes and calls Produce with a delivery handler, alternated round by round, each round timed
 /// from the first message to the last acknowledgement.
 /// </summary>
-internal sealed class PublishBenchmark
+public sealed class PublishBenchmark
 {
     private const int Partitions = 8;
     private const int SpillLimit = 1000;

@@ -7,7 +7,7 @@ using StreamJepa.Ingest.Synthetic;
 using StreamJepa.Kafka.Embedded;
 using static TorchSharp.torch;
 
-namespace StreamJepa.Host.Benchmarks;
+namespace StreamJepa.Benchmarks;
 
 /// <summary>
 /// <c>bench all</c>: every stage alone and the whole pipeline, for each stream count, on each video, under each CPU
@@ -16,16 +16,18 @@ namespace StreamJepa.Host.Benchmarks;
 /// embedded broker, next to a bare producer); the pipeline with JSONL, and with JSONL + Kafka as <c>run</c> has it.
 /// The combined ceiling of a pipeline is 1 / Σ 1/(stage fps) over the stages it runs, since they share the cores.
 /// </summary>
-internal sealed class MatrixBenchmark
+public sealed class MatrixBenchmark
 {
     private const int EmbeddingsPerRound = 200_000;
     private const int PublishRounds = 2;
     private readonly StreamJepaOptions _options;
     private readonly TextWriter _output;
     private readonly Device _device;
+    private readonly OpenSinks _openSinks;
 
-    public MatrixBenchmark(StreamJepaOptions options, TextWriter output)
+    public MatrixBenchmark(StreamJepaOptions options, TextWriter output, OpenSinks openSinks)
     {
+        _openSinks = openSinks;
         _options = options;
         _output = output;
         _device = TorchRuntime.Initialize(options.Inference);
@@ -92,9 +94,9 @@ internal sealed class MatrixBenchmark
         var decode = await IngestBenchmark.DecodeAsync(video, _options.Ingest, n, cancellationToken).ConfigureAwait(false);
         var forward = ModelThroughput.Measure(ForwardOnly, _device, video, n).Engine;
         var free = ModelThroughput.Measure(_options, _device, video, n).Engine;
-        var jsonl = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl), _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        var jsonl = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl), _openSinks, _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         PeakMemory.Reset();
-        var kafka = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        var kafka = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _openSinks, _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         var jsonlCeiling = 1 / ((1 / decode) + (1 / free));
         var kafkaCeiling = 1 / ((1 / decode) + (1 / free) + (1 / publish.Sink));
         return new Row(plain, decode, forward, free, jsonl.Fps, jsonl.Fps / jsonlCeiling, kafka.Fps, kafka.Fps / kafkaCeiling, kafka.P50, kafka.P99, PeakMemory.Megabytes());
@@ -150,7 +152,7 @@ internal sealed class MatrixBenchmark
         foreach (var n in streamCounts)
         {
             PeakMemory.Reset();
-            var (fps, p50, p99) = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _device, video, n, realtime: true, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+            var (fps, p50, p99) = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _openSinks, _device, video, n, realtime: true, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
             await Line(string.Create(CultureInfo.InvariantCulture, $"| {n} | {fps:0.0} | {p50:0.0} | {p99:0.0} | {PeakMemory.Megabytes():0} |")).ConfigureAwait(false);
         }
     }
