@@ -30,8 +30,8 @@ public sealed record ScoringOptions
     public IReadOnlyList<double> LowEnergyWeights { get; init; } = [];
 
     /// <summary>
-    /// Levels (1 = frames) whose surprise makes a frame's combined score, the most surprised of them, and so opens
-    /// episodes. Every level is still scored and reported, and an episode lists each level that was surprised during
+    /// Levels of the model (1 = frames) whose surprise makes a frame's combined score, the most surprised of them and
+    /// of the scene level (<see cref="SceneFrames"/>), and so opens episodes. Every level is still scored and reported, and an episode lists each level that was surprised during
     /// it. The default is level 1 alone: trained on a half-minute of video, level 2's surprise on new video of the same
     /// scene has heavy tails (a fifth of normal frames above the on-threshold in one of six models), and in every model
     /// measured it only lowered the combined AUC (docs/experiments/2026-12-02-default-composition.md).
@@ -47,12 +47,15 @@ public sealed record ScoringOptions
 
     /// <summary>
     /// Frames the scene level remembers: each frame's tokens are compared with the mean of the stream's last this many
-    /// token grids, reported as the level after the model's last (alert on it by naming it in <see cref="AlertLevels"/>).
-    /// 0: no scene level.
+    /// token grids. It is reported as the level after the model's last and, beside <see cref="AlertLevels"/>, makes
+    /// the combined score: it is what sees a change that stays (a camera moved, defocused or covered, an object left
+    /// behind), which temporal prediction stops being surprised by once it has seen it. It gives energies once its
+    /// memory holds a quarter of this span, and alerts once the stream has its own baseline of them (it has no
+    /// checkpoint statistics); the stream does not wait for it to alert from the other levels. 0: no scene level.
     /// </summary>
-    public int SceneFrames { get; init; }
+    public int SceneFrames { get; init; } = 300;
 
-    /// <summary>Spatial cells of the level-1 energy map reported per episode.</summary>
+    /// <summary>Spatial cells of the peak frame's energy map reported per episode.</summary>
     public int TopCells { get; init; } = 3;
 
     /// <summary>

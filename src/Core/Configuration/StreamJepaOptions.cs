@@ -43,10 +43,9 @@ public sealed record StreamJepaOptions
             errors.Add("ingest.colorOrder", Ingest.ColorOrder.ToString(), "model.stem resnet18 takes frames as ingest gives them by default: colorOrder rgb, mean 0.5, std 0.25");
         }
 
-        var levels = model.LevelCount + (Scoring.SceneFrames > 0 ? 1 : 0);
-        if (Scoring.AlertLevels.FirstOrDefault(l => l > levels) is > 0 and var missing)
+        if (Scoring.AlertLevels.FirstOrDefault(l => l > model.LevelCount) is > 0 and var missing)
         {
-            errors.Add("scoring.alertLevels", string.Join(",", Scoring.AlertLevels), $"names level {missing}; the model has {model.LevelCount} levels" + (Scoring.SceneFrames > 0 ? $", and the scene level is {levels}" : ""));
+            errors.Add("scoring.alertLevels", string.Join(",", Scoring.AlertLevels), $"names level {missing}; the model has {model.LevelCount} levels (the scene level alerts whenever scoring.sceneFrames is above 0)");
         }
 
         errors.ThrowIfAny();

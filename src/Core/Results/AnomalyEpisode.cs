@@ -15,7 +15,7 @@ namespace StreamJepa.Core.Results;
 /// <param name="PeakScore">Highest combined surprise.</param>
 /// <param name="Levels">Peak and mean surprise per level.</param>
 /// <param name="FiredLevels">Levels whose surprise reached the on-threshold (which timescale was surprised).</param>
-/// <param name="TopCells">Where in the image: the highest-energy level-1 cells at the peak frame.</param>
+/// <param name="TopCells">Where in the image: the highest-energy cells at the peak frame, of the scene level's map when it was the most surprised level there, else of level 1's.</param>
 /// <param name="ModelVersion">Version of the weights at the peak frame.</param>
 /// <param name="Kind"><see cref="Surprise"/> (the model could not predict what it saw) or <see cref="Frozen"/> (the picture stopped changing).</param>
 public sealed record AnomalyEpisode(
@@ -48,8 +48,9 @@ public sealed record AnomalyEpisode(
     public DateTimeOffset? EndUtc { get; init; }
 
     /// <summary>
-    /// Where the surprise was at the peak frame, in pixels of the source picture: the region of the level-1 energy map
-    /// around its highest cell (<see cref="EnergyMap.Region"/>). Null for a frozen feed, or without an energy map.
+    /// Where the surprise was at the peak frame, in pixels of the source picture: the region of the energy map (the
+    /// scene level's or level 1's, as for <see cref="TopCells"/>) around its highest cell (<see cref="EnergyMap.Region"/>).
+    /// Null for a frozen feed, or without an energy map.
     /// </summary>
     public PixelBox? Box { get; init; }
 

@@ -20,6 +20,7 @@ internal sealed class BatchWork
         }
 
         EnergyMap = new EnergyMap?[n];
+        SceneMap = new EnergyMap?[n];
         Pooled = new float[n][];
         LevelInput = Pooled;
         Windows = [.. Enumerable.Range(0, n).Select(_ => new List<(int, float[])>())];
@@ -35,6 +36,8 @@ internal sealed class BatchWork
     public bool[][] Fresh { get; }
 
     public EnergyMap?[] EnergyMap { get; }
+
+    public EnergyMap?[] SceneMap { get; }
 
     public float[]?[] Pooled { get; }
 
@@ -64,5 +67,6 @@ internal sealed class BatchWork
             Windows[i],
             Errors[i],
             repeats[i],
-            shadow is { } s && s.Errors[i] is null ? new ShadowOutcome(s.Lane.Version, s.Levels[i], s.Fresh[i]) : null))];
+            shadow is { } s && s.Errors[i] is null ? new ShadowOutcome(s.Lane.Version, s.Levels[i], s.Fresh[i]) : null,
+            SceneMap[i]))];
 }

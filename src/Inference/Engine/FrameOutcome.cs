@@ -13,6 +13,7 @@ namespace StreamJepa.Inference.Engine;
 /// <param name="Error">Why the frame was not scored, else null.</param>
 /// <param name="Repeats">Frames in a row, up to this one, whose model input was identical to the frame before (0: it changed).</param>
 /// <param name="Shadow">What the weights scored in shadow found for the frame, while there are such weights.</param>
+/// <param name="SceneMap">The scene level's token energies, when it has an energy.</param>
 public sealed record FrameOutcome(
     FrameHeader Header,
     IReadOnlyList<(double Energy, double Free)?> Levels,
@@ -22,7 +23,8 @@ public sealed record FrameOutcome(
     IReadOnlyList<(int Level, float[] Vector)> Windows,
     string? Error,
     int Repeats = 0,
-    ShadowOutcome? Shadow = null);
+    ShadowOutcome? Shadow = null,
+    EnergyMap? SceneMap = null);
 
 /// <summary>The energies of a frame under weights scored in shadow, which will serve once every stream has a baseline for them.</summary>
 /// <param name="ModelVersion">Version of the shadow weights.</param>

@@ -72,6 +72,9 @@ public sealed class HJepaEngine : IDisposable
     /// <summary>Levels each outcome reports: the model's, then the scene level when there is one.</summary>
     public int LevelCount => _config.LevelCount + (_sceneFrames > 0 ? 1 : 0);
 
+    /// <summary>The scene level's number (the level after the model's last), or 0 without one.</summary>
+    public int SceneLevel => _sceneFrames > 0 ? LevelCount : 0;
+
     /// <summary>Version of the weights that score the frames.</summary>
     public long ModelVersion => _served.Version;
 
@@ -182,7 +185,7 @@ public sealed class HJepaEngine : IDisposable
         FrameLevel(batch, tokens);
         if (_sceneFrames > 0)
         {
-            SceneLevel(batch, tokens);
+            ScoreScene(batch, tokens);
         }
 
         UpperLevels(batch);
@@ -276,7 +279,7 @@ public sealed class HJepaEngine : IDisposable
     }
 
     /// <summary>The scene level: each scorable frame's tokens against its stream's memory, which then takes the frame in.</summary>
-    private void SceneLevel(BatchWork batch, Tensor tokens)
+    private void ScoreScene(BatchWork batch, Tensor tokens)
     {
         _reps.CopyFrom(tokens);
         var level = LevelCount - 1;
@@ -288,6 +291,7 @@ public sealed class HJepaEngine : IDisposable
             {
                 batch.Levels[i][level] = (scene.Energy, scene.Energy);
                 batch.Fresh[i][level] = true;
+                batch.SceneMap[i] = new EnergyMap(_config.GridHeight, _config.GridWidth, scene.Map);
             }
         }
     }

@@ -25,8 +25,12 @@ internal sealed class SceneMemory
         _mean = new float[dim * positions];
     }
 
-    /// <summary>Frames seen before the scene level gives an energy: a mean of fewer is mostly the moment itself.</summary>
-    public int MinFrames => Math.Max(2, _frames / 20);
+    /// <summary>
+    /// Frames seen before the scene level gives an energy: a quarter of its span. A mean of fewer frames is mostly the
+    /// last few seconds, which people have not yet walked out of, so its energies are lower than the full memory's and
+    /// a baseline learnt from them would make later normal frames look surprising.
+    /// </summary>
+    public int MinFrames => Math.Max(2, _frames / 4);
 
     /// <summary>
     /// The energy of <paramref name="tokens"/> (D, Gh, Gw, channel-major) against the scene, with its token map, or

@@ -51,7 +51,7 @@ public sealed class InferencePipeline : IAsyncDisposable
         _logger = logger;
         _shadowFrames = options.Scoring.Window;
         var inference = options.Inference;
-        _router = new ResultRouter(options.Scoring, engine.LevelCount, priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time, episodes);
+        _router = new ResultRouter(options.Scoring, (engine.LevelCount, engine.SceneLevel), priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time, episodes);
         _batch = new BatchBlock<Frame>(inference.MaxBatch, new GroupingDataflowBlockOptions { BoundedCapacity = inference.MaxBatch * 2 });
         _modelThread = new DedicatedThreadScheduler("streamjepa-model", modelCpus ?? []);
         _model = new TransformBlock<Frame[], StageItem>(

@@ -13,6 +13,7 @@ internal sealed class ResultRouter
 {
     private readonly ScoringOptions _options;
     private readonly int _levels;
+    private readonly int _sceneLevel;
     private readonly IReadOnlyDictionary<int, (double Median, double Mad)> _priors;
     private readonly IReadOnlyList<IResultSink> _sinks;
     private readonly TimeProvider _time;
@@ -26,11 +27,11 @@ internal sealed class ResultRouter
     private long _shadowReady = -1;
     private long _episodes;
 
-    public ResultRouter(ScoringOptions options, int levels, IReadOnlyDictionary<int, (double, double)> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time, EpisodeContext? context = null)
+    public ResultRouter(ScoringOptions options, (int Count, int Scene) levels, IReadOnlyDictionary<int, (double, double)> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time, EpisodeContext? context = null)
     {
         _context = context;
         _options = options;
-        _levels = levels;
+        (_levels, _sceneLevel) = levels;
         _priors = priors;
         _sinks = sinks;
         _embeddingSinks = [.. sinks.Where(s => s.WantsEmbeddings)];
@@ -91,7 +92,7 @@ internal sealed class ResultRouter
         var header = outcome.Header;
         if (!_scorers.TryGetValue(header.StreamId, out var scorer))
         {
-            scorer = new StreamScorer(header.StreamId, _options, _levels, _priors, _time);
+            scorer = new StreamScorer(header.StreamId, _options, _levels, _priors, _time, _sceneLevel);
             _sources[header.StreamId] = _context?.SourceOf(header.StreamId);    // while the stream is surely known
             _scorers.Add(header.StreamId, scorer);
         }

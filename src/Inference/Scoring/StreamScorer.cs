@@ -9,11 +9,12 @@ namespace StreamJepa.Inference.Scoring;
 /// Turns one stream's frame outcomes into scores: per-level surprise from running robust statistics (the
 /// checkpoint's until the stream has its own first <c>minSamples</c> energies; after that, energies inside an
 /// episode or themselves surprising are not learned as normal), the combined score (the most surprised of the
-/// <c>alertLevels</c>), and anomaly episodes. A stream is warming up, scored but never alerting, until the model's
-/// context has filled and every alert level has the stream's own baseline for the model version that scores it. A
-/// picture repeated exactly is no evidence about the scene: it teaches no baseline, opens no surprise episode, and
-/// <c>frozenAfter</c> repeats in a row make a "frozen" episode of their own. While new weights are scored in shadow,
-/// the frames the served weights judge normal build the stream's baseline for them, which takes over with them.
+/// <c>alertLevels</c> and the scene level, when there is one), and anomaly episodes. A stream is warming up, scored
+/// but never alerting, until the model's context has filled and every alert level has the stream's own baseline for
+/// the model version that scores it. A picture repeated exactly is no evidence about the scene: it teaches no
+/// baseline, opens no surprise episode, and <c>frozenAfter</c> repeats in a row make a "frozen" episode of their own.
+/// While new weights are scored in shadow, the frames the served weights judge normal build the stream's baseline for
+/// them, which takes over with them.
 /// </summary>
 internal sealed class StreamScorer
 {
@@ -26,12 +27,17 @@ internal sealed class StreamScorer
     private RobustStats[]? _shadowStats;
     private long _shadowVersion = -1;
     private readonly TimeProvider _time;
+    private readonly int _sceneLevel;
     private long _episodeIds;
 
-    /// <summary>A scorer for <paramref name="stream"/>; <paramref name="time"/> (the system clock by default) dates frames and names episodes.</summary>
-    public StreamScorer(string stream, ScoringOptions options, int levels, IReadOnlyDictionary<int, (double Median, double Mad)> priors, TimeProvider? time = null)
+    /// <summary>
+    /// A scorer for <paramref name="stream"/> of <paramref name="levels"/> levels, of which <paramref name="sceneLevel"/>
+    /// (0: none) is the scene level; <paramref name="time"/> (the system clock by default) dates frames and names episodes.
+    /// </summary>
+    public StreamScorer(string stream, ScoringOptions options, int levels, IReadOnlyDictionary<int, (double Median, double Mad)> priors, TimeProvider? time = null, int sceneLevel = 0)
     {
         _options = options;
+        _sceneLevel = sceneLevel;
         _time = time ?? TimeProvider.System;
         _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? p : null))];
         _surprise = new double?[levels];
@@ -115,7 +121,7 @@ internal sealed class StreamScorer
             episodes.Add(frozen);
         }
 
-        if (ready && repeats == 0 && _episodes.Update(at, combined, [.. levels.Select(l => l.Surprise)], outcome.EnergyMap, modelVersion) is { } surprise)
+        if (ready && repeats == 0 && _episodes.Update(at, combined, [.. levels.Select(l => l.Surprise)], Evidence(outcome, levels), modelVersion) is { } surprise)
         {
             episodes.Add(surprise);
         }
@@ -123,10 +129,28 @@ internal sealed class StreamScorer
         return episodes;
     }
 
+    /// <summary>
+    /// The energy map an episode takes its cells and box from at this frame: the scene level's when it is the most
+    /// surprised level, else level 1's.
+    /// </summary>
+    private EnergyMap? Evidence(FrameOutcome outcome, LevelScore[] levels)
+    {
+        var most = levels.Where(l => l.Surprise is not null && Alerts(l.Level)).MaxBy(l => l.Surprise);
+        return most is not null && most.Level == _sceneLevel && outcome.SceneMap is { } scene ? scene : outcome.EnergyMap;
+    }
+
     private EpisodeIdentity NextId() => new(++_episodeIds, Guid.CreateVersion7(_time.GetUtcNow()).ToString());
 
+    /// <summary>
+    /// True when every level of <c>alertLevels</c> has the stream's own baseline. The scene level does not hold the
+    /// stream back: it has no checkpoint statistics, so its surprise joins the combined score only once the stream's
+    /// own baseline for it is measured.
+    /// </summary>
     private bool Ready(RobustStats[] stats) =>
         _options.AlertLevels.All(l => l > stats.Length || stats[l - 1].Count >= _options.MinSamples);
+
+    /// <summary>True for the levels whose surprise makes the combined score: the <c>alertLevels</c> and the scene level.</summary>
+    private bool Alerts(int level) => level == _sceneLevel || _options.AlertLevels.Contains(level);
 
     /// <summary>
     /// Adds the shadow weights' energies of a frame to their baseline when the served weights found the frame normal
@@ -161,13 +185,13 @@ internal sealed class StreamScorer
         }
     }
 
-    /// <summary>The most surprised of the <c>alertLevels</c> that have a surprise, or null when none has.</summary>
+    /// <summary>The most surprised of the alerting levels (<see cref="Alerts"/>) that have a surprise, or null when none has.</summary>
     private double? Combined(LevelScore[] levels)
     {
         double? combined = null;
         foreach (var level in levels)
         {
-            if (level.Surprise is { } s && _options.AlertLevels.Contains(level.Level) && (combined is null || s > combined))
+            if (level.Surprise is { } s && Alerts(level.Level) && (combined is null || s > combined))
             {
                 combined = s;
             }

@@ -194,16 +194,12 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ValidateModelInput_TheSceneLevel_IsTheLevelAfterTheModels()
+    public void Load_SceneFrames_DefaultsOnAndRefusesANegativeSpan()
     {
-        var model = new StreamJepa.Core.Modeling.HJepaConfig();
-        var withScene = ConfigLoader.Load(null, ["scoring.sceneFrames=300", "scoring.alertLevels=[1, 3]"], NoEnvironment);
-        var beyond = ConfigLoader.Load(null, ["scoring.sceneFrames=300", "scoring.alertLevels=[4]"], NoEnvironment);
-
-        withScene.ValidateModelInput(model);
-        var ex = Assert.Throws<ConfigException>(() => beyond.ValidateModelInput(model));
-        Assert.Contains("level 4; the model has 2 levels, and the scene level is 3", Assert.Single(ex.Errors).Problem, StringComparison.Ordinal);
-        Assert.Contains(Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["scoring.sceneFrames=-1"], NoEnvironment)).Errors, e => e.Key == "scoring.sceneFrames");
+        Assert.Equal(300, ConfigLoader.Load(null, [], NoEnvironment).Scoring.SceneFrames);
+        Assert.Equal(0, ConfigLoader.Load(null, ["scoring.sceneFrames=0"], NoEnvironment).Scoring.SceneFrames);
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["scoring.sceneFrames=-1"], NoEnvironment));
+        Assert.Equal("scoring.sceneFrames", Assert.Single(ex.Errors).Key);
     }
 
     [Fact]

@@ -38,7 +38,11 @@ public sealed class RunScoresTests : IDisposable
             Assert.Equal(Enumerable.Range(0, count), mine.Select(l => l.GetProperty("frame").GetInt32()));
             Assert.All(mine.Take(3), l => Assert.Equal(JsonValueKind.Null, l.GetProperty("score").ValueKind));
             Assert.All(mine.Skip(3), l => Assert.Equal(JsonValueKind.Number, l.GetProperty("levels")[0].GetProperty("freeEnergy").ValueKind));
-            Assert.All(mine, l => Assert.Equal(2, l.GetProperty("levels").GetArrayLength()));
+            Assert.All(mine, l => Assert.Equal(3, l.GetProperty("levels").GetArrayLength()));
+
+            // Level 3 is the scene level (300 frames by default): no energy until its memory holds 75 frames.
+            Assert.All(mine, l => Assert.Equal(3, l.GetProperty("levels")[2].GetProperty("level").GetInt32()));
+            Assert.All(mine, l => Assert.Equal(JsonValueKind.Null, l.GetProperty("levels")[2].GetProperty("energy").ValueKind));
             Assert.All(mine, l => Assert.Equal(0, l.GetProperty("modelVersion").GetInt64()));
             Assert.All(mine, l => Assert.Contains(l.GetProperty("anomaly").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False }));
         }

@@ -75,7 +75,7 @@ public sealed class HJepaEngineTests
     public void Process_WithASceneLevel_ReportsItAfterTheModelsLevels_AndAChangedSceneRaisesIt()
     {
         using var plain = EngineFixture.Engine();
-        using var engine = new HJepaEngine(EngineFixture.Model(3), 1, CPU, 16, sceneFrames: 40);
+        using var engine = new HJepaEngine(EngineFixture.Model(3), 1, CPU, 16, sceneFrames: 8);
 
         var expected = Enumerable.Range(0, 30).Select(i => Single(plain, EngineFixture.Frame("a", i))).ToList();
         var outcomes = Enumerable.Range(0, 30).Select(i => Single(engine, EngineFixture.Frame("a", i))).ToList();

@@ -12,11 +12,11 @@ public sealed class SceneMemoryTests
     {
         var scene = new SceneMemory(frames: 100, Dim, Positions);
 
-        var energies = Enumerable.Range(0, 8).Select(_ => scene.Observe(Grid(0, 1f), topTokens: 0)).ToList();
+        var energies = Enumerable.Range(0, 30).Select(_ => scene.Observe(Grid(0, 1f), topTokens: 0)).ToList();
 
-        Assert.Equal(5, scene.MinFrames);
-        Assert.All(energies.Take(5), e => Assert.Null(e));
-        Assert.All(energies.Skip(5), e => Assert.Equal(0, e!.Value.Energy, 1e-9));
+        Assert.Equal(25, scene.MinFrames);
+        Assert.All(energies.Take(25), e => Assert.Null(e));
+        Assert.All(energies.Skip(25), e => Assert.Equal(0, e!.Value.Energy, 1e-9));
     }
 
     [Fact]

@@ -222,6 +222,37 @@ public sealed class StreamScorerTests
         Assert.Equal(level2Opens, spike[^1].Score > 4);
     }
 
+    [Fact]
+    public void SceneLevel_OpensEpisodesBesideTheAlertLevels_OnceItHasItsOwnBaseline()
+    {
+        var scorer = new StreamScorer("cam", Options with { AlertLevels = [1] }, 3, new Dictionary<int, (double, double)>(), sceneLevel: 3);
+        var normal = new List<FrameScore>();
+        for (var i = 0; i < 40; i++)
+        {
+            var wobble = 0.05 * (i % 3);
+
+            // The scene level starts five frames late (its memory fills first); the stream does not wait for it.
+            var outcome = i < 5 ? Outcome(i, 1.0 + wobble, 1.0 + wobble) with { Levels = [(1.0 + wobble, 1.0 + wobble), (1.0, 1.0), null], Fresh = [true, true, false] } : Outcome(i, 1.0 + wobble, 1.0, 1.0 + wobble);
+            normal.Add(scorer.Score(outcome, 1).Score);
+        }
+
+        // Level 1's map is hottest top left, the scene level's bottom right: the episode shows where the scene changed.
+        var levelOneMap = new EnergyMap(2, 2, [5f, 1f, 1f, 1f]);
+        var sceneMap = new EnergyMap(2, 2, [1f, 1f, 1f, 7f]);
+        var spike = Enumerable.Range(40, 5)
+            .Select(i => scorer.Score(Outcome(i, 1.05, 1.0, 9.0) with { EnergyMap = levelOneMap, SceneMap = sceneMap }, 1))
+            .ToList();
+
+        Assert.False(normal[12].WarmingUp, "level 1 has its baseline");
+        Assert.Null(normal[12].Levels[2].Surprise);
+        Assert.Equal(normal[12].Levels[0].Surprise, normal[12].Score);
+        Assert.NotNull(normal[^1].Levels[2].Surprise);
+        Assert.True(spike[^1].Score.Anomaly);
+        Assert.Equal(spike[^1].Score.Levels[2].Surprise, spike[^1].Score.Score);
+        var opened = Assert.Single(spike.SelectMany(s => s.Episodes));
+        Assert.Equal((1, 1), (opened.TopCells[0].Row, opened.TopCells[0].Column));
+    }
+
     /// <summary>A frame whose levels (level 1 first) all have a fresh energy, given as free energies.</summary>
     private static FrameOutcome Outcome(long frame, params double[] free) => Repeated(frame, 0, free);
 
