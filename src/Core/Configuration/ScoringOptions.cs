@@ -31,8 +31,8 @@ public sealed record ScoringOptions
 
     /// <summary>
     /// Levels of the model (1 = frames) whose surprise makes a frame's combined score, the most surprised of them and
-    /// of the scene level (<see cref="SceneFrames"/>), and so opens episodes. Every level is still scored and reported, and an episode lists each level that was surprised during
-    /// it. The default is level 1 alone: trained on a half-minute of video, level 2's surprise on new video of the same
+    /// of the scene level (<see cref="SceneFrames"/>), and so opens episodes. Every level is still scored and reported,
+    /// and an episode lists each level that was surprised during it. The default is level 1 alone: trained on a half-minute of video, level 2's surprise on new video of the same
     /// scene has heavy tails (a fifth of normal frames above the on-threshold in one of six models), and in every model
     /// measured it only lowered the combined AUC (docs/experiments/2026-12-02-default-composition.md).
     /// </summary>

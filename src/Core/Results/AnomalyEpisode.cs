@@ -15,7 +15,10 @@ namespace StreamJepa.Core.Results;
 /// <param name="PeakScore">Highest combined surprise.</param>
 /// <param name="Levels">Peak and mean surprise per level.</param>
 /// <param name="FiredLevels">Levels whose surprise reached the on-threshold (which timescale was surprised).</param>
-/// <param name="TopCells">Where in the image: the highest-energy cells at the peak frame, of the scene level's map when it was the most surprised level there, else of level 1's.</param>
+/// <param name="TopCells">
+/// Where in the image: the highest-energy cells at the peak frame, of the scene level's map when it was the most
+/// surprised level there, else of level 1's.
+/// </param>
 /// <param name="ModelVersion">Version of the weights at the peak frame.</param>
 /// <param name="Kind"><see cref="Surprise"/> (the model could not predict what it saw) or <see cref="Frozen"/> (the picture stopped changing).</param>
 public sealed record AnomalyEpisode(

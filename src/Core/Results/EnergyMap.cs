@@ -1,8 +1,8 @@
 namespace StreamJepa.Core.Results;
 
 /// <summary>
-/// Token energies of one frame (level 1's at the best latent, or the scene level's): <paramref name="Rows"/> × <paramref name="Columns"/>,
-/// row-major with row 0 at the top, one value per token of the encoder's grid.
+/// Token energies of one frame (level 1's at the best latent, or the scene level's): <paramref name="Rows"/> ×
+/// <paramref name="Columns"/>, row-major with row 0 at the top, one value per token of the encoder's grid.
 /// </summary>
 public sealed record EnergyMap(int Rows, int Columns, float[] Energies)
 {

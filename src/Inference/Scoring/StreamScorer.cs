@@ -87,14 +87,15 @@ internal sealed class StreamScorer
             levels[l] = new LevelScore(l + 1, value?.Energy, value?.Free, value is null ? null : _surprise[l]);
         }
 
-        var combined = levels[0].Surprise is null ? null : Combined(levels);
+        var most = levels[0].Surprise is null ? null : MostSurprised(levels);
+        var combined = most?.Surprise;
         ready &= combined is not null;
         if (repeats > 0)
         {
             combined = Math.Max(combined ?? double.MinValue, _options.OnThreshold * repeats / _options.FrozenAfter);
         }
 
-        var episodes = Episodes(header, combined, levels, outcome, repeats, ready, modelVersion);
+        var episodes = Episodes(header, combined, most, levels, outcome, repeats, ready, modelVersion);
         LearnShadow(outcome.Shadow, repeats);
         var map = _options.EnergyMaps ? outcome.EnergyMap : null;
         var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, AnomalyOpen, modelVersion, EnergyMap: map, WarmingUp: !ready, Repeats: repeats);
@@ -107,7 +108,7 @@ internal sealed class StreamScorer
     /// Feeds the frame to the frozen-feed check and, when the stream is ready and the picture changed, to the
     /// surprise hysteresis. A feed that freezes closes an open surprise episode first: what follows is no evidence.
     /// </summary>
-    private List<AnomalyEpisode> Episodes(FrameHeader header, double? combined, LevelScore[] levels, FrameOutcome outcome, int repeats, bool ready, long modelVersion)
+    private List<AnomalyEpisode> Episodes(FrameHeader header, double? combined, LevelScore? most, LevelScore[] levels, FrameOutcome outcome, int repeats, bool ready, long modelVersion)
     {
         var episodes = new List<AnomalyEpisode>(0);
         var at = new FrameMoment(header.Sequence, header.PtsMs, _time.GetUtcNow() - _time.GetElapsedTime(header.DecodedTimestamp), header.SourceWidth, header.SourceHeight);
@@ -121,7 +122,7 @@ internal sealed class StreamScorer
             episodes.Add(frozen);
         }
 
-        if (ready && repeats == 0 && _episodes.Update(at, combined, [.. levels.Select(l => l.Surprise)], Evidence(outcome, levels), modelVersion) is { } surprise)
+        if (ready && repeats == 0 && _episodes.Update(at, combined, [.. levels.Select(l => l.Surprise)], Evidence(outcome, most), modelVersion) is { } surprise)
         {
             episodes.Add(surprise);
         }
@@ -130,14 +131,11 @@ internal sealed class StreamScorer
     }
 
     /// <summary>
-    /// The energy map an episode takes its cells and box from at this frame: the scene level's when it is the most
-    /// surprised level, else level 1's.
+    /// The energy map an episode takes its cells and box from at this frame: the scene level's when it is the
+    /// <paramref name="most"/> surprised level, else level 1's.
     /// </summary>
-    private EnergyMap? Evidence(FrameOutcome outcome, LevelScore[] levels)
-    {
-        var most = levels.Where(l => l.Surprise is not null && Alerts(l.Level)).MaxBy(l => l.Surprise);
-        return most is not null && most.Level == _sceneLevel && outcome.SceneMap is { } scene ? scene : outcome.EnergyMap;
-    }
+    private EnergyMap? Evidence(FrameOutcome outcome, LevelScore? most) =>
+        most is not null && most.Level == _sceneLevel && outcome.SceneMap is { } scene ? scene : outcome.EnergyMap;
 
     private EpisodeIdentity NextId() => new(++_episodeIds, Guid.CreateVersion7(_time.GetUtcNow()).ToString());
 
@@ -185,20 +183,12 @@ internal sealed class StreamScorer
         }
     }
 
-    /// <summary>The most surprised of the alerting levels (<see cref="Alerts"/>) that have a surprise, or null when none has.</summary>
-    private double? Combined(LevelScore[] levels)
-    {
-        double? combined = null;
-        foreach (var level in levels)
-        {
-            if (level.Surprise is { } s && Alerts(level.Level) && (combined is null || s > combined))
-            {
-                combined = s;
-            }
-        }
-
-        return combined;
-    }
+    /// <summary>
+    /// The most surprised of the alerting levels (<see cref="Alerts"/>) that have a surprise, the first of equals; null
+    /// when none has. Its surprise is the frame's combined score.
+    /// </summary>
+    private LevelScore? MostSurprised(LevelScore[] levels) =>
+        levels.Where(l => l.Surprise is not null && Alerts(l.Level)).MaxBy(l => l.Surprise);
 
     /// <summary>max(z, −w·z) with level <paramref name="l"/>'s <c>lowEnergyWeights</c> w: energy far below normal is surprising too when w is above 0.</summary>
     private double? TwoSided(double? z, int l) =>
