@@ -4,8 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
 
 namespace StreamJepa.Benchmarks;

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenCvSharp;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
 
 namespace StreamJepa.Benchmarks;

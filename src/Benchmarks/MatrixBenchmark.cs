@@ -1,7 +1,8 @@
 using System.Globalization;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Results;
 using StreamJepa.Core.Threading;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Ingest.Synthetic;
 using StreamJepa.Kafka.Embedded;
@@ -23,11 +24,9 @@ public sealed class MatrixBenchmark
     private readonly StreamJepaOptions _options;
     private readonly TextWriter _output;
     private readonly Device _device;
-    private readonly OpenSinks _openSinks;
 
-    public MatrixBenchmark(StreamJepaOptions options, TextWriter output, OpenSinks openSinks)
+    public MatrixBenchmark(StreamJepaOptions options, TextWriter output)
     {
-        _openSinks = openSinks;
         _options = options;
         _output = output;
         _device = TorchRuntime.Initialize(options.Inference);
@@ -94,9 +93,9 @@ public sealed class MatrixBenchmark
         var decode = await IngestBenchmark.DecodeAsync(video, _options.Ingest, n, cancellationToken).ConfigureAwait(false);
         var forward = ModelThroughput.Measure(ForwardOnly, _device, video, n).Engine;
         var free = ModelThroughput.Measure(_options, _device, video, n).Engine;
-        var jsonl = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl), _openSinks, _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        var jsonl = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl), _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         PeakMemory.Reset();
-        var kafka = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _openSinks, _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        var kafka = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _device, video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         var jsonlCeiling = 1 / ((1 / decode) + (1 / free));
         var kafkaCeiling = 1 / ((1 / decode) + (1 / free) + (1 / publish.Sink));
         return new Row(plain, decode, forward, free, jsonl.Fps, jsonl.Fps / jsonlCeiling, kafka.Fps, kafka.Fps / kafkaCeiling, kafka.P50, kafka.P99, PeakMemory.Megabytes());
@@ -152,7 +151,7 @@ public sealed class MatrixBenchmark
         foreach (var n in streamCounts)
         {
             PeakMemory.Reset();
-            var (fps, p50, p99) = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _openSinks, _device, video, n, realtime: true, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
+            var (fps, p50, p99) = await PipelineThroughput.RunAsync(With(split, SinkKind.Jsonl, SinkKind.Kafka), _device, video, n, realtime: true, TimeSpan.FromSeconds(seconds), cancellationToken).ConfigureAwait(false);
             await Line(string.Create(CultureInfo.InvariantCulture, $"| {n} | {fps:0.0} | {p50:0.0} | {p99:0.0} | {PeakMemory.Megabytes():0} |")).ConfigureAwait(false);
         }
     }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using OpenCvSharp;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Inference.Engine;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Preprocessing;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ internal static class ModelThroughput
     public static (double Encoder, double Engine) Measure(StreamJepaOptions options, Device device, string video, int streams)
     {
         var held = Decode(video, options.Ingest);
-        var (model, header) = ModelLoader.Load(options);
+        var (model, header) = ModelLoader.Load(options.Inference, options.Model);
         using var engine = new HJepaEngine(model, header.ModelVersion, device, options.Inference.MaxBatch, options.Scoring.SceneFrames);
         var shape = new FrameShape(options.Ingest.Channels, options.Ingest.Height, options.Ingest.Width);
         var pool = new FramePool(shape);

@@ -1,5 +1,6 @@
 using System.Globalization;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Configuration;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using static TorchSharp.torch;
 
@@ -16,11 +17,9 @@ public sealed class PipelineBenchmark
     private readonly string _video;
     private readonly TextWriter _output;
     private readonly Device _device;
-    private readonly OpenSinks _openSinks;
 
-    public PipelineBenchmark(StreamJepaOptions options, string video, TextWriter output, OpenSinks openSinks)
+    public PipelineBenchmark(StreamJepaOptions options, string video, TextWriter output)
     {
-        _openSinks = openSinks;
         _options = options;
         _video = video;
         _output = output;
@@ -41,7 +40,7 @@ public sealed class PipelineBenchmark
                 var decode = await IngestBenchmark.DecodeAsync(_video, _options.Ingest, n, cancellationToken).ConfigureAwait(false);
                 var (encoder, model) = ModelThroughput.Measure(_options, _device, _video, n);
                 var ceiling = 1 / ((1 / decode) + (1 / model));
-                var (pipeline, _, _) = await PipelineThroughput.RunAsync(JsonlOnly, _openSinks, _device, _video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                var (pipeline, _, _) = await PipelineThroughput.RunAsync(JsonlOnly, _device, _video, n, realtime: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                 await Line(string.Create(CultureInfo.InvariantCulture,
                     $"| {n} | {threads} | {decode:0} | {encoder:0} | {model:0} | {ceiling:0} | {pipeline:0} | {pipeline / ceiling:0.00} | {PeakMemory.Megabytes():0} |")).ConfigureAwait(false);
             }
@@ -51,7 +50,7 @@ public sealed class PipelineBenchmark
         {
             set_num_threads(intraOpThreads[^1]);
             var n = streamCounts[^1];
-            var (fps, p50, p99) = await PipelineThroughput.RunAsync(JsonlOnly, _openSinks, _device, _video, n, realtime: true, TimeSpan.FromSeconds(realtimeSeconds), cancellationToken).ConfigureAwait(false);
+            var (fps, p50, p99) = await PipelineThroughput.RunAsync(JsonlOnly, _device, _video, n, realtime: true, TimeSpan.FromSeconds(realtimeSeconds), cancellationToken).ConfigureAwait(false);
             await Line(string.Create(CultureInfo.InvariantCulture,
                 $"\nreal-time pace: {n} streams at the clip's native rate for {realtimeSeconds:0} s: {fps:0.0} frames/s scored, decode→score latency p50 {p50:0.0} ms, p99 {p99:0.0} ms, peak RSS {PeakMemory.Megabytes():0} MB")).ConfigureAwait(false);
         }

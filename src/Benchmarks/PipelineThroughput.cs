@@ -1,18 +1,22 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Configuration;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
+using StreamJepa.Ingest.Configuration;
+using StreamJepa.Inference.Sinks;
 using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Kafka;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Benchmarks;
 
-/// <summary>Frames/s and decode→score latency of the whole pipeline: N streams of one video into the sinks of <c>options.Output</c>, opened by <see cref="OpenSinks"/>.</summary>
+/// <summary>Frames/s and decode→score latency of the whole pipeline: N streams of one video into the sinks of <c>options.Output</c>, opened as <c>run</c> opens them (nothing printed, nothing logged).</summary>
 internal static class PipelineThroughput
 {
     public static async Task<(double Fps, double P50, double P99)> RunAsync(
-        StreamJepaOptions options, OpenSinks openSinks, Device device, string video, int streams, bool realtime, TimeSpan duration, CancellationToken cancellationToken)
+        StreamJepaOptions options, Device device, string video, int streams, bool realtime, TimeSpan duration, CancellationToken cancellationToken)
     {
         var scores = Path.Combine(Path.GetTempPath(), $"streamjepa-bench-{Environment.ProcessId}.jsonl");
         options = options with
@@ -20,12 +24,12 @@ internal static class PipelineThroughput
             Ingest = options.Ingest with { Realtime = realtime },
             Output = options.Output with { Scores = options.Output.Has(SinkKind.Jsonl) ? scores : null },
         };
-        var (model, header) = ModelLoader.Load(options);
+        var (model, header) = ModelLoader.Load(options.Inference, options.Model);
         using var engine = new HJepaEngine(model, header.ModelVersion, device, options.Inference.MaxBatch, options.Scoring.SceneFrames);
-        var sinks = openSinks(options);
-        using var owner = sinks.Owner;
+        var kafka = new KafkaSinkKind(options.Kafka, TimeProvider.System, NullLoggerFactory.Instance);
+        using var sinks = ResultSinks.Open(options.Output, TextWriter.Null, [], [], kafka);
         var cpus = TorchRuntime.Split(options.Inference);
-        var inference = new InferencePipeline(engine, options, header.EnergyStats, sinks.Sinks, TimeProvider.System, NullLogger.Instance, cpus.Model);
+        var inference = new InferencePipeline(engine, options.Inference, options.Scoring, header.EnergyStats, sinks.Sinks, TimeProvider.System, NullLogger.Instance, cpus.Model);
         try
         {
             await using (inference.ConfigureAwait(false))
@@ -49,7 +53,7 @@ internal static class PipelineThroughput
                 }
 
                 await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-                if (sinks.Publisher is { } publisher && !await publisher.WaitDeliveredAsync(TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false))
+                if (kafka.Publisher is { } publisher && !await publisher.WaitDeliveredAsync(TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false))
                 {
                     throw new InvalidOperationException($"the Kafka sink did not deliver within 2 minutes: {publisher.Stats()}");
                 }

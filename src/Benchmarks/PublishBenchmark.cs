@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
 using StreamJepa.Kafka;
+using StreamJepa.Kafka.Configuration;
 using StreamJepa.Kafka.Embedded;
 using StreamJepa.Kafka.Messages;
 

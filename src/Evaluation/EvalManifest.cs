@@ -11,7 +11,7 @@ namespace StreamJepa.Evaluation;
 /// </summary>
 public sealed record EvalManifest(IReadOnlyList<string> Train, IReadOnlyList<EvalVideo> Videos)
 {
-    private static readonly JsonSerializerOptions Json = new(ConfigLoader.JsonOptions);
+    private static readonly JsonSerializerOptions Json = new(ConfigDocument.JsonOptions);
 
     public static EvalManifest Load(string path)
     {

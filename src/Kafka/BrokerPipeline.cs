@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Kafka.Configuration;
 
 namespace StreamJepa.Kafka;
 

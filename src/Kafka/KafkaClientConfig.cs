@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using StreamJepa.Core.Configuration;
+using StreamJepa.Kafka.Configuration;
 
 namespace StreamJepa.Kafka;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using StreamJepa.Core.Configuration;
+using StreamJepa.Kafka.Configuration;
 using StreamJepa.Kafka.Outbox;
 
 namespace StreamJepa.Kafka;

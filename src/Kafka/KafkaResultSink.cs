@@ -1,5 +1,5 @@
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
+using StreamJepa.Kafka.Configuration;
 using StreamJepa.Kafka.Messages;
 
 namespace StreamJepa.Kafka;

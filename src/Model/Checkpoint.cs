@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StreamJepa.Core.Configuration;
-using StreamJepa.Core.Modeling;
+using StreamJepa.Model.Configuration;
 
 namespace StreamJepa.Model;
 
@@ -34,7 +34,7 @@ public static class Checkpoint
             {
                 writer.Write(Magic);
                 writer.Write(FormatVersion);
-                var json = JsonSerializer.SerializeToUtf8Bytes(header, ConfigLoader.JsonOptions);
+                var json = JsonSerializer.SerializeToUtf8Bytes(header, ConfigDocument.JsonOptions);
                 writer.Write(json.Length);
                 writer.Write(json);
                 model.save(writer);
@@ -255,7 +255,7 @@ public static class Checkpoint
                 }
             }
 
-            var header = json.Deserialize<CheckpointHeader>(ConfigLoader.JsonOptions)
+            var header = json.Deserialize<CheckpointHeader>(ConfigDocument.JsonOptions)
                 ?? throw new CheckpointException($"checkpoint {path} has an empty header");
             return header with { FormatVersion = version };
         }

@@ -9,8 +9,8 @@ public static class ConfigDiff
 {
     public static IReadOnlyList<string> Between<T>(T stored, T requested)
     {
-        var a = JsonSerializer.SerializeToNode(stored, ConfigLoader.JsonOptions);
-        var b = JsonSerializer.SerializeToNode(requested, ConfigLoader.JsonOptions);
+        var a = JsonSerializer.SerializeToNode(stored, ConfigDocument.JsonOptions);
+        var b = JsonSerializer.SerializeToNode(requested, ConfigDocument.JsonOptions);
         var differences = new List<string>();
         Walk("model", a, b, differences);
         return differences;

@@ -1,4 +1,4 @@
-using StreamJepa.Core.Modeling;
+using StreamJepa.Model.Configuration;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
-using StreamJepa.Core.Configuration;
 using StreamJepa.Model;
+using StreamJepa.Training.Configuration;
 using StreamJepa.Training.Data;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

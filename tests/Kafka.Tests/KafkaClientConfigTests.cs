@@ -1,4 +1,4 @@
-using StreamJepa.Core.Configuration;
+using StreamJepa.Kafka.Configuration;
 
 namespace StreamJepa.Kafka.Tests;
 

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
+using StreamJepa.Kafka.Configuration;
 using StreamJepa.Kafka.Messages;
 using StreamJepa.Kafka.Tests.Support;
 

@@ -1,3 +1,4 @@
+
 using static TorchSharp.torch;
 
 namespace StreamJepa.Model.Tests;
@@ -5,7 +6,7 @@ namespace StreamJepa.Model.Tests;
 public sealed class MaskedPredictorTests
 {
     // An 8×8 grid of 16-wide tokens, two context frames, a 3×3 hidden block around each token.
-    private static readonly Core.Modeling.HJepaConfig Config = TinyConfig.Value with { ImageWidth = 64, ImageHeight = 64, MaskedBlock = 3 };
+    private static readonly Model.Configuration.HJepaConfig Config = TinyConfig.Value with { ImageWidth = 64, ImageHeight = 64, MaskedBlock = 3 };
 
     [Fact]
     public void Forward_PredictsTheNewestFrameTokens()

@@ -1,4 +1,5 @@
-using StreamJepa.Core.Modeling;
+using StreamJepa.Model.Configuration;
+
 using static TorchSharp.torch;
 
 namespace StreamJepa.Model.Tests;

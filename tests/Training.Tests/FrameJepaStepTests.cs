@@ -1,6 +1,6 @@
-using StreamJepa.Core.Configuration;
-using StreamJepa.Core.Modeling;
 using StreamJepa.Model;
+using StreamJepa.Model.Configuration;
+using StreamJepa.Training.Configuration;
 using StreamJepa.Training.Health;
 using static TorchSharp.torch;
 

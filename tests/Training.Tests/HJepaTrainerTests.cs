@@ -1,9 +1,9 @@
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
-using StreamJepa.Core.Modeling;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Ingest.Synthetic;
 using StreamJepa.Model;
+using StreamJepa.Model.Configuration;
+using StreamJepa.Training.Configuration;
 using StreamJepa.Training.Data;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
-using StreamJepa.Core.Frames;
 using OpenCvSharp;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Preprocessing;
 using StreamJepa.Ingest.Synthetic;
 using StreamJepa.Training.Data;

@@ -1,10 +1,11 @@
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
-using StreamJepa.Core.Modeling;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Engine;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Synthetic;
 using StreamJepa.Model;
+using StreamJepa.Model.Configuration;
+using StreamJepa.Training.Configuration;
 using StreamJepa.Training.Data;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using StreamJepa.Core.Modeling;
+using StreamJepa.Model.Configuration;
 
 namespace StreamJepa.Training.Tests;
 

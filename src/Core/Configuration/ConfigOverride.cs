@@ -109,7 +109,7 @@ public static class ConfigOverride
     }
 
     /// <summary>The key of <paramref name="obj"/> that is <paramref name="segment"/> ignoring case (keys bind that way), or null.</summary>
-    internal static string? ExistingName(JsonObject obj, string segment) =>
+    public static string? ExistingName(JsonObject obj, string segment) =>
         obj.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, segment, StringComparison.OrdinalIgnoreCase));
 
     private static JsonNode? ParseValue(string value)

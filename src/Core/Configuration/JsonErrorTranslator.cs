@@ -7,7 +7,7 @@ namespace StreamJepa.Core.Configuration;
 /// <summary>Turns System.Text.Json's binding errors into messages that name the key, the value and what is allowed.</summary>
 internal static partial class JsonErrorTranslator
 {
-    public static ConfigError Translate(JsonException ex, JsonObject root)
+    public static ConfigError Translate(JsonException ex, JsonObject root, Type rootType)
     {
         var key = ToKey(ex.Path);
         var message = ex.Message;
@@ -16,7 +16,7 @@ internal static partial class JsonErrorTranslator
         {
             var name = unknown.Groups["name"].Value;
             var fullKey = key.Length == 0 || key.EndsWith(name, StringComparison.OrdinalIgnoreCase) ? (key.Length == 0 ? name : key) : $"{key}.{name}";
-            var allowed = AllowedKeys(unknown.Groups["type"].Value);
+            var allowed = AllowedKeys(rootType, unknown.Groups["type"].Value);
             return new ConfigError(fullKey, Render(Find(root, fullKey)), $"unknown key (allowed here: {allowed})");
         }
 
@@ -27,7 +27,7 @@ internal static partial class JsonErrorTranslator
 
         if (ConvertTo().Match(message) is { Success: true } convert)
         {
-            return new ConfigError(key, Render(Find(root, key)), $"expected {Describe(convert.Groups["type"].Value)}");
+            return new ConfigError(key, Render(Find(root, key)), $"expected {Describe(rootType, convert.Groups["type"].Value)}");
         }
 
         return new ConfigError(key.Length == 0 ? "(root)" : key, Render(Find(root, key)), message);
@@ -55,9 +55,9 @@ internal static partial class JsonErrorTranslator
 
     private static string? Render(JsonNode? node) => node?.ToJsonString();
 
-    private static string Describe(string typeName)
+    private static string Describe(Type rootType, string typeName)
     {
-        var type = OptionTypes.Find(typeName);
+        var type = OptionTypes.Find(rootType, typeName);
         if (type is { IsEnum: true })
         {
             return "one of " + string.Join(", ", Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName));
@@ -74,15 +74,15 @@ internal static partial class JsonErrorTranslator
         };
     }
 
-    private static string AllowedKeys(string typeName)
+    private static string AllowedKeys(Type rootType, string typeName)
     {
-        var type = OptionTypes.Find(typeName);
+        var type = OptionTypes.Find(rootType, typeName);
         if (type is null)
         {
             return "see deploy/streamjepa.example.json";
         }
 
-        var info = ConfigLoader.JsonOptions.GetTypeInfo(type);
+        var info = ConfigDocument.JsonOptions.GetTypeInfo(type);
         return string.Join(", ", info.Properties.Select(p => p.Name));
     }
 

@@ -1,17 +1,19 @@
+using System.Collections.Concurrent;
+
 namespace StreamJepa.Core.Configuration;
 
-/// <summary>The types reachable from <see cref="StreamJepaOptions"/>, found by name for error messages.</summary>
+/// <summary>The options types reachable from a root record (those of StreamJepa's own namespaces), found by name for error messages.</summary>
 internal static class OptionTypes
 {
-    private static readonly Dictionary<string, Type> ByName = Collect();
+    private static readonly ConcurrentDictionary<Type, Dictionary<string, Type>> ByRoot = new();
 
-    public static Type? Find(string fullName) =>
-        ByName.TryGetValue(fullName.TrimEnd('?'), out var type) ? type : Type.GetType(fullName);
+    public static Type? Find(Type root, string fullName) =>
+        ByRoot.GetOrAdd(root, Collect).TryGetValue(fullName.TrimEnd('?'), out var type) ? type : Type.GetType(fullName);
 
-    private static Dictionary<string, Type> Collect()
+    private static Dictionary<string, Type> Collect(Type root)
     {
         var found = new Dictionary<string, Type>(StringComparer.Ordinal);
-        var pending = new Stack<Type>([typeof(StreamJepaOptions)]);
+        var pending = new Stack<Type>([root]);
         while (pending.TryPop(out var type))
         {
             if (type.FullName is null || !found.TryAdd(type.FullName, type))
@@ -27,7 +29,7 @@ internal static class OptionTypes
                     candidate = candidate.GetGenericArguments()[0];
                 }
 
-                if (candidate.Namespace == typeof(OptionTypes).Namespace)
+                if (candidate.Namespace?.StartsWith("StreamJepa.", StringComparison.Ordinal) == true)
                 {
                     pending.Push(candidate);
                 }

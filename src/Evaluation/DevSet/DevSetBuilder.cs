@@ -13,7 +13,7 @@ namespace StreamJepa.Evaluation.DevSet;
 /// </summary>
 public sealed class DevSetBuilder
 {
-    private static readonly JsonSerializerOptions Json = new(ConfigLoader.JsonOptions);
+    private static readonly JsonSerializerOptions Json = new(ConfigDocument.JsonOptions);
 
     public DevSetBuilder(string source, string name)
     {

@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
 using StreamJepa.Evaluation.Pictures;
+using StreamJepa.Inference.Configuration;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Sources;
 
 namespace StreamJepa.Evaluation.Runs;

@@ -3,12 +3,10 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
 using StreamJepa.Benchmarks;
-using StreamJepa.Core.Configuration;
-using StreamJepa.Core.Results;
+using StreamJepa.Configuration;
 using StreamJepa.Host.Observability;
-using StreamJepa.Host.Running;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
-using StreamJepa.Kafka;
 
 namespace StreamJepa.Host.Cli;
 
@@ -168,7 +166,7 @@ internal static class BenchCommand
 
             var options = config.Load(parse);
 
-            var bench = new PipelineBenchmark(options, file.FullName, parse.InvocationConfiguration.Output, OpenSinks);
+            var bench = new PipelineBenchmark(options, file.FullName, parse.InvocationConfiguration.Output);
             await bench.RunAsync(counts, split, parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
@@ -228,18 +226,11 @@ internal static class BenchCommand
 
             await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"bench all: {Environment.ProcessorCount} cores, model input {options.Ingest.Width}x{options.Ingest.Height}, batch <= {options.Inference.MaxBatch}, {(options.Inference.Checkpoint is null ? "untrained default model" : options.Inference.Checkpoint)}, embedded Kafka broker in this process")).ConfigureAwait(false);
-            var bench = new MatrixBenchmark(options, parse.InvocationConfiguration.Output, OpenSinks);
+            var bench = new MatrixBenchmark(options, parse.InvocationConfiguration.Output);
             await bench.RunAsync(paths, counts, split, [.. pins.Select(p => p == "on")], parse.GetValue(realtime), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    /// <summary><c>run</c>'s sink wiring for the pipeline benchmarks: nothing printed, nothing logged.</summary>
-    private static (IReadOnlyList<IResultSink> Sinks, KafkaPublisher? Publisher, IDisposable Owner) OpenSinks(StreamJepaOptions options)
-    {
-        var sinks = ResultSinks.Open(options, TextWriter.Null, TimeProvider.System, NullLoggerFactory.Instance, [], []);
-        return (sinks.Sinks, sinks.Publisher, sinks);
     }
 
     /// <summary><c>run</c>'s HTTP endpoint for the hostile-client benchmark, healthy and ready throughout.</summary>

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Sources;
+using StreamJepa.Kafka.Configuration;
 
 namespace StreamJepa.Host.Cli;
 

@@ -32,7 +32,7 @@ internal static class InspectCommand
             }
 
             output.WriteLine("  model:");
-            output.WriteLine(JsonSerializer.Serialize(header.Config, ConfigLoader.JsonOptions));
+            output.WriteLine(JsonSerializer.Serialize(header.Config, ConfigDocument.JsonOptions));
             var parameters = model.parameters().ToList();
             using var scope = torch.NewDisposeScope();      // the checks' temporaries, not the weights
             var finite = parameters.All(p => p.isfinite().all().item<bool>());

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Kafka;

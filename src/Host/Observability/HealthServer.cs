@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Configuration;
 
 namespace StreamJepa.Host.Observability;

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Configuration;
 using StreamJepa.Host.Cli;
 using StreamJepa.Host.Observability;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
+using StreamJepa.Inference.Sinks;
 using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Kafka;
 using StreamJepa.Kafka.Sources;
 using StreamJepa.Model;
 using StreamJepa.Training.Online;
@@ -46,7 +48,7 @@ internal sealed class PipelineRun
             WritablePath.Check(learntTo, "training.saveTo");
         }
 
-        var (model, header) = ModelLoader.Load(_options);
+        var (model, header) = ModelLoader.Load(_options.Inference, _options.Model);
         _options.ValidateModelInput(model.Config);
         var device = TorchRuntime.Initialize(_options.Inference);
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Width}x{Height} input, {Levels} levels, {Columns}x{Rows} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.ImageWidth, model.Config.ImageHeight, model.Config.LevelCount, model.Config.GridWidth, model.Config.GridHeight, model.Config.Dim);
@@ -54,12 +56,13 @@ internal sealed class PipelineRun
         using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch, _options.Scoring.SceneFrames);
         var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;
         var acknowledgements = new FrameAcknowledgements();
-        using var results = ResultSinks.Open(_options, _output, _time, _loggers, metrics is null ? [] : [metrics], [acknowledgements]);
+        var kafka = new KafkaSinkKind(_options.Kafka, _time, _loggers);
+        using var results = ResultSinks.Open(_options.Output, _output, metrics is null ? [] : [metrics], [acknowledgements], kafka);
         var cpus = TorchRuntime.Split(_options.Inference);
         logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
         IngestPipeline? sources = null;     // the ingest stage is built after inference, which feeds it
         var episodes = new EpisodeContext(id => sources?.SourceOf(id), _options.Inference.Checkpoint is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null);
-        var inference = new InferencePipeline(engine, _options, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes);
+        var inference = new InferencePipeline(engine, _options.Inference, _options.Scoring, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes);
         await using (inference.ConfigureAwait(false))
         {
             using var trainer = _options.Training.Online
@@ -80,7 +83,7 @@ internal sealed class PipelineRun
                 ingest.Add(source);
             }
 
-            metrics?.Watch(() => ingest.Streams, inference, () => trainer?.Stats, results.Publisher);
+            metrics?.Watch(() => ingest.Streams, inference, () => trainer?.Stats, kafka.Publisher);
             var server = metrics is null ? null : await HealthServer.TryStartAsync(
                 _options.Metrics, metrics.Registry, () => Health(ingest), () => Readiness(ingest), _options.Metrics.SourceControl ? new SourceControl(ingest, _options.Metrics.MaxSources) : null, logger).ConfigureAwait(false);
             await using var serving = server;
@@ -94,7 +97,7 @@ internal sealed class PipelineRun
             using (stop.Token.Register(ingest.Stop))
             {
                 var done = ingest.WhenSourcesDoneAsync();
-                RunSnapshot Look() => summary.Take(ingest.Streams, inference, trainer?.Stats, results.Publisher?.Stats(), final: false);
+                RunSnapshot Look() => summary.Take(ingest.Streams, inference, trainer?.Stats, kafka.Publisher?.Stats(), final: false);
                 if (Live)
                 {
                     await AnsiConsole.Live(LiveView.Render(Look())).StartAsync(async live =>
@@ -141,7 +144,7 @@ internal sealed class PipelineRun
             }
 
             await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-            var last = summary.Take(ingest.Streams, inference, learnt, results.Publisher?.Stats(), final: true);
+            var last = summary.Take(ingest.Streams, inference, learnt, kafka.Publisher?.Stats(), final: true);
             if (Live)
             {
                 AnsiConsole.Write(LiveView.Render(last));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Inference.Engine;
@@ -59,7 +60,7 @@ internal sealed class TrainRun
 
         var (model, header) = Resume
             ? Checkpoint.Load(CheckpointPath, _options.Model)
-            : ModelLoader.Load(_options with { Inference = _options.Inference with { Checkpoint = null } });
+            : ModelLoader.Load(_options.Inference with { Checkpoint = null }, _options.Model);
         _options.ValidateModelInput(model.Config);
         var device = TorchRuntime.Initialize(_options.Inference);
         var store = await LoadAsync(cancellationToken).ConfigureAwait(false);

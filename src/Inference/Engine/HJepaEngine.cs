@@ -1,7 +1,7 @@
 using StreamJepa.Core.Frames;
-using StreamJepa.Core.Modeling;
 using StreamJepa.Core.Results;
 using StreamJepa.Model;
+using StreamJepa.Model.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
-using StreamJepa.Core.Modeling;
+using StreamJepa.Model.Configuration;
+
 
 namespace StreamJepa.Inference.Engine;
 

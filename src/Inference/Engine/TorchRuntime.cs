@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Threading;
+using StreamJepa.Inference.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 

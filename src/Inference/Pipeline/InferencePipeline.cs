@@ -1,8 +1,8 @@
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Model;
 
@@ -37,7 +37,8 @@ public sealed class InferencePipeline : IAsyncDisposable
 
     public InferencePipeline(
         HJepaEngine engine,
-        StreamJepaOptions options,
+        InferenceOptions inference,
+        ScoringOptions scoring,
         IReadOnlyList<EnergyStats> priors,
         IReadOnlyList<IResultSink> sinks,
         TimeProvider time,
@@ -49,9 +50,8 @@ public sealed class InferencePipeline : IAsyncDisposable
         _time = time;
         _sinks = sinks;
         _logger = logger;
-        _shadowFrames = options.Scoring.Window;
-        var inference = options.Inference;
-        _router = new ResultRouter(options.Scoring, (engine.LevelCount, engine.SceneLevel), priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time, episodes);
+        _shadowFrames = scoring.Window;
+        _router = new ResultRouter(scoring, (engine.LevelCount, engine.SceneLevel), priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time, episodes);
         _batch = new BatchBlock<Frame>(inference.MaxBatch, new GroupingDataflowBlockOptions { BoundedCapacity = inference.MaxBatch * 2 });
         _modelThread = new DedicatedThreadScheduler("streamjepa-model", modelCpus ?? []);
         _model = new TransformBlock<Frame[], StageItem>(

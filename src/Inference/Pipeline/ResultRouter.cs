@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Scoring;
 
 namespace StreamJepa.Inference.Pipeline;

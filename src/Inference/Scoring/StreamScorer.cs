@@ -1,6 +1,6 @@
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 
 namespace StreamJepa.Inference.Scoring;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
+using StreamJepa.Inference.Configuration;
 
 namespace StreamJepa.Inference.Sinks;
 
@@ -32,7 +33,7 @@ public sealed class JsonlSink : IResultSink
     public void OnEmbedding(Embedding embedding) => _embeddings?.Write(json => ResultJson.Write(json, embedding));
 
     public void OnEpisode(AnomalyEpisode episode) =>
-        _episodes?.Write(json => JsonSerializer.Serialize(json, episode, ConfigLoader.JsonOptions));
+        _episodes?.Write(json => JsonSerializer.Serialize(json, episode, ConfigDocument.JsonOptions));
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Configuration;
 
 namespace StreamJepa.Ingest.Pipeline;
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
 using StreamJepa.Core.Threading;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Sources;
 
 namespace StreamJepa.Ingest.Pipeline;

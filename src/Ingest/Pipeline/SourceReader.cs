@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 using Polly;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Preprocessing;
 using StreamJepa.Ingest.Sources;
 

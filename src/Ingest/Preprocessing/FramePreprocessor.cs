@@ -1,6 +1,6 @@
 using OpenCvSharp;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Configuration;
 
 namespace StreamJepa.Ingest.Preprocessing;
 

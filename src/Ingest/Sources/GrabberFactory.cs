@@ -1,4 +1,4 @@
-using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Configuration;
 
 namespace StreamJepa.Ingest.Sources;
 

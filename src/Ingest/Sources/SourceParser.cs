@@ -1,5 +1,5 @@
 using System.Globalization;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Synthetic;
 
 namespace StreamJepa.Ingest.Sources;

@@ -1,8 +1,8 @@
 using System.Threading.Tasks.Dataflow;
 using OpenCvSharp;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Kafka.Messages;
 
 namespace StreamJepa.Kafka.Edge;

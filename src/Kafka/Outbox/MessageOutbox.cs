@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Kafka.Configuration;
 
 namespace StreamJepa.Kafka.Outbox;
 

@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Ingest.Preprocessing;
+using StreamJepa.Kafka.Configuration;
 using StreamJepa.Kafka.Messages;
 
 namespace StreamJepa.Kafka.Sources;

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Ingest.Sources;
+using StreamJepa.Kafka.Configuration;
 
 namespace StreamJepa.Kafka.Sources;
 

@@ -1,4 +1,4 @@
-using StreamJepa.Core.Configuration;
+using StreamJepa.Training.Configuration;
 
 namespace StreamJepa.Training.Objectives;
 

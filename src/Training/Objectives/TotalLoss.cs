@@ -1,5 +1,5 @@
-using StreamJepa.Core.Configuration;
 using StreamJepa.Model;
+using StreamJepa.Training.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Model;
+using StreamJepa.Training.Configuration;
 using StreamJepa.Training.Health;
 using StreamJepa.Training.Objectives;
 using static TorchSharp.torch;

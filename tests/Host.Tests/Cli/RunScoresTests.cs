@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OpenCvSharp;
-using StreamJepa.Core.Modeling;
+using StreamJepa.Model.Configuration;
 using StreamJepa.Model;
 
 namespace StreamJepa.Host.Tests.Cli;

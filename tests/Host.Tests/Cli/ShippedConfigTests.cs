@@ -1,4 +1,4 @@
-using StreamJepa.Core.Configuration;
+using StreamJepa.Configuration;
 
 namespace StreamJepa.Host.Tests.Cli;
 

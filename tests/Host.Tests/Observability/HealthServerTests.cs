@@ -4,9 +4,10 @@ using System.Net.Sockets;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Host.Observability;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
 
 namespace StreamJepa.Host.Tests.Observability;

@@ -1,7 +1,7 @@
 using StreamJepa.Core.Frames;
-using StreamJepa.Core.Modeling;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Model;
+using StreamJepa.Model.Configuration;
 using static TorchSharp.torch;
 
 namespace StreamJepa.Inference.Tests.Engine;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Tests.Engine;
 using StreamJepa.Model;
@@ -42,10 +42,9 @@ public sealed class InferencePipelineTests
     /// </summary>
     private static async Task<(IReadOnlyCollection<FrameScore> Scores, long Served)> ScoreAsync(int frames, Func<int, long?> promote)
     {
-        var options = new StreamJepaOptions { Inference = new() { MaxBatch = 4 }, Scoring = new() { MinSamples = 10 } };
         using var engine = EngineFixture.Engine(maxBatch: 4);
         var sink = new Collected();
-        await using var pipeline = new InferencePipeline(engine, options, [], [sink], TimeProvider.System, NullLogger.Instance);
+        await using var pipeline = new InferencePipeline(engine, new InferenceOptions { MaxBatch = 4 }, new ScoringOptions { MinSamples = 10 }, [], [sink], TimeProvider.System, NullLogger.Instance);
         for (var i = 0; i < frames; i++)
         {
             if (promote(i) is { } version)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Tests.Engine;

@@ -1,5 +1,5 @@
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Scoring;
 
 namespace StreamJepa.Inference.Tests.Scoring;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Results;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Sinks;
 
 namespace StreamJepa.Inference.Tests.Sinks;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Ingest.Tests.Support;
 

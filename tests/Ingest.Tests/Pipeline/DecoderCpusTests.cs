@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Threading;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
 
 namespace StreamJepa.Ingest.Tests.Pipeline;

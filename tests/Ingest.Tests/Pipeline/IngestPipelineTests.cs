@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Ingest.Tests.Support;
 

@@ -1,5 +1,5 @@
 using OpenCvSharp;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Preprocessing;
 
 namespace StreamJepa.Ingest.Tests.Preprocessing;

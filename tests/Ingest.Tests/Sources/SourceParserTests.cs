@@ -1,4 +1,4 @@
-using StreamJepa.Core.Configuration;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Sources;
 
 namespace StreamJepa.Ingest.Tests.Sources;

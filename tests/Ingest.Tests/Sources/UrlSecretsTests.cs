@@ -36,7 +36,7 @@ public sealed class UrlSecretsTests
     [InlineData("rtsp://admin:s3cret@cam.local:554", "rtsp://cam.local:554")]
     public void UrlNames_NeverCarryTheUserInfo(string url, string id)
     {
-        var source = SourceParser.Describe(new StreamJepa.Core.Configuration.SourceOptions { Uri = url }, realtimeByDefault: false);
+        var source = SourceParser.Describe(new StreamJepa.Ingest.Configuration.SourceOptions { Uri = url }, realtimeByDefault: false);
 
         Assert.Equal(id, source.Id);
     }

@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Kafka.Configuration;
 using StreamJepa.Kafka.Outbox;
 using StreamJepa.Kafka.Tests.Support;
 

@@ -1,8 +1,9 @@
 using System.Threading.Tasks.Dataflow;
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Pipeline;
+using StreamJepa.Kafka.Configuration;
 using StreamJepa.Kafka.Sources;
 
 namespace StreamJepa.Kafka.Tests.Sources;

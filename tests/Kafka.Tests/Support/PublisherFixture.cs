@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
+using StreamJepa.Kafka.Configuration;
 using StreamJepa.Kafka.Embedded;
 using StreamJepa.Kafka.Messages;
 

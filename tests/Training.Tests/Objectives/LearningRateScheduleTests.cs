@@ -1,4 +1,4 @@
-using StreamJepa.Core.Configuration;
+using StreamJepa.Training.Configuration;
 using StreamJepa.Training.Objectives;
 
 namespace StreamJepa.Training.Tests.Objectives;

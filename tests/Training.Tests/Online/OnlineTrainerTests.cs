@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using StreamJepa.Core.Configuration;
 using StreamJepa.Core.Frames;
-using StreamJepa.Core.Modeling;
 using StreamJepa.Model;
+using StreamJepa.Model.Configuration;
+using StreamJepa.Training.Configuration;
 using StreamJepa.Training.Health;
 using StreamJepa.Training.Online;
 using static TorchSharp.torch;

@@ -1,9 +1,0 @@
-namespace StreamJepa.Core.Configuration;
-
-/// <summary>Channel order of the model input.</summary>
-public enum ColorOrder
-{
-    Rgb,
-    Bgr,
-    Gray,
-}

@@ -1,0 +1,129 @@
+using StreamJepa.Core.Configuration;
+
+namespace StreamJepa.Training.Configuration;
+
+/// <summary>How the model learns: optimiser, the JEPA objective's weights and its anti-collapse mechanisms.</summary>
+public sealed record TrainingOptions
+{
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary><c>train</c>: steps over which the learning rate rises linearly from 0 to <see cref="LearningRate"/> (0 = none).</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>
+    /// <c>train</c>: the learning rate a cosine decay reaches at the end of the run (after the warm-up it starts at
+    /// <see cref="LearningRate"/>); null keeps the rate constant. Online learning in <c>run</c> uses this rate too, so
+    /// that it goes on from trained weights at the rate they settled at. Unset by default (measured in
+    /// docs/experiments/2026-12-01-seeds-and-lr-schedule.md).
+    /// </summary>
+    public double? FinalLearningRate { get; init; }
+
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>Frames per training sample batch.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Targets come from an EMA copy of the encoder under stop-gradient (V-JEPA); off = the online encoder itself.</summary>
+    public bool Ema { get; init; } = true;
+
+    /// <summary>EMA momentum m in k ← m·k + (1 − m)·q.</summary>
+    public double EmaMomentum { get; init; } = 0.99;
+
+    /// <summary>Weight of the VICReg variance hinge (0 switches it off).</summary>
+    public double VarianceWeight { get; init; } = 1.0;
+
+    /// <summary>Weight of the VICReg covariance penalty (0 switches it off).</summary>
+    public double CovarianceWeight { get; init; } = 0.04;
+
+    /// <summary>
+    /// Levels above the first learn jointly with the levels below (their loss also trains the lower encoders);
+    /// off, they train on the lower levels' target representations under stop-gradient.
+    /// </summary>
+    public bool JointLevels { get; init; }
+
+    /// <summary>
+    /// Mirror half the training clips left-right (the whole clip: its motion stays coherent and time keeps its
+    /// direction). On by default, with <see cref="ShiftPixels"/>: trained on one half-minute of one camera without
+    /// them, the model learns its frames by heart, and new frames of the same scene look 3× (level 1) to 24× (level 2)
+    /// more surprising than the ones it trained on (docs/experiments/2026-12-01-memorisation-and-augmentation.md).
+    /// </summary>
+    public bool FlipClips { get; init; } = true;
+
+    /// <summary>
+    /// Move each training clip by up to this many pixels each way (the whole clip, borders repeated); 0 = off. With
+    /// <see cref="FlipClips"/> it closes the gap between the energies of trained-on and new frames and lets level 1
+    /// find a small intruding object. A model that generalises this way also predicts a frozen picture better than
+    /// live video; <c>scoring.lowEnergyWeights</c> makes that collapse of energy count as surprise.
+    /// </summary>
+    public int ShiftPixels { get; init; } = 8;
+
+    /// <summary>
+    /// The lowest level whose training clips <see cref="FlipClips"/> and <see cref="ShiftPixels"/> change: 1 = every
+    /// level, 2 = only the levels above the first (level 1 then learns from the clips as they are). Flips on level 2
+    /// only halved level 2's memorisation and kept lights down after 1,500 steps, but not after 3,000 (docs/experiments/2026-12-01-memorisation-and-augmentation.md).
+    /// </summary>
+    public int AugmentFromLevel { get; init; } = 1;
+
+    /// <summary>Learn online while `run` scores (`--no-learn` turns it off).</summary>
+    public bool Online { get; init; } = true;
+
+    /// <summary>Most recent consecutive frames the online replay keeps per stream.</summary>
+    public int ReplayRecent { get; init; } = 240;
+
+    /// <summary>Older segments kept per stream (reservoir sampling over everything seen).</summary>
+    public int ReplaySegments { get; init; } = 4;
+
+    /// <summary>Frames the tap may hold for the trainer before the oldest is dropped (inference never waits).</summary>
+    public int TapCapacity { get; init; } = 256;
+
+    /// <summary>Share of wall time the online trainer may spend computing (it sleeps the rest).</summary>
+    public double CpuShare { get; init; } = 0.35;
+
+    /// <summary>Online steps between proposals of new weights to inference.</summary>
+    public int StepsPerProposal { get; init; } = 50;
+
+    /// <summary>
+    /// Where <c>run</c> writes what it learnt online when it stops, if it learnt anything (served model, version,
+    /// trainer state; older files kept as NAME.1, NAME.2); null saves nothing.
+    /// </summary>
+    public string? SaveTo { get; init; } = "runs/learnt.ckpt";
+
+    /// <summary>
+    /// <c>train</c>: the share of each source's last frames kept out of training and used to measure the energy
+    /// statistics the checkpoint carries. Energies on frames a model was trained on are lower than on new video, so
+    /// statistics measured in-sample make every new stream look surprising until its own take over. 0 measures on
+    /// the training frames.
+    /// </summary>
+    public double CalibrationHoldout { get; init; } = 0.2;
+
+    /// <summary>Do not learn from frames of a stream while an anomaly episode is open on it.</summary>
+    public bool SkipAnomalies { get; init; } = true;
+
+    public void Validate(string key, ConfigErrors errors)
+    {
+        errors.Range($"{key}.replayRecent", ReplayRecent, 8, 100_000);
+        if (SaveTo is { } saveTo && string.IsNullOrWhiteSpace(saveTo))
+        {
+            errors.Add($"{key}.saveTo", saveTo, "must be a file path (or left out)");
+        }
+
+        errors.Range($"{key}.replaySegments", ReplaySegments, 0, 10_000);
+        errors.Range($"{key}.tapCapacity", TapCapacity, 1, 1_000_000);
+        errors.Range($"{key}.cpuShare", CpuShare, 0.01, 1);
+        errors.Range($"{key}.calibrationHoldout", CalibrationHoldout, 0, 0.5);
+        errors.Range($"{key}.stepsPerProposal", StepsPerProposal, 1, 1_000_000);
+        errors.Range($"{key}.shiftPixels", ShiftPixels, 0, 64);
+        errors.Range($"{key}.augmentFromLevel", AugmentFromLevel, 1, 16);
+        errors.Range($"{key}.learningRate", LearningRate, 1e-7, 1);
+        errors.Range($"{key}.warmupSteps", WarmupSteps, 0, 10_000_000);
+        if (FinalLearningRate is { } final && !(final >= 0 && final <= LearningRate))
+        {
+            errors.Add($"{key}.finalLearningRate", final, $"must be between 0 and learningRate ({LearningRate}), or left out for a constant rate");
+        }
+        errors.Range($"{key}.weightDecay", WeightDecay, 0, 1);
+        errors.Range($"{key}.batchSize", BatchSize, 2, 4096);
+        errors.Range($"{key}.emaMomentum", EmaMomentum, 0, 1);
+        errors.Range($"{key}.varianceWeight", VarianceWeight, 0, 1000);
+        errors.Range($"{key}.covarianceWeight", CovarianceWeight, 0, 1000);
+    }
+}
