@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using StreamJepa.Core.Results;
 using StreamJepa.Kafka;
@@ -78,51 +77,7 @@ public sealed class PublishBenchmark
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    internal double Bare(EmbeddedKafka kafka, string topic, Embedding[] embeddings)
-    {
-        var delivered = 0L;
-        var failed = 0L;
-        using var producer = new ProducerBuilder<string, byte[]>(KafkaClientConfig.Producer(_options with { MaxInFlight = embeddings.Length }, kafka.BootstrapServers))
-            .SetLogHandler((_, _) => { })
-            .Build();
-        Action<DeliveryReport<string, byte[]>> handler = report =>
-        {
-            if (report.Error.IsError)
-            {
-                Interlocked.Increment(ref failed);
-            }
-            else
-            {
-                Interlocked.Increment(ref delivered);
-            }
-        };
-        var clock = Stopwatch.StartNew();
-        foreach (var e in embeddings)
-        {
-            var message = new Message<string, byte[]> { Key = e.Stream, Value = EmbeddingCodec.Encode(e), Headers = EmbeddingCodec.Headers(e, DateTimeOffset.UtcNow) };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, message, handler);
-                    break;
-                }
-                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(1));
-                }
-            }
-        }
-
-        producer.Flush(TimeSpan.FromMinutes(2));
-        var seconds = clock.Elapsed.TotalSeconds;
-        if (delivered != embeddings.Length || failed != 0)
-        {
-            throw new InvalidOperationException($"bare producer delivered {delivered} of {embeddings.Length} ({failed} failed)");
-        }
-
-        return embeddings.Length / seconds;
-    }
+    internal double Bare(EmbeddedKafka kafka, string topic, Embedding[] embeddings) => BareProducer.Send(_options, kafka.BootstrapServers, topic, embeddings);
 
     internal async Task<double> ThroughSinkAsync(EmbeddedKafka kafka, string topic, Embedding[] embeddings, int round, int queueCapacity, int maxInFlight, CancellationToken cancellationToken)
     {

@@ -5,17 +5,15 @@ namespace StreamJepa.Host.Running;
 
 /// <summary>
 /// The last sink: once a frame's results have been handed to every other sink (the Kafka publisher's outbox
-/// included), tells the ingest pipeline, so a <c>kafka://</c> source may commit the frame's offset.
+/// included), tells the stream directory, so a <c>kafka://</c> source may commit the frame's offset.
 /// </summary>
-internal sealed class FrameAcknowledgements : IResultSink
+internal sealed class FrameAcknowledgements(StreamDirectory streams) : IResultSink
 {
-    public IngestPipeline? Ingest { get; set; }
-
     public bool WantsEmbeddings => false;
 
-    public void OnScore(FrameScore score) => Ingest?.Acknowledge(score.Stream, score.Frame);
+    public void OnScore(FrameScore score) => streams.Acknowledge(score.Stream, score.Frame);
 
-    public void OnGap(FrameGap gap) => Ingest?.Acknowledge(gap.Stream, gap.Frame);
+    public void OnGap(FrameGap gap) => streams.Acknowledge(gap.Stream, gap.Frame);
 
     public void OnEmbedding(Embedding embedding)
     {

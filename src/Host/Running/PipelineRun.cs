@@ -55,13 +55,17 @@ internal sealed class PipelineRun
 
         using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch, _options.Scoring.SceneFrames);
         var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;
-        var acknowledgements = new FrameAcknowledgements();
+        var streams = new StreamDirectory(_time)
+        {
+            KeepFinished = _options.Metrics.KeepFinishedSources,
+            KeepFinishedFor = _options.Metrics.KeepFinishedSeconds > 0 ? TimeSpan.FromSeconds(_options.Metrics.KeepFinishedSeconds) : null,
+        };
+        var acknowledgements = new FrameAcknowledgements(streams);
         var kafka = new KafkaSinkKind(_options.Kafka, _time, _loggers);
         using var results = ResultSinks.Open(_options.Output, _output, metrics is null ? [] : [metrics], [acknowledgements], kafka);
         var cpus = TorchRuntime.Split(_options.Inference);
         logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
-        IngestPipeline? sources = null;     // the ingest stage is built after inference, which feeds it
-        var episodes = new EpisodeContext(id => sources?.SourceOf(id), _options.Inference.Checkpoint is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null);
+        var episodes = new EpisodeContext(streams.SourceOf, _options.Inference.Checkpoint is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null);
         var inference = new InferencePipeline(engine, _options.Inference, _options.Scoring, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes);
         await using (inference.ConfigureAwait(false))
         {
@@ -74,9 +78,7 @@ internal sealed class PipelineRun
                 trainer.Start();
             }
 
-            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)]) { DecoderCpus = cpus.Decoders, KeepFinished = _options.Metrics.KeepFinishedSources, KeepFinishedFor = _options.Metrics.KeepFinishedSeconds > 0 ? TimeSpan.FromSeconds(_options.Metrics.KeepFinishedSeconds) : null };
-            acknowledgements.Ingest = ingest;
-            sources = ingest;
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)], streams) { DecoderCpus = cpus.Decoders };
             var summary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
             foreach (var source in _options.Sources)
             {

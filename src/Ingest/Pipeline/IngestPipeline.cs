@@ -22,13 +22,12 @@ public sealed class IngestPipeline : IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<string, StreamStats> _streams = new(StringComparer.Ordinal);
+    private readonly StreamDirectory _directory;
     private readonly List<Task> _readers = [];
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _sourceStops = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Action<FrameGap>? _onGap;
     private readonly IReadOnlyList<ISourceScheme> _schemes;
-    private readonly ConcurrentBag<ISchemeReader> _schemeReaders = [];
 
     /// <param name="options">Ingest settings.</param>
     /// <param name="target">The shared, bounded downstream block every stream feeds.</param>
@@ -36,8 +35,10 @@ public sealed class IngestPipeline : IDisposable
     /// <param name="loggers">Logging.</param>
     /// <param name="onGap">Told (on reader threads) of every frame that is dropped or undecodable, so it keeps its place downstream.</param>
     /// <param name="schemes">Source kinds read by other projects, chosen by URI scheme (e.g. the Kafka frames topic).</param>
-    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers, Action<FrameGap>? onGap = null, IReadOnlyList<ISourceScheme>? schemes = null)
+    /// <param name="directory">Where the streams are registered (one of its own when null).</param>
+    public IngestPipeline(IngestOptions options, ITargetBlock<Frame> target, TimeProvider time, ILoggerFactory loggers, Action<FrameGap>? onGap = null, IReadOnlyList<ISourceScheme>? schemes = null, StreamDirectory? directory = null)
     {
+        _directory = directory ?? new StreamDirectory(time);
         _schemes = schemes ?? [];
         _onGap = onGap;
         _options = options;
@@ -53,27 +54,8 @@ public sealed class IngestPipeline : IDisposable
     /// <summary>CPUs the reader threads (and the decoder threads they start) run on; empty: anywhere. Set before adding sources.</summary>
     public IReadOnlyList<int> DecoderCpus { get; init; } = [];
 
-    /// <summary>
-    /// Finished streams (ended, stopped or failed) kept in <see cref="Streams"/>; beyond it the earliest finished are
-    /// forgotten and their ids may be taken again, so a run that adds and removes sources for ever stays bounded.
-    /// </summary>
-    public int KeepFinished { get; init; } = 64;
-
-    /// <summary>Finished streams are forgotten once they have been finished this long (null: only <see cref="KeepFinished"/> bounds them).</summary>
-    public TimeSpan? KeepFinishedFor { get; init; }
-
     /// <summary>Every stream started and not yet forgotten, by id.</summary>
-    public IReadOnlyCollection<StreamStats> Streams
-    {
-        get
-        {
-            ForgetFinished();
-            return [.. _streams.Values.OrderBy(s => s.StreamId, StringComparer.Ordinal)];
-        }
-    }
-
-    /// <summary>The source of stream <paramref name="streamId"/> as it may be shown (credentials redacted), or null for a stream not (or no longer) known.</summary>
-    public string? SourceOf(string streamId) => _streams.TryGetValue(streamId, out var stats) ? stats.Target : null;
+    public IReadOnlyCollection<StreamStats> Streams => _directory.Streams;
 
     /// <summary>Starts reading <paramref name="source"/>. A source that cannot even be described is returned already failed.</summary>
     public StreamStats Add(SourceOptions source)
@@ -107,15 +89,6 @@ public sealed class IngestPipeline : IDisposable
         return stats;
     }
 
-    /// <summary>The results of a frame reached the sinks: a source that acknowledges (a Kafka offset) may commit it.</summary>
-    public void Acknowledge(string streamId, long sequence)
-    {
-        foreach (var reader in _schemeReaders)
-        {
-            reader.Acknowledge(streamId, sequence);
-        }
-    }
-
     /// <summary>A source of another project's kind: its own stream first, and any stream it carries on first use.</summary>
     private StreamStats AddScheme(ISourceScheme scheme, SourceOptions source)
     {
@@ -125,7 +98,7 @@ public sealed class IngestPipeline : IDisposable
         {
             var context = new SchemeContext(
                 _options, Pool, new BackpressureEmitter(_target), stats,
-                id => _streams.TryGetValue(id, out var existing) ? existing : Register(id, SourceDescriptor.Redact(source.Uri)),
+                id => _directory.Find(id) ?? Register(id, SourceDescriptor.Redact(source.Uri)),
                 _time, _loggers);
             reader = scheme.Open(source, context);
         }
@@ -137,14 +110,20 @@ public sealed class IngestPipeline : IDisposable
             return stats;
         }
 
-        _schemeReaders.Add(reader);
+        _directory.AddAcknowledger(reader);
         Start(stats, reader.Run);
         return stats;
     }
 
     private void Start(StreamStats stats, Action<CancellationToken> run)
     {
+        ReleaseForgottenStops();
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        if (_sourceStops.TryRemove(stats.StreamId, out var earlier))
+        {
+            earlier.Dispose();  // an earlier stream of this id, forgotten since
+        }
+
         _sourceStops[stats.StreamId] = stop;
         var cpus = DecoderCpus;
         var task = Task.Factory.StartNew(
@@ -186,7 +165,7 @@ public sealed class IngestPipeline : IDisposable
 
     /// <summary>
     /// Stops one source while the others go on (its frames already handed downstream are still scored). Its id
-    /// stays taken, with status stopped, until it is among the finished streams forgotten (<see cref="KeepFinished"/>).
+    /// stays taken, with status stopped, until it is among the finished streams forgotten (<see cref="StreamDirectory.KeepFinished"/>).
     /// False if no running source has that id.
     /// </summary>
     public bool Remove(string streamId)
@@ -201,15 +180,12 @@ public sealed class IngestPipeline : IDisposable
         return true;
     }
 
-    /// <summary>Forgets the earliest finished streams beyond <see cref="KeepFinished"/>, and those finished longer than <see cref="KeepFinishedFor"/>.</summary>
-    private void ForgetFinished()
+    /// <summary>Disposes the stop signals of streams the directory has forgotten.</summary>
+    private void ReleaseForgottenStops()
     {
-        var finished = _streams.Values.Where(s => s.Finished).OrderBy(s => s.FinishOrder).ToList();
-        var expired = KeepFinishedFor is { } keep ? finished.Count(s => s.FinishedFor > keep) : 0;
-        foreach (var stream in finished.Take(Math.Max(finished.Count - KeepFinished, expired)))
+        foreach (var id in _sourceStops.Keys.Where(id => _directory.Find(id) is null))
         {
-            _streams.TryRemove(stream.StreamId, out _);
-            if (_sourceStops.TryRemove(stream.StreamId, out var stop))
+            if (_sourceStops.TryRemove(id, out var stop))
             {
                 stop.Dispose();
             }
@@ -231,28 +207,18 @@ public sealed class IngestPipeline : IDisposable
 
     private StreamStats Register(string id, string target)
     {
-        ForgetFinished();
-        var candidate = id;
-        for (var n = 2; ; n++)
+        var stats = _directory.Register(id, target);
+        if (_onGap is { } onGap)
         {
-            var stats = new StreamStats(candidate, target, _time);
-            if (_streams.TryAdd(candidate, stats))
-            {
-                if (_onGap is { } onGap)
-                {
-                    stats.FrameDropped += h => onGap(new FrameGap(h.StreamId, h.Sequence, FrameGapReason.Dropped));
-                    stats.FrameDamaged += h => onGap(new FrameGap(h.StreamId, h.Sequence, FrameGapReason.Damaged));
-                }
-
-                if (candidate != id)
-                {
-                    _logger.LogInformation("stream id '{Id}' is taken; this source is '{Candidate}'", id, candidate);
-                }
-
-                return stats;
-            }
-
-            candidate = $"{id}-{n}";
+            stats.FrameDropped += h => onGap(new FrameGap(h.StreamId, h.Sequence, FrameGapReason.Dropped));
+            stats.FrameDamaged += h => onGap(new FrameGap(h.StreamId, h.Sequence, FrameGapReason.Damaged));
         }
+
+        if (stats.StreamId != id)
+        {
+            _logger.LogInformation("stream id '{Id}' is taken; this source is '{Candidate}'", id, stats.StreamId);
+        }
+
+        return stats;
     }
 }

@@ -25,7 +25,7 @@ public sealed class HealthServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _ingest = new IngestPipeline(new IngestOptions { Width = 32, Height = 32 }, _sink, TimeProvider.System, NullLoggerFactory.Instance) { KeepFinished = 4 };
+        _ingest = new IngestPipeline(new IngestOptions { Width = 32, Height = 32 }, _sink, TimeProvider.System, NullLoggerFactory.Instance, directory: new StreamDirectory(TimeProvider.System) { KeepFinished = 4 });
         (_open, _http) = await StartAsync(null);
         (_guarded, _guardedHttp) = await StartAsync(Token);
     }

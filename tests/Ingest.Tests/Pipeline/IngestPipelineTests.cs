@@ -41,7 +41,7 @@ public sealed class IngestPipelineTests : IDisposable
     {
         var time = new FakeTimeProvider();
         var collector = new FrameCollector(capacity: 64);
-        using var pipeline = new IngestPipeline(Options, collector.Block, time, NullLoggerFactory.Instance) { KeepFinishedFor = TimeSpan.FromMinutes(10) };
+        using var pipeline = new IngestPipeline(Options, collector.Block, time, NullLoggerFactory.Instance, directory: new StreamDirectory(time) { KeepFinishedFor = TimeSpan.FromMinutes(10) });
         var early = pipeline.Add(new SourceOptions { Id = "early", Uri = "synthetic:frames=3&width=32&height=32" });
         await pipeline.WhenSourcesDoneAsync();
         time.Advance(TimeSpan.FromMinutes(6));
