@@ -7,7 +7,7 @@ cd "$root"
 
 "$root/scripts/setup.sh" || exit 1
 
-source "$root/scripts/allocator.sh"   # the tests train models too: the launcher's allocator (BENCHMARKS.md)
+source "$root/scripts/allocator.sh"   # the tests train models too: the launcher's allocator (docs/build-notes.md)
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

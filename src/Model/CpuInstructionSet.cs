@@ -7,7 +7,7 @@ namespace StreamJepa.Model;
 /// <summary>
 /// Caps libtorch's CPU kernels at AVX2 on machines with AVX-512, where oneDNN's AVX-512 convolutions return NaN for
 /// whole output channels at random while other threads are busy (frames then come back "non-finite representation"
-/// and training steps go NaN; measured in BENCHMARKS.md, "AVX-512 and random NaN"). Both libraries read their variable
+/// and training steps go NaN; measured in docs/experiments/2026-12-02-avx512-cap.md). Both libraries read their variable
 /// once, at their first kernel, so this runs when the model assembly loads. A variable the process environment
 /// already sets wins: <c>ONEDNN_MAX_CPU_ISA=ALL</c> and <c>ATEN_CPU_CAPABILITY=avx512</c> restore the AVX-512 kernels.
 /// </summary>
