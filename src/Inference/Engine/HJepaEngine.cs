@@ -117,8 +117,8 @@ public sealed class HJepaEngine : IDisposable
         }
 
         var repeats = frames.Select(f => Repeats(f.Header.StreamId).Observe(f.Pixels)).ToArray();
-        var served = Run(frames, _served);
-        return served.Outcomes(repeats, RunShadow(frames));
+        var served = Run(frames, repeats, _served);
+        return served.Outcomes(repeats, RunShadow(frames, repeats));
     }
 
     /// <summary>Why the last weights in shadow were dropped (they failed on a batch), until <see cref="TakeShadowFailure"/> reads it.</summary>
@@ -155,7 +155,7 @@ public sealed class HJepaEngine : IDisposable
     /// The shadow lane over the batch, or null without one. Weights that fail are dropped (the served ones go on
     /// alone), so a bad promotion never costs a frame its score.
     /// </summary>
-    private BatchWork? RunShadow(IReadOnlyList<Frame> frames)
+    private BatchWork? RunShadow(IReadOnlyList<Frame> frames, int[] repeats)
     {
         if (_shadow is not { } shadow)
         {
@@ -164,7 +164,7 @@ public sealed class HJepaEngine : IDisposable
 
         try
         {
-            return Run(frames, shadow);
+            return Run(frames, repeats, shadow);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -176,7 +176,7 @@ public sealed class HJepaEngine : IDisposable
     }
 
     /// <summary>Every level of one lane over the batch, each in one scope: nothing but host arrays leaves it.</summary>
-    private BatchWork Run(IReadOnlyList<Frame> frames, ModelLane lane)
+    private BatchWork Run(IReadOnlyList<Frame> frames, int[] repeats, ModelLane lane)
     {
         using var scope = NewDisposeScope();
         using var mode = inference_mode();
@@ -185,7 +185,7 @@ public sealed class HJepaEngine : IDisposable
         FrameLevel(batch, tokens);
         if (_sceneFrames > 0)
         {
-            ScoreScene(batch, tokens);
+            ScoreScene(batch, tokens, repeats);
         }
 
         UpperLevels(batch);
@@ -278,8 +278,11 @@ public sealed class HJepaEngine : IDisposable
         }
     }
 
-    /// <summary>The scene level: each scorable frame's tokens against its stream's memory, which then takes the frame in.</summary>
-    private void ScoreScene(BatchWork batch, Tensor tokens)
+    /// <summary>
+    /// The scene level: each scorable frame's tokens against its stream's memory, which then takes the frame in unless
+    /// it repeats the picture before it (a frozen feed says nothing about the scene, and must not become its memory).
+    /// </summary>
+    private void ScoreScene(BatchWork batch, Tensor tokens, int[] repeats)
     {
         _reps.CopyFrom(tokens);
         var level = LevelCount - 1;
@@ -287,7 +290,7 @@ public sealed class HJepaEngine : IDisposable
         {
             var state = batch.Lane.State(batch.Frames[i].Header.StreamId);
             state.Scene ??= new SceneMemory(_sceneFrames, _config.Dim, _config.Tokens);
-            if (state.Scene.Observe(_reps.Slice((long)i * _tokenLength, _tokenLength), _config.EnergyTopTokens) is { } scene)
+            if (state.Scene.Observe(_reps.Slice((long)i * _tokenLength, _tokenLength), _config.EnergyTopTokens, learn: repeats[i] == 0) is { } scene)
             {
                 batch.Levels[i][level] = (scene.Energy, scene.Energy);
                 batch.Fresh[i][level] = true;

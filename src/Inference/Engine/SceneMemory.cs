@@ -34,17 +34,22 @@ internal sealed class SceneMemory
 
     /// <summary>
     /// The energy of <paramref name="tokens"/> (D, Gh, Gw, channel-major) against the scene, with its token map, or
-    /// null while the memory holds fewer than <see cref="MinFrames"/> frames; then adds the frame to the memory.
-    /// The frame's energy is the mean of the map, or of its <paramref name="topTokens"/> highest tokens (0: all), as
-    /// at level 1.
+    /// null while the memory holds fewer than <see cref="MinFrames"/> frames; then, when <paramref name="learn"/>, adds
+    /// the frame to the memory. The frame's energy is the mean of the map, or of its <paramref name="topTokens"/>
+    /// highest tokens (0: all), as at level 1.
     /// </summary>
-    public (double Energy, float[] Map)? Observe(ReadOnlySpan<float> tokens, int topTokens)
+    public (double Energy, float[] Map)? Observe(ReadOnlySpan<float> tokens, int topTokens, bool learn = true)
     {
         (double, float[])? result = null;
         if (_count >= MinFrames)
         {
             var map = Map(tokens);
             result = (Term(map, topTokens), map);
+        }
+
+        if (!learn)
+        {
+            return result;
         }
 
         _count++;

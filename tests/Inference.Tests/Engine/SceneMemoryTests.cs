@@ -44,6 +44,23 @@ public sealed class SceneMemoryTests
     }
 
     [Fact]
+    public void Observe_WithoutLearning_ScoresTheFrameButLeavesTheSceneAsItWas()
+    {
+        var scene = new SceneMemory(frames: 20, Dim, Positions);
+        for (var i = 0; i < 40; i++)
+        {
+            scene.Observe(Grid(0, 1f), topTokens: 0);
+        }
+
+        // A frozen feed showing a changed picture for 100 frames: each is as far from the scene as the first.
+        var frozen = Enumerable.Range(0, 100).Select(_ => scene.Observe(Grid(2, 4f), topTokens: 0, learn: false)!.Value.Energy).ToList();
+        var after = scene.Observe(Grid(0, 1f), topTokens: 0)!.Value.Energy;
+
+        Assert.All(frozen, e => Assert.Equal(9.0 / Positions, e, 1e-5));
+        Assert.Equal(0, after, 1e-9);
+    }
+
+    [Fact]
     public void Observe_WithTopTokens_AveragesTheMostDistantTokens()
     {
         var scene = new SceneMemory(frames: 20, Dim, Positions);
