@@ -3,9 +3,14 @@
 #   libgtk-3-0  the OpenCV runtime (OpenCvSharp4.official.runtime.linux-x64) links against it
 #   ffmpeg      the tests serve live HTTP streams with it
 #   libjemalloc2  the allocator the launchers preload (scripts/allocator.sh)
+# With --tests also:
+#   chromium, chromium-driver  the browser test loads the live web view headless, through WebDriver
 set -euo pipefail
 
 packages=(libgtk-3-0 ffmpeg libjemalloc2)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium chromium-driver)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

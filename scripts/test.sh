@@ -5,7 +5,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-"$root/scripts/setup.sh" || exit 1
+"$root/scripts/setup.sh" --tests || exit 1
 
 source "$root/scripts/allocator.sh"   # the tests train models too: the launcher's allocator (docs/build-notes.md)
 

@@ -29,6 +29,9 @@ public sealed record StreamJepaOptions
 
     public MetricsOptions Metrics { get; init; } = new();
 
+    /// <summary>Snapshots and clips for every episode; none unless <c>evidence.directory</c> is set.</summary>
+    public EvidenceOptions Evidence { get; init; } = new();
+
     /// <summary>Checks that frames from ingest and the alerting levels fit <paramref name="model"/>; throws naming the keys that disagree.</summary>
     public void ValidateModelInput(HJepaConfig model)
     {
@@ -72,6 +75,7 @@ public sealed record StreamJepaOptions
         Training.Validate("training", errors);
         Output.Validate("output", errors);
         Metrics.Validate("metrics", errors);
+        Evidence.Validate("evidence", errors);
         if (Output.Has(SinkKind.Kafka))
         {
             Kafka.Validate("kafka", errors);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace StreamJepa.Core.Results;
 
 /// <summary>
@@ -68,6 +70,13 @@ public sealed record AnomalyEpisode(
 
     /// <summary>SHA-256 (hex) of the checkpoint file the run loaded; with <see cref="ModelVersion"/> it names the weights. Null without a checkpoint.</summary>
     public string? CheckpointSha256 { get; init; }
+
+    /// <summary>The snapshot, annotated snapshot and clip kept for the episode (<c>evidence.directory</c>), or null when none are kept.</summary>
+    public EpisodeEvidence? Evidence { get; init; }
+
+    /// <summary>The energy map the cells and box were taken from at the peak frame, for the evidence writer; not published.</summary>
+    [JsonIgnore]
+    public EnergyMap? PeakMap { get; init; }
 
     /// <summary>An episode of surprising frames.</summary>
     public const string Surprise = "surprise";

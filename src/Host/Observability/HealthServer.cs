@@ -19,7 +19,7 @@ namespace StreamJepa.Host.Observability;
 /// The run's HTTP endpoint on Kestrel: <c>/metrics</c> in the Prometheus text format (written by prometheus-net),
 /// <c>/healthz</c> (the process and its pipeline work) and <c>/readyz</c> (streams are being scored), each 200 or 503
 /// with the reason; and <c>/sources</c> to add and remove sources while the run goes on, behind a bearer token when
-/// <c>metrics.token</c> is set. Requests are served concurrently; bodies, headers and connections are bounded, and
+/// <c>metrics.token</c> is set; with a <see cref="WebView"/>, the live page and what it reads. Requests are served concurrently; bodies, headers and connections are bounded, and
 /// whatever a request does ends in its own response: nothing a client sends can stop the others from being served.
 /// </summary>
 internal sealed class HealthServer : IAsyncDisposable
@@ -32,7 +32,7 @@ internal sealed class HealthServer : IAsyncDisposable
     private HealthServer(WebApplication app) => _app = app;
 
     /// <summary>Starts listening on <c>metrics.listen</c>; null (logged) when the address cannot be taken.</summary>
-    public static async Task<HealthServer?> TryStartAsync(MetricsOptions options, CollectorRegistry registry, Func<(bool, string)> health, Func<(bool, string)> readiness, SourceControl? sources, ILogger logger)
+    public static async Task<HealthServer?> TryStartAsync(MetricsOptions options, CollectorRegistry registry, Func<(bool, string)> health, Func<(bool, string)> readiness, SourceControl? sources, ILogger logger, WebView? view = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -52,7 +52,7 @@ internal sealed class HealthServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var routes = new Routes(registry, health, readiness, sources, options.Token is { } token ? Secret.Resolve(token) : null, logger);
+        var routes = new Routes(registry, health, readiness, sources, options.Token is { } token ? Secret.Resolve(token) : null, logger, view);
         routes.Map(app);
         try
         {
@@ -85,7 +85,7 @@ internal sealed class HealthServer : IAsyncDisposable
     };
 
     /// <summary>The request handlers, each answering every failure with a status of its own.</summary>
-    private sealed class Routes(CollectorRegistry registry, Func<(bool Ok, string Reason)> health, Func<(bool Ok, string Reason)> readiness, SourceControl? sources, string? token, ILogger logger)
+    private sealed class Routes(CollectorRegistry registry, Func<(bool Ok, string Reason)> health, Func<(bool Ok, string Reason)> readiness, SourceControl? sources, string? token, ILogger logger, WebView? view)
     {
         public void Map(WebApplication app)
         {
@@ -119,7 +119,8 @@ internal sealed class HealthServer : IAsyncDisposable
                 app.MapDelete("/sources/{id}", context => Authorised(context, () => RemoveAsync(context, sources)));
             }
 
-            app.MapFallback(context => Text(context, StatusCodes.Status404NotFound, $"not found: /metrics, /healthz, /readyz{(sources is null ? string.Empty : ", /sources")}\n"));
+            view?.Map(app);
+            app.MapFallback(context => Text(context, StatusCodes.Status404NotFound, $"not found: {(view is null ? string.Empty : "/ (the live view), ")}/metrics, /healthz, /readyz{(sources is null ? string.Empty : ", /sources")}\n"));
         }
 
         private async Task AddAsync(HttpContext context, SourceControl control)

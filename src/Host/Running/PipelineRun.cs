@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using StreamJepa.Configuration;
@@ -6,6 +7,7 @@ using StreamJepa.Host.Observability;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Sinks;
+using StreamJepa.Ingest.Evidence;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Kafka;
 using StreamJepa.Kafka.Sources;
@@ -61,11 +63,14 @@ internal sealed class PipelineRun
             KeepFinishedFor = _options.Metrics.KeepFinishedSeconds > 0 ? TimeSpan.FromSeconds(_options.Metrics.KeepFinishedSeconds) : null,
         };
         var acknowledgements = new FrameAcknowledgements(streams);
+        var evidence = OpenEvidence(streams, logger);
         var kafka = new KafkaSinkKind(_options.Kafka, _time, _loggers);
-        using var results = ResultSinks.Open(_options.Output, _output, metrics is null ? [] : [metrics], [acknowledgements], kafka);
+        var recent = new RecentEpisodes();
+        using var results = ResultSinks.Open(_options.Output, _output, metrics is null ? [] : [metrics, recent], evidence is null ? [acknowledgements] : [evidence, acknowledgements], kafka);
         var cpus = TorchRuntime.Split(_options.Inference);
         logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
-        var episodes = new EpisodeContext(streams.SourceOf, _options.Inference.Checkpoint is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null);
+        var checkpointSha256 = _options.Inference.Checkpoint is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null;
+        var episodes = new EpisodeContext(streams.SourceOf, checkpointSha256, evidence is null ? null : evidence.FilesOf);
         var inference = new InferencePipeline(engine, _options.Inference, _options.Scoring, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes);
         await using (inference.ConfigureAwait(false))
         {
@@ -78,7 +83,7 @@ internal sealed class PipelineRun
                 trainer.Start();
             }
 
-            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)], streams) { DecoderCpus = cpus.Decoders };
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)], streams) { DecoderCpus = cpus.Decoders, Evidence = evidence is null ? new() : _options.Evidence };
             var summary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
             foreach (var source in _options.Sources)
             {
@@ -86,8 +91,12 @@ internal sealed class PipelineRun
             }
 
             metrics?.Watch(() => ingest.Streams, inference, () => trainer?.Stats, kafka.Publisher);
+            var viewSummary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
+            using var live = metrics is null ? null : new LiveState(
+                () => ViewState.Take(viewSummary, streams, inference, () => trainer?.Stats, recent, checkpointSha256, _time), _time, TimeSpan.FromSeconds(1), logger);
             var server = metrics is null ? null : await HealthServer.TryStartAsync(
-                _options.Metrics, metrics.Registry, () => Health(ingest), () => Readiness(ingest), _options.Metrics.SourceControl ? new SourceControl(ingest, _options.Metrics.MaxSources) : null, logger).ConfigureAwait(false);
+                _options.Metrics, metrics.Registry, () => Health(ingest), () => Readiness(ingest), _options.Metrics.SourceControl ? new SourceControl(ingest, _options.Metrics.MaxSources) : null, logger,
+                new WebView(live!, streams, evidence?.Root)).ConfigureAwait(false);
             await using var serving = server;
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -146,6 +155,14 @@ internal sealed class PipelineRun
             }
 
             await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            if (evidence is not null)
+            {
+                var rings = ingest.Streams.Select(s => s.Evidence?.Bytes ?? 0).ToList();
+                await evidence.CompleteAsync().ConfigureAwait(false);
+                await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"evidence: {evidence.Written} episode(s) written to {evidence.Root} (clips {evidence.Format.Extension}), {evidence.Dropped} dropped, {evidence.Failed} failed; kept frames {rings.Sum() / 1048576.0:0.0} MiB in all at the end, {(rings.Count == 0 ? 0 : rings.Max() / 1048576.0):0.0} MiB the most for one stream")).ConfigureAwait(false);
+            }
+
             var last = summary.Take(ingest.Streams, inference, learnt, kafka.Publisher?.Stats(), final: true);
             if (Live)
             {
@@ -158,6 +175,27 @@ internal sealed class PipelineRun
 
             await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return ingest.Streams.Any(s => s.Status == StreamStatus.Failed) ? ExitCodes.SourceFailed : ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>The evidence writer of <c>evidence.directory</c>; null when none is set, or when the folder cannot be written (said, and the run goes on without evidence).</summary>
+    private EvidenceWriter? OpenEvidence(StreamDirectory streams, ILogger logger)
+    {
+        if (!_options.Evidence.Enabled)
+        {
+            return null;
+        }
+
+        try
+        {
+            var writer = new EvidenceWriter(_options.Evidence, streams, _time, _loggers.CreateLogger<EvidenceWriter>());
+            logger.LogInformation("evidence: snapshots and clips ({Extension}) of every episode in {Root}", writer.Format.Extension, writer.Root);
+            return writer;
+        }
+        catch (IOException ex)
+        {
+            logger.LogError("{Message}; episodes get no evidence, scoring goes on", ex.Message);
+            return null;
         }
     }
 

@@ -165,7 +165,12 @@ internal sealed class ResultRouter
 
     private void Publish(AnomalyEpisode episode)
     {
-        episode = episode with { Source = _sources.GetValueOrDefault(episode.Stream), CheckpointSha256 = _context?.CheckpointSha256 };
+        episode = episode with
+        {
+            Source = _sources.GetValueOrDefault(episode.Stream),
+            CheckpointSha256 = _context?.CheckpointSha256,
+            Evidence = _context?.EvidenceOf?.Invoke(episode),
+        };
         if (episode.State == "opened")
         {
             Interlocked.Increment(ref _episodes);

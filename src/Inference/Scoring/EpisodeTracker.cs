@@ -158,6 +158,7 @@ internal sealed class EpisodeTracker
             {
                 PeakFrame = Peak.Frame,
                 Box = _peakMap?.Region(Peak.SourceWidth, Peak.SourceHeight),
+                PeakMap = _peakMap,
                 SourceWidth = Peak.SourceWidth > 0 ? Peak.SourceWidth : null,
                 SourceHeight = Peak.SourceHeight > 0 ? Peak.SourceHeight : null,
                 StartUtc = Start.Utc,

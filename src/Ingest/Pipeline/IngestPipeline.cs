@@ -5,6 +5,7 @@ using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
 using StreamJepa.Core.Threading;
 using StreamJepa.Ingest.Configuration;
+using StreamJepa.Ingest.Evidence;
 using StreamJepa.Ingest.Sources;
 
 namespace StreamJepa.Ingest.Pipeline;
@@ -54,6 +55,9 @@ public sealed class IngestPipeline : IDisposable
     /// <summary>CPUs the reader threads (and the decoder threads they start) run on; empty: anywhere. Set before adding sources.</summary>
     public IReadOnlyList<int> DecoderCpus { get; init; } = [];
 
+    /// <summary>Evidence settings: with a directory, each source read here keeps its last seconds of pictures (<see cref="StreamStats.Evidence"/>).</summary>
+    public EvidenceOptions Evidence { get; init; } = new();
+
     /// <summary>Every stream started and not yet forgotten, by id.</summary>
     public IReadOnlyCollection<StreamStats> Streams => _directory.Streams;
 
@@ -80,6 +84,7 @@ public sealed class IngestPipeline : IDisposable
         }
 
         var stats = Register(descriptor.Id, descriptor.SafeTarget);
+        stats.Evidence = Evidence.Enabled ? new FrameRing(Evidence) : null;
         descriptor = descriptor with { Id = stats.StreamId };
         IFrameEmitter emitter = descriptor.DropsWhenBehind
             ? new DropOldestEmitter(_target, _options.LiveQueueCapacity, stats)

@@ -152,11 +152,15 @@ internal sealed class SourceReader
             decodedHere++;
             Pace(ptsMs, cancellationToken);
             var frame = Preprocess(preprocessor, decoded, ptsMs);
-            Stats.OnFrame(frame.Header.DecodedTimestamp);
+            var header = frame.Header;
+            Stats.OnFrame(header.DecodedTimestamp);
             if (!_emitter.Emit(frame, cancellationToken))
             {
                 return false;
             }
+
+            // Kept for evidence after the frame is on its way, so encoding the picture adds nothing to its latency.
+            Stats.Evidence?.Offer(header, decoded);
         }
 
         if (decodedHere == 0 && _sequence == 0 && !_source.IsLive)

@@ -1,4 +1,5 @@
 using StreamJepa.Core.Frames;
+using StreamJepa.Ingest.Evidence;
 
 namespace StreamJepa.Ingest.Pipeline;
 
@@ -30,6 +31,9 @@ public sealed class StreamStats
     public string StreamId { get; }
 
     public string Target { get; }
+
+    /// <summary>The stream's last seconds of source pictures for episode evidence; null when none are kept (no <c>evidence.directory</c>, or a source without pictures of its own).</summary>
+    public FrameRing? Evidence { get; internal set; }
 
     /// <summary>Frames decoded and handed downstream (dropped ones included).</summary>
     public long Frames => Interlocked.Read(ref _frames);

@@ -6,7 +6,7 @@ using StreamJepa.Core.Results;
 namespace StreamJepa.Kafka.Messages;
 
 /// <summary>
-/// The anomalies topic's message, schema <c>streamjepa.anomaly</c> version 4 (docs/schema/anomaly.md): an envelope
+/// The anomalies topic's message, schema <c>streamjepa.anomaly</c> version 5 (docs/schema/anomaly.md): an envelope
 /// with the event (opened, updated, closed) around the episode as it stands.
 /// </summary>
 public sealed record AnomalyMessage(
@@ -17,7 +17,7 @@ public sealed record AnomalyMessage(
     AnomalyEpisode Episode)
 {
     public const string SchemaName = "streamjepa.anomaly";
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
     public const string ContentType = "application/json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

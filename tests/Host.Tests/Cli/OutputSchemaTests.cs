@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using OpenCvSharp;
 
 namespace StreamJepa.Host.Tests.Cli;
 
@@ -24,6 +25,7 @@ public sealed class OutputSchemaTests : IDisposable
                 "--source", $"film={film}", "--checkpoint", checkpoint,
                 "--no-learn", "--scores", scores, "--episodes", episodes, "--embeddings", embeddings,
                 "--set", "output.sinks=[\"jsonl\"]", "--set", "scoring.energyMaps=true", "--set", "scoring.minSamples=10",
+                "--set", $"evidence.directory={Path.Combine(_dir, "evidence")}",
             ]);
 
         Assert.True(exit == 0, error);
@@ -45,12 +47,32 @@ public sealed class OutputSchemaTests : IDisposable
         Assert.All(boxes, b => Assert.True(
             b.GetProperty("x").GetInt32() + b.GetProperty("width").GetInt32() <= 720 && b.GetProperty("y").GetInt32() + b.GetProperty("height").GetInt32() <= 528,
             $"box {b} outside the film's 720×528 picture"));
+
+        // Every closed episode names its evidence, and the snapshot, the annotated snapshot and the clip decode.
+        var closed = parsed.Where(e => e.GetProperty("state").GetString() == "closed").ToList();
+        Assert.NotEmpty(closed);
+        foreach (var evidence in closed.Select(e => e.GetProperty("evidence")))
+        {
+            var snapshot = Path.Combine(_dir, "evidence", evidence.GetProperty("snapshot").GetString()!);
+            var annotated = Path.Combine(_dir, "evidence", evidence.GetProperty("annotated").GetString()!);
+            using (var picture = Cv2.ImRead(snapshot))
+            using (var drawn = Cv2.ImRead(annotated))
+            {
+                Assert.False(picture.Empty(), snapshot);
+                Assert.Equal(picture.Size(), drawn.Size());
+                Assert.True(Cv2.Norm(picture, drawn, NormTypes.L1) > 0, "the annotated snapshot has something drawn on it");
+            }
+
+            using var clip = new VideoCapture(Path.Combine(_dir, "evidence", evidence.GetProperty("clip").GetString()!));
+            using var frame = new Mat();
+            Assert.True(clip.Read(frame) && !frame.Empty(), "the clip decodes");
+        }
     }
 
     [Fact]
     public void A_line_that_breaks_the_schema_is_caught()
     {
-        const string Episode = """{"stream":"s","id":"01a24de0-459d-7f3f-b59d-802f74e78bc9","number":1,"state":"opened","startFrame":155,"endFrame":null,"startPtsMs":6200,"endPtsMs":null,"frames":5,"peakScore":4,"levels":[],"firedLevels":[],"topCells":[],"modelVersion":0,"kind":"frozen","peakFrame":159,"startUtc":"2026-12-07T00:21:13.0990225+00:00","peakUtc":"2026-12-07T00:21:13.0993075+00:00","endUtc":null,"box":null,"sourceWidth":96,"sourceHeight":72,"source":"rtsp://***:***@cam/1","checkpointSha256":null}""";
+        const string Episode = """{"stream":"s","id":"01a24de0-459d-7f3f-b59d-802f74e78bc9","number":1,"state":"opened","startFrame":155,"endFrame":null,"startPtsMs":6200,"endPtsMs":null,"frames":5,"peakScore":4,"levels":[],"firedLevels":[],"topCells":[],"modelVersion":0,"kind":"frozen","peakFrame":159,"startUtc":"2026-12-07T00:21:13.0990225+00:00","peakUtc":"2026-12-07T00:21:13.0993075+00:00","endUtc":null,"box":null,"sourceWidth":96,"sourceHeight":72,"source":"rtsp://***:***@cam/1","checkpointSha256":null,"evidence":null}""";
 
         OutputSchemas.AssertValid("episode.schema.json", Episode);
         OutputSchemas.AssertValid("score.schema.json", """{"stream":"gate","frame":1043,"dropped":true}""");
@@ -59,5 +81,6 @@ public sealed class OutputSchemaTests : IDisposable
         Assert.ThrowsAny<Exception>(() => OutputSchemas.AssertValid("episode.schema.json", Episode.Replace("01a24de0-459d-7f3f", "01a24de0-459d-4f3f", StringComparison.Ordinal)));
         Assert.ThrowsAny<Exception>(() => OutputSchemas.AssertValid("episode.schema.json", Episode.Replace("\"startUtc\":\"2026-12-07T00:21:13.0990225+00:00\"", "\"startUtc\":\"yesterday\"", StringComparison.Ordinal)));
         Assert.ThrowsAny<Exception>(() => OutputSchemas.AssertValid("episode.schema.json", Episode.Replace("\"box\":null", "\"box\":{\"x\":-1,\"y\":0,\"width\":8,\"height\":8}", StringComparison.Ordinal)));
+        Assert.ThrowsAny<Exception>(() => OutputSchemas.AssertValid("episode.schema.json", Episode.Replace("\"evidence\":null", "\"evidence\":{\"snapshot\":\"/etc/passwd.jpg\",\"annotated\":\"a.jpg\",\"clip\":\"c.avi\"}", StringComparison.Ordinal)));
     }
 }
