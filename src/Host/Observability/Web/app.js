@@ -60,10 +60,11 @@ function renderStreams(state) {
         el('div', { class: 'legend' }));
       box.append(card);
     }
-    card.classList.toggle('anomaly', s.anomaly);
+    const alerting = s.anomaly && !['ended', 'stopped', 'failed'].includes(s.status);
+    card.classList.toggle('anomaly', alerting);
     const status = card.querySelector('.status');
     status.className = statusClass(s);
-    status.textContent = s.anomaly ? `${s.status} — ANOMALY` : s.status;
+    status.textContent = alerting ? `${s.status} — ANOMALY` : s.status;
     card.querySelector('.facts').textContent = `${s.fps} fps · ${s.frames} frames · ${s.dropped} dropped · surprise ${s.surprises.map(num).join(' / ')}` + (s.source ? ` · ${s.source}` : '');
     const img = card.querySelector('img');
     if (img && s.pictureFrame !== null && img.dataset.frame !== String(s.pictureFrame)) {
@@ -82,14 +83,22 @@ function renderStreams(state) {
   for (const card of [...box.children]) if (!seen.has(card.dataset.stream)) card.remove();
 }
 
+// Evidence is written once an episode's post-roll has passed: a file asked for just before that is asked for again.
+function retrying(node, tries = 10) {
+  const src = node.getAttribute('src');
+  let n = 0;
+  node.addEventListener('error', () => { if (++n <= tries) setTimeout(() => { node.src = `${src}?try=${n}`; }, 2000); });
+  return node;
+}
+
 function evidence(e) {
   const media = el('div', { class: 'media' });
   if (!e.evidence) { media.append(el('div', { class: 'noimg' }, 'no evidence kept')); return media; }
   const url = p => `/evidence/${p.split('/').map(encodeURIComponent).join('/')}`;
   const closed = e.state === 'closed';
-  if (closed) media.append(el('a', { href: url(e.evidence.annotated) }, el('img', { src: url(e.evidence.annotated), alt: `energy map of episode ${e.number} on ${e.stream}` })));
+  if (closed) media.append(el('a', { href: url(e.evidence.annotated) }, retrying(el('img', { src: url(e.evidence.annotated), alt: `energy map of episode ${e.number} on ${e.stream}` }))));
   else media.append(el('div', { class: 'noimg' }, 'evidence is written when it closes'));
-  if (closed && e.evidence.clip.endsWith('.mp4')) media.append(el('video', { src: url(e.evidence.clip), controls: '', preload: 'none', muted: '' }));
+  if (closed && e.evidence.clip.endsWith('.mp4')) media.append(retrying(el('video', { src: url(e.evidence.clip), controls: '', preload: 'metadata', muted: '' })));
   if (closed) media.append(el('a', { href: url(e.evidence.snapshot) }, 'snapshot'), el('a', { href: url(e.evidence.annotated) }, 'annotated'), el('a', { href: url(e.evidence.clip) }, 'clip'));
   return media;
 }
