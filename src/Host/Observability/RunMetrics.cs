@@ -1,6 +1,7 @@
 using Prometheus;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Pipeline;
+using StreamJepa.Ingest.Evidence;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Kafka;
 using StreamJepa.Training.Online;
@@ -10,7 +11,7 @@ namespace StreamJepa.Host.Observability;
 /// <summary>
 /// The Prometheus metrics of a run, in a registry of its own: per-stream frames, drops, damage, reconnects and
 /// errors; decode-to-score latency and surprise per level as histograms; anomaly events; the model version; the
-/// online trainer's steps, losses and collapse telemetry; the publisher's queues, journal and circuit. Counters and
+/// online trainer's steps, losses and collapse telemetry; the publisher's queues, journal and circuit; the evidence writer's episodes and memory. Counters and
 /// gauges are read from the stages' own statistics when scraped; histograms are fed as results arrive (this is
 /// also a result sink).
 /// </summary>
@@ -39,6 +40,8 @@ internal sealed class RunMetrics : IResultSink
     private readonly Gauge _journalBytes;
     private readonly Gauge _circuitOpen;
     private readonly Gauge _brokerDown;
+    private readonly Counter _evidence;
+    private readonly Gauge _evidenceKept;
     private Histogram.Child?[] _surpriseByLevel = [];
 
     public RunMetrics()
@@ -74,6 +77,8 @@ internal sealed class RunMetrics : IResultSink
         _journalBytes = metrics.CreateGauge("streamjepa_publisher_journal_bytes", "Bytes of undelivered messages in the journal.", "channel");
         _circuitOpen = metrics.CreateGauge("streamjepa_publisher_circuit_state", "Kafka circuit breaker: 0 closed, 1 half-open, 2 open, 3 isolated.");
         _brokerDown = metrics.CreateGauge("streamjepa_publisher_broker_down", "1 while librdkafka reports all brokers down.");
+        _evidence = metrics.CreateCounter("streamjepa_evidence_episodes_total", "Episodes whose evidence was written, dropped (the writer was behind) or failed.", "outcome");
+        _evidenceKept = metrics.CreateGauge("streamjepa_evidence_kept_bytes", "Memory the streams' kept pictures hold for evidence.");
     }
 
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
@@ -105,7 +110,7 @@ internal sealed class RunMetrics : IResultSink
     }
 
     /// <summary>Reads the stages' statistics before every scrape.</summary>
-    public void Watch(Func<IReadOnlyCollection<StreamStats>> streams, InferencePipeline inference, Func<OnlineTrainerStats?> trainer, KafkaPublisher? publisher)
+    public void Watch(Func<IReadOnlyCollection<StreamStats>> streams, InferencePipeline inference, Func<OnlineTrainerStats?> trainer, KafkaPublisher? publisher, EvidenceWriter? evidence = null)
     {
         inference.Latency.Observer = ms => _latency.Observe(ms / 1000);
         var shown = new HashSet<string>(StringComparer.Ordinal);
@@ -156,6 +161,14 @@ internal sealed class RunMetrics : IResultSink
 
                 _circuitOpen.Set(p.Circuit switch { "Closed" => 0, "HalfOpen" => 1, "Open" => 2, _ => 3 });
                 _brokerDown.Set(p.BrokerDown ? 1 : 0);
+            }
+
+            if (evidence is not null)
+            {
+                _evidence.WithLabels("written").IncTo(evidence.Written);
+                _evidence.WithLabels("dropped").IncTo(evidence.Dropped);
+                _evidence.WithLabels("failed").IncTo(evidence.Failed);
+                _evidenceKept.Set(current.Sum(s => s.Evidence?.Bytes ?? 0));
             }
         });
     }

@@ -90,7 +90,7 @@ internal sealed class PipelineRun
                 ingest.Add(source);
             }
 
-            metrics?.Watch(() => ingest.Streams, inference, () => trainer?.Stats, kafka.Publisher);
+            metrics?.Watch(() => ingest.Streams, inference, () => trainer?.Stats, kafka.Publisher, evidence);
             var viewSummary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
             using var live = metrics is null ? null : new LiveState(
                 () => ViewState.Take(viewSummary, streams, inference, () => trainer?.Stats, recent, checkpointSha256, _time), _time, TimeSpan.FromSeconds(1), logger);

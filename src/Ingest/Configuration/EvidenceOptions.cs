@@ -18,8 +18,12 @@ public sealed record EvidenceOptions
     /// <summary>Seconds of source frames after an episode's end that its clip goes on for.</summary>
     public double PostRollSeconds { get; init; } = 3;
 
-    /// <summary>Source frames kept per second of video (the clip's frame rate); the others are not kept.</summary>
-    public double Fps { get; init; } = 5;
+    /// <summary>
+    /// Source frames kept per second of video (the clip's frame rate); the others are not kept. Each kept frame is
+    /// JPEG-encoded on its stream's reader thread: 2 a second keeps 32 live streams on 2 cores without a dropped frame
+    /// (BENCHMARKS.md, "Evidence"); fewer streams can afford more.
+    /// </summary>
+    public double Fps { get; init; } = 2;
 
     /// <summary>Frames wider than this are scaled down (keeping the aspect ratio) before they are kept; 0 keeps the source size.</summary>
     public int MaxWidth { get; init; }

@@ -91,6 +91,8 @@ public sealed class WebViewTests : IDisposable
             Assert.NotEqual(HttpStatusCode.OK, (await http.PostAsync(new Uri("api/state", UriKind.Relative), new StringContent("{}"))).StatusCode);
             Assert.NotEqual(HttpStatusCode.OK, (await http.DeleteAsync(new Uri("api/frames/scene", UriKind.Relative))).StatusCode);
 
+            Assert.Matches(@"streamjepa_evidence_kept_bytes [1-9]", await http.GetStringAsync(new Uri("metrics", UriKind.Relative)));
+
             using var events = await http.GetStreamAsync(new Uri("api/events", UriKind.Relative));
             using var reader = new StreamReader(events);
             var line = await reader.ReadLineAsync();
