@@ -7,6 +7,7 @@ using StreamJepa.Host.Observability;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Sinks;
+using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Evidence;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Kafka;
@@ -83,7 +84,7 @@ internal sealed class PipelineRun
                 trainer.Start();
             }
 
-            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)], streams) { DecoderCpus = cpus.Decoders, Evidence = evidence is null ? new() : _options.Evidence };
+            using var ingest = new IngestPipeline(_options.Ingest, inference.Input, _time, _loggers, inference.ReportGap, [new KafkaFrameSource(_options.Kafka)], streams) { DecoderCpus = cpus.Decoders, KeepPictures = evidence is not null ? _options.Evidence : metrics is not null ? EvidenceOptions.Thumbnails : null };
             var summary = new StreamSummary(_time, _options.Scoring.FrozenAfter);
             foreach (var source in _options.Sources)
             {

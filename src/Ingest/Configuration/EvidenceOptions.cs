@@ -48,6 +48,9 @@ public sealed record EvidenceOptions
 
     public bool Enabled => Directory is not null;
 
+    /// <summary>What a stream keeps for the live view alone (no evidence written): one small picture a second.</summary>
+    public static EvidenceOptions Thumbnails { get; } = new() { Fps = 1, MaxWidth = 320, PreRollSeconds = 0, StreamMegabytes = 0.5 };
+
     public void Validate(string key, ConfigErrors errors)
     {
         if (Directory is { Length: 0 })

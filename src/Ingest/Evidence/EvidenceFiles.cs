@@ -12,11 +12,12 @@ internal static class EvidenceFiles
     /// <param name="root">The evidence directory.</param>
     /// <param name="files">The episode's files, relative to <paramref name="root"/>.</param>
     /// <param name="episode">The closed episode.</param>
-    /// <param name="frames">Its kept frames, oldest first (not empty).</param>
+    /// <param name="frames">Its kept frames, oldest first (not empty): the snapshot is the one nearest the peak, the clip their evenly spaced ones.</param>
     /// <param name="format">How the clip is encoded.</param>
     /// <param name="fps">The clip's frame rate.</param>
     /// <param name="jpegQuality">Quality of the annotated snapshot.</param>
-    public static void Write(string root, EpisodeEvidence files, AnomalyEpisode episode, IReadOnlyList<EvidenceFrame> frames, ClipFormat format, double fps, int jpegQuality)
+    /// <param name="clip">The frames of the clip: one per interval of its frame rate.</param>
+    public static void Write(string root, EpisodeEvidence files, AnomalyEpisode episode, IReadOnlyList<EvidenceFrame> frames, IReadOnlyList<EvidenceFrame> clip, ClipFormat format, double fps, int jpegQuality)
     {
         var peak = frames.MinBy(f => Math.Abs(f.Sequence - episode.PeakFrame))!;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, files.Snapshot))!);
@@ -26,7 +27,7 @@ internal static class EvidenceFiles
             using var picture = Annotate(peak, episode);
             File.WriteAllBytes(path, picture.ImEncode(".jpg", [(int)ImwriteFlags.JpegQuality, jpegQuality]));
         });
-        Atomically(Path.Combine(root, files.Clip), path => format.Write(path, frames, fps));
+        Atomically(Path.Combine(root, files.Clip), path => format.Write(path, clip, fps));
     }
 
     /// <summary>The frame with the peak energy map as a heat map over it (transparent where the energy is low) and the episode's box.</summary>

@@ -16,6 +16,7 @@ namespace StreamJepa.Ingest.Evidence;
 /// </summary>
 public sealed class EvidenceWriter : IResultSink
 {
+    private const int FramesPerClipFrame = 4;
     private static readonly TimeSpan RetentionEvery = TimeSpan.FromSeconds(30);
 
     private readonly EvidenceOptions _options;
@@ -25,7 +26,7 @@ public sealed class EvidenceWriter : IResultSink
     private readonly string _root;
     private readonly ClipFormat _format;
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
-    private readonly Channel<(EpisodeEvidence Files, AnomalyEpisode Episode, IReadOnlyList<EvidenceFrame> Frames)> _queue;
+    private readonly Channel<(EpisodeEvidence Files, AnomalyEpisode Episode, IReadOnlyList<EvidenceFrame> Frames, IReadOnlyList<EvidenceFrame> Clip)> _queue;
     private readonly Task _writer;
     private readonly int _maxClipFrames;
     private long _written;
@@ -58,8 +59,10 @@ public sealed class EvidenceWriter : IResultSink
         }
 
         _format = ClipFormat.Probe();
-        _maxClipFrames = Math.Max(2, (int)(options.MaxClipSeconds * options.Fps));
-        _queue = Channel.CreateBounded<(EpisodeEvidence, AnomalyEpisode, IReadOnlyList<EvidenceFrame>)>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
+        // Frames an episode collects: while it is open every decoded frame is kept (the exact peak for the snapshot),
+        // so room for several per clip frame; beyond it, frames go from the middle.
+        _maxClipFrames = Math.Max(2, (int)(options.MaxClipSeconds * options.Fps)) * FramesPerClipFrame;
+        _queue = Channel.CreateBounded<(EpisodeEvidence, AnomalyEpisode, IReadOnlyList<EvidenceFrame>, IReadOnlyList<EvidenceFrame>)>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, SingleWriter = true });
         _writer = Task.Run(WriteQueuedAsync);
     }
 
@@ -111,12 +114,14 @@ public sealed class EvidenceWriter : IResultSink
 
             pending = new Pending(ring, files, episode.StartPtsMs - (_options.PreRollSeconds * 1000));
             _pending.Add(episode.Id, pending);
+            ring.OpenEpisodes++;
         }
 
         pending.Latest = episode;
         pending.Collect(_maxClipFrames);
-        if (episode.State == "closed")
+        if (episode.State == "closed" && pending.DueAtPtsMs is null)
         {
+            pending.Ring.OpenEpisodes--;
             // A damaged file may stamp its last frames before its first: the clip runs at least to the start.
             pending.DueAtPtsMs = Math.Max(episode.EndPtsMs ?? episode.StartPtsMs, episode.StartPtsMs) + (_options.PostRollSeconds * 1000);
         }
@@ -184,6 +189,11 @@ public sealed class EvidenceWriter : IResultSink
         var pending = _pending[id];
         _pending.Remove(id);
         pending.Collect(_maxClipFrames);
+        if (pending.DueAtPtsMs is null)
+        {
+            pending.Ring.OpenEpisodes--;    // cut short by the end of the run
+        }
+
         var frames = pending.DueAtPtsMs is { } until ? [.. pending.Frames.Where(f => f.PtsMs <= until)] : pending.Frames;
         if (frames.Count == 0)
         {
@@ -192,7 +202,7 @@ public sealed class EvidenceWriter : IResultSink
             return;
         }
 
-        if (!_queue.Writer.TryWrite((pending.Files, pending.Latest, frames)))
+        if (!_queue.Writer.TryWrite((pending.Files, pending.Latest, frames, pending.Ring.EvenlySpaced(frames))))
         {
             Interlocked.Increment(ref _dropped);
             _logger.LogWarning("evidence for episode {Id} of stream '{Stream}' dropped: {Capacity} episodes are waiting to be written (evidence.queueCapacity)", id, pending.Latest.Stream, _options.QueueCapacity);
@@ -202,11 +212,11 @@ public sealed class EvidenceWriter : IResultSink
     private async Task WriteQueuedAsync()
     {
         Retain();
-        await foreach (var (files, episode, frames) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (files, episode, frames, clip) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try
             {
-                EvidenceFiles.Write(_root, files, episode, frames, _format, _options.Fps, _options.JpegQuality);
+                EvidenceFiles.Write(_root, files, episode, frames, clip, _format, _options.Fps, _options.JpegQuality);
                 Interlocked.Increment(ref _written);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OpenCvSharp.OpenCVException or InvalidOperationException)
@@ -257,6 +267,8 @@ public sealed class EvidenceWriter : IResultSink
     {
         private long _last = long.MinValue;
 
+        public FrameRing Ring { get; } = ring;
+
         public EpisodeEvidence Files { get; } = files;
 
         public List<EvidenceFrame> Frames { get; } = [];
@@ -269,7 +281,7 @@ public sealed class EvidenceWriter : IResultSink
         /// <summary>Takes the ring's frames not yet taken; beyond <paramref name="max"/> frames, drops from the middle so the clip keeps its start and its latest frames.</summary>
         public void Collect(int max)
         {
-            foreach (var frame in ring.Since(_last, fromPtsMs))
+            foreach (var frame in Ring.Since(_last, fromPtsMs))
             {
                 Frames.Add(frame);
                 _last = frame.Sequence;

@@ -30,6 +30,8 @@ public sealed class FrameRing
     private readonly int _maxWidth;
     private readonly int[] _jpeg;
     private double _nextPtsMs = double.NegativeInfinity;
+    private double _lastOfferedPtsMs = double.NegativeInfinity;
+    private int _openEpisodes;
     private long _bytes;
 
     public FrameRing(EvidenceOptions options)
@@ -53,22 +55,48 @@ public sealed class FrameRing
         }
     }
 
-    /// <summary>Keeps <paramref name="decoded"/> (BGR) when a kept frame is due at its presentation time; called on the reader thread.</summary>
+    /// <summary>
+    /// Episodes of the stream open now. While there is one, every frame is kept, so the snapshot is the peak frame
+    /// itself; the clip still takes one frame per interval (<see cref="EvenlySpaced"/>).
+    /// </summary>
+    public int OpenEpisodes
+    {
+        get => Volatile.Read(ref _openEpisodes);
+        set => Volatile.Write(ref _openEpisodes, value);
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="decoded"/> (BGR) when a kept frame is due at its presentation time, or whenever an
+    /// episode is open; called on the reader thread.
+    /// </summary>
     public void Offer(FrameHeader header, Mat decoded)
     {
+        // The source restarted (a reconnect, a file replayed): its earlier pictures belong to another clip.
+        var restarted = header.PtsMs < _lastOfferedPtsMs;
+        _lastOfferedPtsMs = header.PtsMs;
+        if (restarted)
+        {
+            _nextPtsMs = double.NegativeInfinity;
+        }
+
         // A tenth of an interval of slack keeps every other frame of a 10 fps source at 5 fps despite jittery timestamps.
-        if (header.PtsMs < _nextPtsMs || decoded.Empty())
+        var due = header.PtsMs >= _nextPtsMs;
+        if ((!due && OpenEpisodes == 0) || decoded.Empty())
         {
             return;
         }
 
-        _nextPtsMs = header.PtsMs + (_intervalMs * 0.9);
+        if (due)
+        {
+            _nextPtsMs = header.PtsMs + (_intervalMs * 0.9);
+        }
+
         var frame = new EvidenceFrame(header.Sequence, header.PtsMs, Encode(decoded), decoded.Width, decoded.Height);
         lock (_gate)
         {
-            if (_frames.TryPeek(out var last) && header.PtsMs < last.PtsMs)
+            if (restarted)
             {
-                Clear();    // the source restarted (a reconnect, a file replayed): its old pictures are another clip
+                Clear();
             }
 
             _frames.Enqueue(frame);
@@ -96,6 +124,23 @@ public sealed class FrameRing
         {
             return [.. _frames.Where(f => f.Sequence > afterSequence && f.PtsMs >= fromPtsMs)];
         }
+    }
+
+    /// <summary>Of <paramref name="frames"/> (oldest first), one per kept-frame interval: the clip's frames, at its even rate.</summary>
+    public IReadOnlyList<EvidenceFrame> EvenlySpaced(IReadOnlyList<EvidenceFrame> frames)
+    {
+        var spaced = new List<EvidenceFrame>(frames.Count);
+        var next = double.NegativeInfinity;
+        foreach (var frame in frames)
+        {
+            if (frame.PtsMs >= next)
+            {
+                spaced.Add(frame);
+                next = frame.PtsMs + (_intervalMs * 0.9);
+            }
+        }
+
+        return spaced;
     }
 
     private void Clear()

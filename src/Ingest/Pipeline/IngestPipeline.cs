@@ -55,8 +55,8 @@ public sealed class IngestPipeline : IDisposable
     /// <summary>CPUs the reader threads (and the decoder threads they start) run on; empty: anywhere. Set before adding sources.</summary>
     public IReadOnlyList<int> DecoderCpus { get; init; } = [];
 
-    /// <summary>Evidence settings: with a directory, each source read here keeps its last seconds of pictures (<see cref="StreamStats.Evidence"/>).</summary>
-    public EvidenceOptions Evidence { get; init; } = new();
+    /// <summary>How each source read here keeps its last pictures (<see cref="StreamStats.Evidence"/>); null keeps none.</summary>
+    public EvidenceOptions? KeepPictures { get; init; }
 
     /// <summary>Every stream started and not yet forgotten, by id.</summary>
     public IReadOnlyCollection<StreamStats> Streams => _directory.Streams;
@@ -84,7 +84,7 @@ public sealed class IngestPipeline : IDisposable
         }
 
         var stats = Register(descriptor.Id, descriptor.SafeTarget);
-        stats.Evidence = Evidence.Enabled ? new FrameRing(Evidence) : null;
+        stats.Evidence = KeepPictures is { } keep ? new FrameRing(keep) : null;
         descriptor = descriptor with { Id = stats.StreamId };
         IFrameEmitter emitter = descriptor.DropsWhenBehind
             ? new DropOldestEmitter(_target, _options.LiveQueueCapacity, stats)

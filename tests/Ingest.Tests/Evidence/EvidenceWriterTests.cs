@@ -62,6 +62,50 @@ public sealed class EvidenceWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task While_an_episode_is_open_every_frame_is_kept_so_the_snapshot_is_the_peak_itself()
+    {
+        var options = new EvidenceOptions { Directory = Path.Combine(_dir, "evidence"), Fps = 2, PreRollSeconds = 1, PostRollSeconds = 1 };
+        var (streams, stats) = Stream(options, "cam 1");
+        await using var writer = new EvidenceWriter(options, streams, TimeProvider.System, NullLogger.Instance);
+        var opened = Episode("opened", 30, null);
+        var files = writer.FilesOf(opened)!;
+
+        // A 10 fps source whose every frame has its own grey level (4 × its index); the episode's peak is frame 35.
+        for (var i = 0; i < 60; i++)
+        {
+            using var picture = new Mat(48, 64, MatType.CV_8UC3, Scalar.All(4 * i));
+            stats.Evidence!.Offer(new FrameHeader("cam 1", i, i * 100.0, true, 64, 48, 0), picture);
+            if (i == 31)
+            {
+                writer.OnEpisode(opened with { Evidence = files });
+            }
+
+            if (i == 40)
+            {
+                writer.OnEpisode(Episode("closed", 30, 39) with { PeakFrame = 35, Evidence = files });
+            }
+
+            writer.OnScore(new FrameScore("cam 1", i, i * 100.0, 0, [], false, 1));
+        }
+
+        await writer.CompleteAsync();
+
+        using var snapshot = Cv2.ImRead(Path.Combine(options.Directory, files.Snapshot));
+        Assert.InRange(snapshot.At<Vec3b>(24, 32).Item0, 4 * 35 - 3, 4 * 35 + 3);
+        using var clip = new VideoCapture(Path.Combine(options.Directory, files.Clip));
+        using var frame = new Mat();
+        var levels = new List<int>();
+        while (clip.Read(frame) && !frame.Empty())
+        {
+            levels.Add(frame.At<Vec3b>(24, 32).Item0 / 4);
+        }
+
+        // Two frames a second from 1 s before the start (frame 20) to 1 s after the end (frame 49), evenly spaced.
+        Assert.InRange(levels.Count, 5, 7);
+        Assert.All(levels.Zip(levels.Skip(1)), p => Assert.InRange(p.Second - p.First, 4, 6));
+    }
+
+    [Fact]
     public async Task A_folder_that_cannot_be_written_costs_that_episode_only()
     {
         var options = new EvidenceOptions { Directory = Path.Combine(_dir, "evidence"), Fps = 10, PreRollSeconds = 0, PostRollSeconds = 0 };

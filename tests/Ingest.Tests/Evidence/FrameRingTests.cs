@@ -43,5 +43,24 @@ public sealed class FrameRingTests
         Assert.True(kept.Count < 100, $"{kept.Count} noisy pictures kept in 0.25 MiB");
     }
 
+    [Fact]
+    public void A_source_that_starts_again_begins_a_new_set_of_pictures()
+    {
+        var ring = new FrameRing(new EvidenceOptions { Directory = "unused", Fps = 5, PreRollSeconds = 10 });
+        using var picture = new Mat(48, 64, MatType.CV_8UC3, Scalar.All(90));
+        for (var i = 0; i < 20; i++)
+        {
+            ring.Offer(Header(i, i * 100.0), picture);
+        }
+
+        // The file is replayed: its timestamps start again from 0 while the frame index goes on.
+        for (var i = 20; i < 30; i++)
+        {
+            ring.Offer(Header(i, (i - 20) * 100.0), picture);
+        }
+
+        Assert.Equal([20L, 22, 24, 26, 28], ring.Since(-1, double.NegativeInfinity).Select(f => f.Sequence));
+    }
+
     private static FrameHeader Header(long sequence, double ptsMs) => new("cam", sequence, ptsMs, true, 64, 48, 0);
 }

@@ -15,7 +15,7 @@ public sealed class AnomalyMessageTests
         var back = AnomalyMessage.Parse(message.ToBytes());
 
         Assert.Equal("streamjepa.anomaly", back.Schema);
-        Assert.Equal(4, back.Version);
+        Assert.Equal(5, back.Version);
         Assert.Equal("closed", back.Event);
         Assert.Equal(message.PublishedAt, back.PublishedAt);
         Assert.Equal(JsonSerializer.Serialize(episode), JsonSerializer.Serialize(back.Episode));
@@ -29,7 +29,7 @@ public sealed class AnomalyMessageTests
 
         Assert.Equal(["schema", "version", "event", "publishedAt", "episode"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(
-            ["stream", "id", "number", "state", "startFrame", "endFrame", "startPtsMs", "endPtsMs", "frames", "peakScore", "levels", "firedLevels", "topCells", "modelVersion", "kind", "peakFrame", "startUtc", "peakUtc", "endUtc", "box", "sourceWidth", "sourceHeight", "source", "checkpointSha256"],
+            ["stream", "id", "number", "state", "startFrame", "endFrame", "startPtsMs", "endPtsMs", "frames", "peakScore", "levels", "firedLevels", "topCells", "modelVersion", "kind", "peakFrame", "startUtc", "peakUtc", "endUtc", "box", "sourceWidth", "sourceHeight", "source", "checkpointSha256", "evidence"],
             root.GetProperty("episode").EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("episode").GetProperty("endFrame").ValueKind);
         Assert.Equal("1970-01-01T00:00:01+00:00", root.GetProperty("episode").GetProperty("startUtc").GetString());
@@ -70,7 +70,7 @@ public sealed class AnomalyMessageTests
     public void A_message_of_another_schema_version_is_refused()
     {
         var bytes = AnomalyMessage.For(Episodes.Make("cam-1", 1), DateTimeOffset.UnixEpoch).ToBytes();
-        var text = System.Text.Encoding.UTF8.GetString(bytes).Replace("\"version\":4", "\"version\":3", StringComparison.Ordinal);
+        var text = System.Text.Encoding.UTF8.GetString(bytes).Replace("\"version\":5", "\"version\":4", StringComparison.Ordinal);
 
         Assert.Throws<FormatException>(() => AnomalyMessage.Parse(System.Text.Encoding.UTF8.GetBytes(text)));
     }
