@@ -27,21 +27,23 @@ internal sealed class RunMetrics : IResultSink
     private readonly Counter _errors;
     private readonly Gauge _streamUp;
     private readonly Gauge _modelVersion;
-    private readonly Gauge _trainerSteps;
+    private readonly Counter _trainerSteps;
     private readonly Gauge _trainerLoss;
     private readonly Gauge _trainerStd;
     private readonly Gauge _trainerRank;
-    private readonly Gauge _promotions;
-    private readonly Gauge _rejections;
+    private readonly Counter _promotions;
+    private readonly Counter _rejections;
     private readonly Gauge _trainerStopped;
     private readonly Gauge _publisherWaiting;
-    private readonly Gauge _publisherDelivered;
-    private readonly Gauge _publisherDropped;
+    private readonly Counter _publisherDelivered;
+    private readonly Counter _publisherDropped;
     private readonly Gauge _journalBytes;
     private readonly Gauge _circuitOpen;
     private readonly Gauge _brokerDown;
     private readonly Counter _evidence;
     private readonly Gauge _evidenceKept;
+    private readonly Gauge _streamSurprise;
+    private readonly Gauge _episodesOpen;
     private Histogram.Child?[] _surpriseByLevel = [];
 
     public RunMetrics()
@@ -64,22 +66,32 @@ internal sealed class RunMetrics : IResultSink
         _errors = metrics.CreateCounter("streamjepa_source_errors_total", "Source errors (open, read, decode).", "stream");
         _streamUp = metrics.CreateGauge("streamjepa_stream_up", "1 while the stream delivers frames.", "stream", "status");
         _modelVersion = metrics.CreateGauge("streamjepa_model_version", "Version of the weights being served.");
-        _trainerSteps = metrics.CreateGauge("streamjepa_trainer_steps", "Online training steps so far.");
+        _trainerSteps = metrics.CreateCounter("streamjepa_trainer_steps_total", "Online training steps.");
         _trainerLoss = metrics.CreateGauge("streamjepa_trainer_loss", "Latest online training loss per level.", "level");
         _trainerStd = metrics.CreateGauge("streamjepa_trainer_embedding_std", "Mean per-dimension spread of the embeddings per level (collapse when near 0).", "level");
         _trainerRank = metrics.CreateGauge("streamjepa_trainer_effective_rank", "Effective rank of the embeddings per level (collapse when near 1).", "level");
-        _promotions = metrics.CreateGauge("streamjepa_trainer_promotions", "Models promoted to inference.");
-        _rejections = metrics.CreateGauge("streamjepa_trainer_rejections", "Proposed models rejected (collapse checks).");
+        _promotions = metrics.CreateCounter("streamjepa_trainer_promotions_total", "Models promoted to inference.");
+        _rejections = metrics.CreateCounter("streamjepa_trainer_rejections_total", "Proposed models rejected (collapse checks).");
         _trainerStopped = metrics.CreateGauge("streamjepa_trainer_stopped", "1 once online learning has stopped on a failure (inference goes on); the log says why.");
         _publisherWaiting = metrics.CreateGauge("streamjepa_publisher_waiting", "Messages not yet acknowledged: queued, journaled or in flight.", "channel");
-        _publisherDelivered = metrics.CreateGauge("streamjepa_publisher_delivered", "Messages acknowledged by the broker.", "channel");
-        _publisherDropped = metrics.CreateGauge("streamjepa_publisher_dropped", "Messages dropped (policy dropOldest).", "channel");
+        _publisherDelivered = metrics.CreateCounter("streamjepa_publisher_delivered_total", "Messages acknowledged by the broker.", "channel");
+        _publisherDropped = metrics.CreateCounter("streamjepa_publisher_dropped_total", "Messages dropped (policy dropOldest).", "channel");
         _journalBytes = metrics.CreateGauge("streamjepa_publisher_journal_bytes", "Bytes of undelivered messages in the journal.", "channel");
         _circuitOpen = metrics.CreateGauge("streamjepa_publisher_circuit_state", "Kafka circuit breaker: 0 closed, 1 half-open, 2 open, 3 isolated.");
         _brokerDown = metrics.CreateGauge("streamjepa_publisher_broker_down", "1 while librdkafka reports all brokers down.");
         _evidence = metrics.CreateCounter("streamjepa_evidence_episodes_total", "Episodes whose evidence was written, dropped (the writer was behind) or failed.", "outcome");
         _evidenceKept = metrics.CreateGauge("streamjepa_evidence_kept_bytes", "Memory the streams' kept pictures hold for evidence.");
+        _streamSurprise = metrics.CreateGauge("streamjepa_stream_surprise", "The stream's latest surprise (robust z-score of free energy) per level.", "stream", "level");
+        _episodesOpen = metrics.CreateGauge("streamjepa_episodes_open", "1 while the stream has an anomaly episode open.", "stream");
+        metrics.CreateGauge("streamjepa_build_info", "The program's version and runtime; always 1.", "version", "runtime")
+            .WithLabels(Version, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription).Set(1);
+        DotNetStats.Register(Registry);     // process_* (CPU, memory, threads, open files) and dotnet_* (GC) series
     }
+
+    /// <summary>The program's informational version (its commit when built from a checkout).</summary>
+    public static string Version { get; } =
+        typeof(RunMetrics).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 
     public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
@@ -105,6 +117,13 @@ internal sealed class RunMetrics : IResultSink
                 _anomalies.RemoveLabelled(labels);
             }
 
+            foreach (var labels in _streamSurprise.GetAllLabelValues().Where(l => l[0] == id).ToList())
+            {
+                _streamSurprise.RemoveLabelled(labels);
+            }
+
+            _episodesOpen.RemoveLabelled(id);
+
             shown.Remove(id);
         }
     }
@@ -121,6 +140,16 @@ internal sealed class RunMetrics : IResultSink
             foreach (var s in current)
             {
                 shown.Add(s.StreamId);
+                var latest = inference.Latest.GetValueOrDefault(s.StreamId);
+                _episodesOpen.WithLabels(s.StreamId).Set(latest?.Anomaly == true ? 1 : 0);
+                foreach (var level in latest?.Levels ?? [])
+                {
+                    if (level.Surprise is { } surprise && double.IsFinite(surprise))
+                    {
+                        _streamSurprise.WithLabels(s.StreamId, level.Level.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(surprise);
+                    }
+                }
+
                 _frames.WithLabels(s.StreamId).IncTo(s.Frames);
                 _dropped.WithLabels(s.StreamId).IncTo(s.Dropped);
                 _damaged.WithLabels(s.StreamId).IncTo(s.Damaged);
@@ -135,9 +164,9 @@ internal sealed class RunMetrics : IResultSink
             _modelVersion.Set(inference.ModelVersion);
             if (trainer() is { } t)
             {
-                _trainerSteps.Set(t.Steps);
-                _promotions.Set(t.Promotions);
-                _rejections.Set(t.Rejections);
+                _trainerSteps.IncTo(t.Steps);
+                _promotions.IncTo(t.Promotions);
+                _rejections.IncTo(t.Rejections);
                 _trainerStopped.Set(t.Stopped is null ? 0 : 1);
                 for (var level = 0; level < (t.LastLosses?.Count ?? 0); level++)
                 {
@@ -154,8 +183,8 @@ internal sealed class RunMetrics : IResultSink
                 foreach (var c in p.Channels)
                 {
                     _publisherWaiting.WithLabels(c.Name).Set(c.Waiting);
-                    _publisherDelivered.WithLabels(c.Name).Set(c.Delivered);
-                    _publisherDropped.WithLabels(c.Name).Set(c.Dropped);
+                    _publisherDelivered.WithLabels(c.Name).IncTo(c.Delivered);
+                    _publisherDropped.WithLabels(c.Name).IncTo(c.Dropped);
                     _journalBytes.WithLabels(c.Name).Set(c.JournalBytes);
                 }
 

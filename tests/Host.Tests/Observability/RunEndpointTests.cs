@@ -36,6 +36,11 @@ public sealed class RunEndpointTests
         Assert.Matches(@"streamjepa_latency_seconds_count [1-9]\d*", metrics);
         Assert.Contains("streamjepa_stream_up{stream=\"cam\",status=\"running\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("streamjepa_model_version 0", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"streamjepa_stream_surprise\{stream=""cam"",level=""1""\} -?\d", metrics);
+        Assert.Contains("streamjepa_episodes_open{stream=\"cam\"}", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"streamjepa_build_info\{version=""[^""]+"",runtime="".NET [^""]+""\} 1", metrics);
+        Assert.Matches(@"process_cpu_seconds_total [0-9.]+", metrics);
+        Assert.DoesNotMatch(@"# TYPE streamjepa_\w+(?<!_total) counter", metrics);
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync(new Uri("metrics", UriKind.Relative)));
     }
 
