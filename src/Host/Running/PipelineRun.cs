@@ -195,7 +195,7 @@ internal sealed class PipelineRun
         }
         catch (IOException ex)
         {
-            logger.LogError("{Message}; episodes get no evidence, scoring goes on", ex.Message);
+            _output.WriteLine($"evidence: {ex.Message}; episodes get no evidence, scoring goes on");
             return null;
         }
     }

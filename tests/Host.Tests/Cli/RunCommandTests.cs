@@ -40,6 +40,23 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_EvidenceDirectoryThatCannotBeWritten_SaysSoAndScoresAnyway()
+    {
+        var blocker = Path.Combine(_dir, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+        var scores = Path.Combine(_dir, "scores.jsonl");
+
+        var (exit, output, error) = await CommandRunner.RunAsync(
+            "run", "--source", "synthetic:frames=30&width=64&height=48", "--no-learn", "--scores", scores,
+            "--set", "output.sinks=[\"jsonl\"]", "--set", $"evidence.directory={Path.Combine(blocker, "evidence")}");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains($"evidence: evidence.directory {Path.Combine(blocker, "evidence")} cannot be written", output, StringComparison.Ordinal);
+        Assert.Contains("episodes get no evidence, scoring goes on", output, StringComparison.Ordinal);
+        Assert.Equal(30, File.ReadLines(scores).Count());
+    }
+
+    [Fact]
     public async Task Run_SeveralSources_SummaryShowsEachStreamsFrames()
     {
         var clip = Path.Combine(_dir, "clip.avi");
