@@ -65,7 +65,7 @@ internal sealed class HealthServer : IAsyncDisposable
             return null;
         }
 
-        logger.LogInformation("metrics on http://{Listen}/metrics, health on /healthz and /readyz{Sources}", options.Listen, sources is null ? string.Empty : options.Token is null ? ", sources on /sources" : ", sources on /sources (bearer token)");
+        logger.LogInformation("{View}metrics on http://{Listen}/metrics, health on /healthz and /readyz{Sources}", view is null ? string.Empty : $"live view on http://{options.Listen}/, ", options.Listen, sources is null ? string.Empty : options.Token is null ? ", sources on /sources" : ", sources on /sources (bearer token)");
         return new HealthServer(app);
     }
 
