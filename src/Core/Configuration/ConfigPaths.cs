@@ -5,7 +5,7 @@ namespace StreamJepa.Core.Configuration;
 /// <summary>
 /// Paths written in a configuration file resolve relative to that file, so a configuration means the same wherever
 /// it is started from: source files and folders, <c>inference.checkpoint</c>, <c>output.scores</c>, <c>.episodes</c>,
-/// <c>.embeddings</c>, <c>training.saveTo</c>, <c>kafka.journalDirectory</c> and <c>evidence.directory</c>. Absolute paths, URLs and the other
+/// <c>.embeddings</c>, <c>training.saveTo</c>, <c>.stateDirectory</c>, <c>kafka.journalDirectory</c> and <c>evidence.directory</c>. Absolute paths, URLs and the other
 /// source kinds are left as they are; paths from the environment or <c>--set</c> stay relative to the working folder.
 /// </summary>
 internal static class ConfigPaths
@@ -13,7 +13,7 @@ internal static class ConfigPaths
     private static readonly (string Section, string Key)[] PathKeys =
     [
         ("inference", "checkpoint"), ("output", "scores"), ("output", "episodes"), ("output", "embeddings"),
-        ("training", "saveTo"), ("kafka", "journalDirectory"), ("evidence", "directory"),
+        ("training", "saveTo"), ("training", "stateDirectory"), ("kafka", "journalDirectory"), ("evidence", "directory"),
     ];
 
     private static readonly string[] NotPaths = ["synthetic", "camera:", "kafka:"];

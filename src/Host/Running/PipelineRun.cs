@@ -51,7 +51,19 @@ internal sealed class PipelineRun
             WritablePath.Check(learntTo, "training.saveTo");
         }
 
-        var (model, header) = ModelLoader.Load(_options.Inference, _options.Model);
+        var state = _options.Training.StateDirectory is { } stateDirectory ? new LearntState(stateDirectory) : null;
+        if (state is not null)
+        {
+            WritablePath.Check(state.ModelPath, "training.stateDirectory");
+        }
+
+        var resumed = state?.Resume(_options.Model, _output);
+        if (state is not null && resumed is null)
+        {
+            _output.WriteLine($"state: starting from {_options.Inference.Checkpoint ?? "fresh weights"}");
+        }
+
+        var (model, header) = resumed is { } from ? (from.Model, from.Header) : ModelLoader.Load(_options.Inference, _options.Model);
         _options.ValidateModelInput(model.Config);
         var device = TorchRuntime.Initialize(_options.Inference);
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Width}x{Height} input, {Levels} levels, {Columns}x{Rows} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.ImageWidth, model.Config.ImageHeight, model.Config.LevelCount, model.Config.GridWidth, model.Config.GridHeight, model.Config.Dim);
@@ -70,14 +82,22 @@ internal sealed class PipelineRun
         using var results = ResultSinks.Open(_options.Output, _output, metrics is null ? [] : [metrics, recent], evidence is null ? [acknowledgements] : [evidence, acknowledgements], kafka);
         var cpus = TorchRuntime.Split(_options.Inference);
         logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
-        var checkpointSha256 = _options.Inference.Checkpoint is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null;
+        var checkpointSha256 = (resumed?.Path ?? _options.Inference.Checkpoint) is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null;
         var episodes = new EpisodeContext(streams.SourceOf, checkpointSha256, evidence is null ? null : evidence.FilesOf);
         var inference = new InferencePipeline(engine, _options.Inference, _options.Scoring, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes);
         await using (inference.ConfigureAwait(false))
         {
             using var trainer = _options.Training.Online
                 ? new OnlineTrainer(model, header.ModelVersion, _options.Training, inference.Promote, _loggers.CreateLogger<OnlineTrainer>())
+                {
+                    Saving = state is null ? null : new StateSchedule(state.ModelPath, TimeSpan.FromSeconds(_options.Training.StateEverySeconds), header.Step, header.EnergyStats, LearntState.Keep),
+                }
                 : null;
+            if (trainer is not null && resumed is { } resumedFrom)
+            {
+                _output.WriteLine(trainer.Restore(resumedFrom.Path) ? "state: the trainer goes on from its saved state" : "state: the copy holds no trainer state; the trainer starts afresh on its model");
+            }
+
             if (trainer is not null)
             {
                 inference.Tap = trainer.Offer;
@@ -140,6 +160,18 @@ internal sealed class PipelineRun
             if (trainer is not null)
             {
                 trainer.Stop();
+                if (state is not null && trainer.Stats.Steps > 0)
+                {
+                    try
+                    {
+                        trainer.Save(state.ModelPath, header.Step, header.EnergyStats, LearntState.Keep);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        logger.LogError("could not write the learnt state to {Path} (training.stateDirectory): {Reason}", state.ModelPath, ex.Message);
+                    }
+                }
+
                 if (_options.Training.SaveTo is { } saveTo && trainer.Stats.Steps > 0)
                 {
                     try

@@ -89,6 +89,17 @@ public sealed record TrainingOptions
     public string? SaveTo { get; init; } = "runs/learnt.ckpt";
 
     /// <summary>
+    /// Where <c>run</c> keeps what it learns so that the next run goes on from it: the served model with its version
+    /// and the trainer's state, written atomically (older copies kept as NAME.1, NAME.2) every
+    /// <see cref="StateEverySeconds"/> and when the run stops. A run with a state here resumes from the newest copy that
+    /// loads instead of <c>inference.checkpoint</c>, saying which; null keeps no state.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>Seconds between writes of the state while learning (also written when the run stops).</summary>
+    public double StateEverySeconds { get; init; } = 300;
+
+    /// <summary>
     /// <c>train</c>: the share of each source's last frames kept out of training and used to measure the energy
     /// statistics the checkpoint carries. Energies on frames a model was trained on are lower than on new video, so
     /// statistics measured in-sample make every new stream look surprising until its own take over. 0 measures on
@@ -107,6 +118,12 @@ public sealed record TrainingOptions
             errors.Add($"{key}.saveTo", saveTo, "must be a file path (or left out)");
         }
 
+        if (StateDirectory is { } state && string.IsNullOrWhiteSpace(state))
+        {
+            errors.Add($"{key}.stateDirectory", state, "must be a folder path (or left out)");
+        }
+
+        errors.Range($"{key}.stateEverySeconds", StateEverySeconds, 1, 86_400);
         errors.Range($"{key}.replaySegments", ReplaySegments, 0, 10_000);
         errors.Range($"{key}.tapCapacity", TapCapacity, 1, 1_000_000);
         errors.Range($"{key}.cpuShare", CpuShare, 0.01, 1);

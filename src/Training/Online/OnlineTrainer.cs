@@ -18,6 +18,7 @@ namespace StreamJepa.Training.Online;
 /// </summary>
 public sealed class OnlineTrainer : IDisposable
 {
+
     private readonly Channel<(FrameHeader Header, float[] Pixels)> _tap;
     private readonly HJepa _online;
     private readonly TrainingOptions _options;
@@ -35,6 +36,7 @@ public sealed class OnlineTrainer : IDisposable
     private long _promotions;
     private long _rejections;
     private long _tapDrops;
+    private long _savedAt = Environment.TickCount64;
     private int _disposed;
     private volatile OnlineTrainerStats? _stats;
 
@@ -68,6 +70,25 @@ public sealed class OnlineTrainer : IDisposable
     }
 
     public OnlineTrainerStats Stats => _stats ?? new(0, 0, 0, Interlocked.Read(ref _tapDrops), 0, null, null, null);
+
+    /// <summary>
+    /// Where the trainer writes its state while it learns (on its own thread, every <see cref="StateSchedule.Every"/>);
+    /// null writes nothing until <see cref="Save"/>. Set before <see cref="Start"/>.
+    /// </summary>
+    public StateSchedule? Saving { get; init; }
+
+    /// <summary>Takes the trainer's state (online weights, EMA targets, optimiser) from the checkpoint at <paramref name="path"/>; false when it holds none. Call before <see cref="Start"/>.</summary>
+    public bool Restore(string path)
+    {
+        var restored = false;
+        var (model, _) = Checkpoint.Load(path, _served.Config, reader =>
+        {
+            _trainer.LoadState(reader);
+            restored = true;
+        });
+        model.Dispose();
+        return restored;
+    }
 
     public void Start() => _thread.Start();
 
@@ -105,6 +126,11 @@ public sealed class OnlineTrainer : IDisposable
             throw new InvalidOperationException("Stop the online trainer before saving it.");
         }
 
+        Write(path, startStep, energyStats, keep);
+    }
+
+    private void Write(string path, long startStep, IReadOnlyList<EnergyStats> energyStats, int keep)
+    {
         var header = new CheckpointHeader(_served.Config, Interlocked.Read(ref _version), startStep + Interlocked.Read(ref _steps), DateTimeOffset.UtcNow, energyStats);
         Checkpoint.Save(path, _served, header, _trainer.SaveState, keep);
         _logger.LogInformation("online trainer: saved model version {Version} ({Steps} online steps) to {Path}", header.ModelVersion, Interlocked.Read(ref _steps), path);
@@ -202,10 +228,31 @@ public sealed class OnlineTrainer : IDisposable
                 Propose(trainer, random);
             }
 
+            SaveIfDue();
+
             // Stay within the CPU share: rest for as long as the step took, scaled.
             var busy = Environment.TickCount64 - started;
             var rest = (long)(busy * (1 - _options.CpuShare) / _options.CpuShare);
             _stop.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(rest, 10_000)));
+        }
+    }
+
+    /// <summary>Writes the state when <see cref="Saving"/> says it is due; a failed write is logged and learning goes on.</summary>
+    private void SaveIfDue()
+    {
+        if (Saving is not { } saving || Environment.TickCount64 - _savedAt < saving.Every.TotalMilliseconds)
+        {
+            return;
+        }
+
+        _savedAt = Environment.TickCount64;
+        try
+        {
+            Write(saving.Path, saving.StartStep, saving.EnergyStats, saving.Keep);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("online trainer: could not write its state to {Path}: {Reason}; learning goes on", saving.Path, ex.Message);
         }
     }
 

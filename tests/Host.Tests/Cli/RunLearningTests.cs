@@ -40,6 +40,41 @@ public sealed class RunLearningTests : IDisposable
         Assert.All(versions, v => Assert.Equal(0, v));
     }
 
+    [Fact]
+    public async Task Run_WithAStateDirectory_GoesOnFromWhatTheLastRunLearnt_AndPassesOverADamagedCopy()
+    {
+        var state = Path.Combine(_dir, "state");
+        var newest = Path.Combine(state, "model.ckpt");
+        string[] withState = ["--set", $"training.stateDirectory={state}"];
+
+        var first = await RunAsync([.. withState, "--set", "training.stateEverySeconds=1"]);
+        Assert.Contains($"state: nothing to resume in {state}", first, StringComparison.Ordinal);
+        var learnt = Checkpoint.ReadHeader(newest);
+        Assert.True(learnt.Step > 0, "the first run wrote what it learnt");
+        Assert.True(File.Exists($"{newest}.1"), "the state was also written while the run learnt, not only at its end");
+
+        var second = await RunAsync(withState);
+        Assert.Contains($"state: resuming model version {learnt.ModelVersion} (step {learnt.Step}) from {newest}", second, StringComparison.Ordinal);
+        Assert.Contains("state: the trainer goes on from its saved state", second, StringComparison.Ordinal);
+        var further = Checkpoint.ReadHeader(newest);
+        Assert.True(further.Step > learnt.Step && further.ModelVersion >= learnt.ModelVersion, $"step {further.Step} after {learnt.Step}");
+
+        // A copy cut short (as by a full disk) is named, and the run goes on from the copy before it.
+        var bytes = await File.ReadAllBytesAsync(newest);
+        await File.WriteAllBytesAsync(newest, bytes[..(bytes.Length / 2)]);
+        var third = await RunAsync(withState);
+        Assert.Contains($"state: {newest} cannot be loaded", third, StringComparison.Ordinal);
+        Assert.Contains($"state: resuming model version {learnt.ModelVersion} (step {learnt.Step}) from {newest}.1", third, StringComparison.Ordinal);
+    }
+
+    private async Task<string> RunAsync(string[] extra)
+    {
+        var (exit, output, error) = await CommandRunner.RunAsync(
+            ["run", "--source", "cam=synthetic:frames=600&fps=100&width=64&height=48&anomalyEvery=0", "--realtime", "--plain", "--set", "output.sinks=[\"jsonl\"]", .. Small, .. extra]);
+        Assert.True(exit == 0, error + output);
+        return output;
+    }
+
     private async Task<List<long>> VersionsAsync(params string[] extra)
     {
         var scores = Path.Combine(_dir, $"{Guid.NewGuid():N}.jsonl");
