@@ -6,6 +6,7 @@ using StreamJepa.Host.Cli;
 using StreamJepa.Host.Observability;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
+using StreamJepa.Inference.Scoring;
 using StreamJepa.Inference.Sinks;
 using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Evidence;
@@ -84,7 +85,10 @@ internal sealed class PipelineRun
         logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
         var checkpointSha256 = (resumed?.Path ?? _options.Inference.Checkpoint) is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null;
         var episodes = new EpisodeContext(streams.SourceOf, checkpointSha256, evidence is null ? null : evidence.FilesOf);
-        var inference = new InferencePipeline(engine, _options.Inference, _options.Scoring, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes);
+        var inference = new InferencePipeline(engine, _options.Inference, _options.Scoring, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes)
+        {
+            KeptBaselines = state?.ReadBaselines(_output),
+        };
         await using (inference.ConfigureAwait(false))
         {
             using var trainer = _options.Training.Online
@@ -93,6 +97,8 @@ internal sealed class PipelineRun
                     Saving = state is null ? null : new StateSchedule(state.ModelPath, TimeSpan.FromSeconds(_options.Training.StateEverySeconds), header.Step, header.EnergyStats, LearntState.Keep),
                 }
                 : null;
+            var every = TimeSpan.FromSeconds(_options.Training.StateEverySeconds);
+            using var keepBaselines = state is null ? null : _time.CreateTimer(_ => inference.RequestBaselines(b => KeepBaselines(state, b, logger)), null, every, every);
             if (trainer is not null && resumed is { } resumedFrom)
             {
                 _output.WriteLine(trainer.Restore(resumedFrom.Path) ? "state: the trainer goes on from its saved state" : "state: the copy holds no trainer state; the trainer starts afresh on its model");
@@ -188,6 +194,11 @@ internal sealed class PipelineRun
             }
 
             await inference.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            if (state is not null)
+            {
+                KeepBaselines(state, inference.Baselines(), logger);
+            }
+
             if (evidence is not null)
             {
                 var rings = ingest.Streams.Select(s => s.Evidence?.Bytes ?? 0).ToList();
@@ -208,6 +219,19 @@ internal sealed class PipelineRun
 
             await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return ingest.Streams.Any(s => s.Status == StreamStatus.Failed) ? ExitCodes.SourceFailed : ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>Writes the streams' baselines to the state directory; a failed write is logged and the run goes on.</summary>
+    private static void KeepBaselines(LearntState state, IReadOnlyDictionary<string, StreamBaselines> baselines, ILogger logger)
+    {
+        try
+        {
+            state.WriteBaselines(baselines);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("could not write the streams' baselines to {Path} (training.stateDirectory): {Reason}", state.BaselinesPath, ex.Message);
         }
     }
 

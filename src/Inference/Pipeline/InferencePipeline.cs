@@ -4,6 +4,7 @@ using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
+using StreamJepa.Inference.Scoring;
 using StreamJepa.Model;
 
 namespace StreamJepa.Inference.Pipeline;
@@ -34,6 +35,7 @@ public sealed class InferencePipeline : IAsyncDisposable
     private int _busy;
     private (HJepa Model, long Version)? _pending;
     private readonly Lock _promotion = new();
+    private Action<IReadOnlyDictionary<string, StreamBaselines>>? _baselinesWanted;
 
     public InferencePipeline(
         HJepaEngine engine,
@@ -72,6 +74,19 @@ public sealed class InferencePipeline : IAsyncDisposable
     public LatencyRecorder Latency => _router.Latency;
 
     public long EpisodesOpened => _router.EpisodesOpened;
+
+    /// <summary>Baselines kept from an earlier run, by stream id (set before the first frame): a stream whose model version matches starts ready.</summary>
+    public IReadOnlyDictionary<string, StreamBaselines>? KeptBaselines
+    {
+        get => _router.Seeds;
+        init => _router.Seeds = value;
+    }
+
+    /// <summary>Hands every stream's own baselines to <paramref name="take"/>, on the result block's thread after its next result.</summary>
+    public void RequestBaselines(Action<IReadOnlyDictionary<string, StreamBaselines>> take) => Volatile.Write(ref _baselinesWanted, take);
+
+    /// <summary>Every stream's own baselines; call once <see cref="CompleteAsync"/> has returned.</summary>
+    public IReadOnlyDictionary<string, StreamBaselines> Baselines() => _router.Baselines();
 
     public long ModelVersion => _engine.ModelVersion;
 
@@ -197,6 +212,11 @@ public sealed class InferencePipeline : IAsyncDisposable
     {
         var start = _time.GetTimestamp();
         _router.Handle(item);
+        if (Interlocked.Exchange(ref _baselinesWanted, null) is { } take)
+        {
+            take(_router.Baselines());
+        }
+
         Interlocked.Add(ref _resultTicks, _time.GetElapsedTime(start).Ticks);
     }
 

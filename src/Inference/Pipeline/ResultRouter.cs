@@ -54,6 +54,13 @@ internal sealed class ResultRouter
     /// </summary>
     public long ShadowReadyVersion => Interlocked.Read(ref _shadowReady);
 
+    /// <summary>Baselines kept from an earlier run, by stream id: a stream whose model version matches starts ready.</summary>
+    public IReadOnlyDictionary<string, StreamBaselines>? Seeds { get; set; }
+
+    /// <summary>Every stream's own baselines now; call on the result block's thread, or once it has completed.</summary>
+    public IReadOnlyDictionary<string, StreamBaselines> Baselines() =>
+        _scorers.Select(p => (p.Key, Baselines: p.Value.Baselines())).Where(p => p.Baselines is not null).ToDictionary(p => p.Key, p => p.Baselines!, StringComparer.Ordinal);
+
     public void Handle(StageItem item)
     {
         switch (item)
@@ -93,6 +100,11 @@ internal sealed class ResultRouter
         if (!_scorers.TryGetValue(header.StreamId, out var scorer))
         {
             scorer = new StreamScorer(header.StreamId, _options, _levels, _priors, _time, _sceneLevel);
+            if (Seeds?.GetValueOrDefault(header.StreamId) is { } kept)
+            {
+                scorer.Seed(kept, modelVersion);
+            }
+
             _sources[header.StreamId] = _context?.SourceOf(header.StreamId);    // while the stream is surely known
             _scorers.Add(header.StreamId, scorer);
         }

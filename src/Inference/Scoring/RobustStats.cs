@@ -37,6 +37,20 @@ internal sealed class RobustStats
         return (value - stats.Median) / scale;
     }
 
+    /// <summary>The stream's own values, oldest first (at most the window).</summary>
+    public double[] Values()
+    {
+        var n = (int)Math.Min(_count, _values.Length);
+        var start = _count > _values.Length ? (int)(_count % _values.Length) : 0;
+        var values = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            values[i] = _values[(start + i) % _values.Length];
+        }
+
+        return values;
+    }
+
     public void Add(double value)
     {
         if (!double.IsFinite(value))

@@ -194,6 +194,32 @@ internal sealed class StreamScorer
     private double? TwoSided(double? z, int l) =>
         z is { } v && l < _options.LowEnergyWeights.Count && _options.LowEnergyWeights[l] > 0 ? Math.Max(v, -_options.LowEnergyWeights[l] * v) : z;
 
+    /// <summary>The stream's own baselines, per level (values oldest first), and the model version they belong to; null before its first frame.</summary>
+    public StreamBaselines? Baselines() =>
+        _version < 0 ? null : new StreamBaselines(_version, [.. _stats.Select(s => s.Values())]);
+
+    /// <summary>
+    /// Starts the stream from baselines kept from an earlier run of the same model version (it is then ready at once);
+    /// call before its first frame. Baselines of another version or level count are ignored.
+    /// </summary>
+    public bool Seed(StreamBaselines kept, long modelVersion)
+    {
+        if (_version >= 0 || kept.ModelVersion != modelVersion || kept.Levels.Count != _stats.Length)
+        {
+            return false;
+        }
+
+        for (var l = 0; l < _stats.Length; l++)
+        {
+            foreach (var value in kept.Levels[l])
+            {
+                _stats[l].Add(value);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// New weights put energies on a new scale. The baseline the stream built for them in shadow takes over; without
     /// one (weights swapped in unshadowed, or a stream that joined late) it is measured again from scratch, the

@@ -89,8 +89,9 @@ public sealed record TrainingOptions
     public string? SaveTo { get; init; } = "runs/learnt.ckpt";
 
     /// <summary>
-    /// Where <c>run</c> keeps what it learns so that the next run goes on from it: the served model with its version
-    /// and the trainer's state, written atomically (older copies kept as NAME.1, NAME.2) every
+    /// Where <c>run</c> keeps what it learns so that the next run goes on from it: the served model with its version,
+    /// the trainer's state and every stream's energy baselines, written atomically (older model copies kept as NAME.1,
+    /// NAME.2) every
     /// <see cref="StateEverySeconds"/> and when the run stops. A run with a state here resumes from the newest copy that
     /// loads instead of <c>inference.checkpoint</c>, saying which; null keeps no state.
     /// </summary>

@@ -48,7 +48,7 @@ public sealed class RunLearningTests : IDisposable
         string[] withState = ["--set", $"training.stateDirectory={state}"];
 
         var first = await RunAsync([.. withState, "--set", "training.stateEverySeconds=1"]);
-        Assert.Contains($"state: nothing to resume in {state}", first, StringComparison.Ordinal);
+        Assert.Contains($"state: no learnt model to resume in {state}", first, StringComparison.Ordinal);
         var learnt = Checkpoint.ReadHeader(newest);
         Assert.True(learnt.Step > 0, "the first run wrote what it learnt");
         Assert.True(File.Exists($"{newest}.1"), "the state was also written while the run learnt, not only at its end");
@@ -65,6 +65,30 @@ public sealed class RunLearningTests : IDisposable
         var third = await RunAsync(withState);
         Assert.Contains($"state: {newest} cannot be loaded", third, StringComparison.Ordinal);
         Assert.Contains($"state: resuming model version {learnt.ModelVersion} (step {learnt.Step}) from {newest}.1", third, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WithAStateDirectory_StreamsStartFromTheBaselinesTheLastRunKept()
+    {
+        var state = Path.Combine(_dir, "state");
+        async Task<(string Output, long FirstReady)> ScoreAsync()
+        {
+            var scores = Path.Combine(_dir, $"{Guid.NewGuid():N}.jsonl");
+            var (exit, output, error) = await CommandRunner.RunAsync(
+                "run", "--source", "cam=synthetic:frames=120&width=64&height=48&anomalyEvery=0", "--no-learn", "--scores", scores,
+                "--set", "output.sinks=[\"jsonl\"]", "--set", $"training.stateDirectory={state}");
+            Assert.True(exit == 0, error + output);
+            var firstReady = File.ReadLines(scores).Select(l => JsonDocument.Parse(l).RootElement)
+                .First(r => r.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number && !r.TryGetProperty("warmingUp", out _))
+                .GetProperty("frame").GetInt64();
+            return (output, firstReady);
+        }
+
+        var (_, fresh) = await ScoreAsync();
+        var (output, resumed) = await ScoreAsync();
+
+        Assert.Contains($"state: baselines of 1 stream(s) kept in {Path.Combine(state, "baselines.json")}", output, StringComparison.Ordinal);
+        Assert.True(resumed + 20 < fresh, $"the stream measured its baseline first (ready at frame {fresh}), then started from the kept one (ready at frame {resumed})");
     }
 
     private async Task<string> RunAsync(string[] extra)

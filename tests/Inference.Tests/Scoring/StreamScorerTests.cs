@@ -27,6 +27,20 @@ public sealed class StreamScorerTests
     }
 
     [Fact]
+    public void KeptBaselines_OfTheSameModel_MakeTheStreamReadyAtOnce_OfAnotherAreIgnored()
+    {
+        var kept = Settled(40).Baselines()!;
+        var same = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+        var other = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+
+        Assert.Equal(1, kept.ModelVersion);
+        Assert.True(same.Seed(kept, modelVersion: 1));
+        Assert.False(other.Seed(kept, modelVersion: 2));
+        Assert.False(same.Score(Outcome(40, 1.0), 1).Score.WarmingUp);
+        Assert.True(other.Score(Outcome(40, 1.0), 2).Score.WarmingUp);
+    }
+
+    [Fact]
     public void NoContextYet_WarmingUp()
     {
         var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
