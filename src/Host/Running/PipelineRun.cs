@@ -95,6 +95,7 @@ internal sealed class PipelineRun
                 ? new OnlineTrainer(model, header.ModelVersion, _options.Training, inference.Promote, _loggers.CreateLogger<OnlineTrainer>())
                 {
                     Saving = state is null ? null : new StateSchedule(state.ModelPath, TimeSpan.FromSeconds(_options.Training.StateEverySeconds), header.Step, header.EnergyStats, LearntState.Keep),
+                    InferenceLoad = () => (inference.ModelBusy, streams.Streams.Sum(s => s.Dropped)),
                 }
                 : null;
             var every = TimeSpan.FromSeconds(_options.Training.StateEverySeconds);

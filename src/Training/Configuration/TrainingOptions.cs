@@ -76,8 +76,18 @@ public sealed record TrainingOptions
     /// <summary>Frames the tap may hold for the trainer before the oldest is dropped (inference never waits).</summary>
     public int TapCapacity { get; init; } = 256;
 
-    /// <summary>Share of wall time the online trainer may spend computing (it sleeps the rest).</summary>
+    /// <summary>
+    /// Share of wall time the online trainer may spend computing (it sleeps the rest) while inference keeps up. With
+    /// <see cref="MaxCpuShare"/> above it, the trainer takes more when the model block is idle; while live frames are
+    /// being dropped it pauses, so learning does not add to what inference loses.
+    /// </summary>
     public double CpuShare { get; init; } = 0.35;
+
+    /// <summary>
+    /// Most of the wall time the trainer takes when the model block leaves time idle (it keeps a tenth of the idle
+    /// time free); at or below <see cref="CpuShare"/>, the share stays fixed.
+    /// </summary>
+    public double MaxCpuShare { get; init; } = 0.8;
 
     /// <summary>Online steps between proposals of new weights to inference.</summary>
     public int StepsPerProposal { get; init; } = 50;
@@ -128,6 +138,7 @@ public sealed record TrainingOptions
         errors.Range($"{key}.replaySegments", ReplaySegments, 0, 10_000);
         errors.Range($"{key}.tapCapacity", TapCapacity, 1, 1_000_000);
         errors.Range($"{key}.cpuShare", CpuShare, 0.01, 1);
+        errors.Range($"{key}.maxCpuShare", MaxCpuShare, 0.01, 1);
         errors.Range($"{key}.calibrationHoldout", CalibrationHoldout, 0, 0.5);
         errors.Range($"{key}.stepsPerProposal", StepsPerProposal, 1, 1_000_000);
         errors.Range($"{key}.shiftPixels", ShiftPixels, 0, 64);

@@ -37,6 +37,7 @@ public sealed class OnlineTrainer : IDisposable
     private long _rejections;
     private long _tapDrops;
     private long _savedAt = Environment.TickCount64;
+    private AdaptiveShare _share;
     private int _disposed;
     private volatile OnlineTrainerStats? _stats;
 
@@ -67,6 +68,7 @@ public sealed class OnlineTrainer : IDisposable
             new BoundedChannelOptions(options.TapCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _tapDrops));
         _thread = new Thread(Run) { IsBackground = true, Name = "online-trainer" };
+        _share = new AdaptiveShare(options.CpuShare, options.MaxCpuShare, load: null, TimeProvider.System);
     }
 
     public OnlineTrainerStats Stats => _stats ?? new(0, 0, 0, Interlocked.Read(ref _tapDrops), 0, null, null, null);
@@ -88,6 +90,16 @@ public sealed class OnlineTrainer : IDisposable
         });
         model.Dispose();
         return restored;
+    }
+
+    /// <summary>
+    /// What inference did so far: the model block's cumulative busy time and the frames dropped. With it the trainer's
+    /// share follows inference (<see cref="AdaptiveShare"/>); without it the share stays <see cref="TrainingOptions.CpuShare"/>.
+    /// Set before <see cref="Start"/>.
+    /// </summary>
+    public Func<(TimeSpan ModelBusy, long Dropped)>? InferenceLoad
+    {
+        init => _share = new AdaptiveShare(_options.CpuShare, _options.MaxCpuShare, value, TimeProvider.System);
     }
 
     public void Start() => _thread.Start();
@@ -232,8 +244,14 @@ public sealed class OnlineTrainer : IDisposable
 
             // Stay within the CPU share: rest for as long as the step took, scaled.
             var busy = Environment.TickCount64 - started;
-            var rest = (long)(busy * (1 - _options.CpuShare) / _options.CpuShare);
+            var share = _share.Next();
+            var rest = (long)(busy * (1 - share) / share);
             _stop.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(rest, 10_000)));
+            while (_share.Paused && !_stop.IsCancellationRequested)
+            {
+                _stop.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));     // live frames are being dropped: no step until that stops
+                _share.Next();
+            }
         }
     }
 
