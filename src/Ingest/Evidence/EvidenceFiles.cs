@@ -34,25 +34,17 @@ internal static class EvidenceFiles
     internal static Mat Annotate(EvidenceFrame frame, AnomalyEpisode episode)
     {
         var picture = Cv2.ImDecode(frame.Jpeg, ImreadModes.Color);
-        if (episode.PeakMap is { Energies.Length: > 0 } map && map.Energies.Max() is > 0 and var top)
+        try
         {
-            using var energies = Mat.FromPixelData(map.Rows, map.Columns, MatType.CV_32FC1, map.Energies);
-            using var scaled = new Mat();
-            Cv2.Resize(energies, scaled, picture.Size(), interpolation: InterpolationFlags.Cubic);
-            using var alpha = new Mat();
-            Cv2.Max(scaled * (1.0 / top), 0, alpha);
-            using var bytes = new Mat();
-            alpha.ConvertTo(bytes, MatType.CV_8UC1, 255);
-            using var heat = new Mat();
-            Cv2.ApplyColorMap(bytes, heat, ColormapTypes.Jet);
-            using var weight = new Mat();
-            Cv2.Merge([alpha * HeatOpacity, alpha * HeatOpacity, alpha * HeatOpacity], weight);
-            using var blended = new Mat();
-            picture.ConvertTo(blended, MatType.CV_32FC3);
-            using var heatF = new Mat();
-            heat.ConvertTo(heatF, MatType.CV_32FC3);
-            using var mix = blended + weight.Mul(heatF - blended);
-            mix.ToMat().ConvertTo(picture, MatType.CV_8UC3);
+            if (episode.PeakMap is { Energies.Length: > 0 } map && map.Energies.Max() is > 0 and var top)
+            {
+                Overlay(picture, map, top);
+            }
+        }
+        catch
+        {
+            picture.Dispose();
+            throw;
         }
 
         if (episode.Box is { } box && frame.SourceWidth > 0)
@@ -67,6 +59,33 @@ internal static class EvidenceFiles
         Cv2.PutText(picture, label, new Point(8, 22), HersheyFonts.HersheySimplex, 0.6, Scalar.Black, 3, LineTypes.AntiAlias);
         Cv2.PutText(picture, label, new Point(8, 22), HersheyFonts.HersheySimplex, 0.6, Scalar.White, 1, LineTypes.AntiAlias);
         return picture;
+    }
+
+    /// <summary>Blends the map, scaled to the picture and coloured, over it in place: the hotter a place, the more of the colour.</summary>
+    private static void Overlay(Mat picture, EnergyMap map, float top)
+    {
+        using var energies = Mat.FromPixelData(map.Rows, map.Columns, MatType.CV_32FC1, map.Energies);
+        using var alpha = new Mat();
+        Cv2.Resize(energies, alpha, picture.Size(), interpolation: InterpolationFlags.Cubic);
+        Cv2.Multiply(alpha, Scalar.All(1.0 / top), alpha);
+        Cv2.Max(alpha, 0, alpha);
+        using var bytes = new Mat();
+        alpha.ConvertTo(bytes, MatType.CV_8UC1, 255);
+        using var heat = new Mat();
+        Cv2.ApplyColorMap(bytes, heat, ColormapTypes.Jet);
+        using var weight = new Mat();
+        Cv2.CvtColor(alpha, weight, ColorConversionCodes.GRAY2BGR);
+        Cv2.Multiply(weight, Scalar.All(HeatOpacity), weight);
+
+        // picture + weight × (heat − picture), in floats.
+        using var blended = new Mat();
+        picture.ConvertTo(blended, MatType.CV_32FC3);
+        using var towardHeat = new Mat();
+        heat.ConvertTo(towardHeat, MatType.CV_32FC3);
+        Cv2.Subtract(towardHeat, blended, towardHeat);
+        Cv2.Multiply(towardHeat, weight, towardHeat);
+        Cv2.Add(blended, towardHeat, blended);
+        blended.ConvertTo(picture, MatType.CV_8UC3);
     }
 
     private static void Atomically(string path, Action<string> write)
