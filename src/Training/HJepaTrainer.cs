@@ -127,6 +127,23 @@ public sealed class HJepaTrainer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Puts the online weights and the EMA targets back to <paramref name="model"/>'s (a rolled-back promotion), so
+    /// that learning goes on from the weights served again; the optimisers keep their state.
+    /// </summary>
+    public void Reset(HJepa model)
+    {
+        using (no_grad())
+        {
+            _online.load_state_dict(model.state_dict());
+            _frames.Target.load_state_dict(model.Encoder.state_dict());
+            for (var l = 0; l < _levels.Count; l++)
+            {
+                _levels[l].Target.load_state_dict(model.Levels[l].Encoder.state_dict());
+            }
+        }
+    }
+
     /// <summary>A model to serve: the EMA target encoders with the online predictors, on the CPU.</summary>
     public HJepa ServedModel()
     {

@@ -46,6 +46,39 @@ public sealed class TrainerStateTests
     }
 
     [Fact]
+    public void Reset_ServesTheGivenWeights_AndLaterStepsStillTrainThem()
+    {
+        random.manual_seed(6);
+        using var frames = SceneClips.Frames(60, 32);
+        var store = SceneClips.Store(frames);
+        using var model = new HJepa(Config);
+        using var trainer = new HJepaTrainer(model, new TrainingOptions { BatchSize = 4 }, CPU);
+        for (var i = 0; i < 3; i++)
+        {
+            trainer.Step(store, new Random(i));
+        }
+
+        using var earlier = new HJepa(Config);
+        trainer.Reset(earlier);
+        using (var served = trainer.ServedModel())
+        {
+            Assert.Equal(0, MaxDifference(served, earlier));
+        }
+
+        trainer.Step(store, new Random(7));
+
+        // The optimiser still holds the reset parameters: a step moves the online predictor away from them.
+        using var after = trainer.ServedModel();
+        Assert.True(MaxDifference(after, earlier) > 0);
+    }
+
+    private static double MaxDifference(HJepa a, HJepa b)
+    {
+        var theirs = b.state_dict();
+        return a.state_dict().Max(p => (p.Value - theirs[p.Key]).abs().max().item<float>());
+    }
+
+    [Fact]
     public void JointLevels_HigherLevelLossAlsoTrainsTheFrameEncoder_StopGradientDoesNot()
     {
         random.manual_seed(6);

@@ -33,6 +33,7 @@ internal sealed class RunMetrics : IResultSink
     private readonly Gauge _trainerRank;
     private readonly Counter _promotions;
     private readonly Counter _rejections;
+    private readonly Counter _rollbacks;
     private readonly Gauge _trainerStopped;
     private readonly Gauge _publisherWaiting;
     private readonly Counter _publisherDelivered;
@@ -71,7 +72,8 @@ internal sealed class RunMetrics : IResultSink
         _trainerStd = metrics.CreateGauge("streamjepa_trainer_embedding_std", "Mean per-dimension spread of the embeddings per level (collapse when near 0).", "level");
         _trainerRank = metrics.CreateGauge("streamjepa_trainer_effective_rank", "Effective rank of the embeddings per level (collapse when near 1).", "level");
         _promotions = metrics.CreateCounter("streamjepa_trainer_promotions_total", "Models promoted to inference.");
-        _rejections = metrics.CreateCounter("streamjepa_trainer_rejections_total", "Proposed models rejected (collapse checks).");
+        _rejections = metrics.CreateCounter("streamjepa_trainer_rejections_total", "Proposed models rejected (collapse, or no better on held-back recent frames).");
+        _rollbacks = metrics.CreateCounter("streamjepa_trainer_rollbacks_total", "Promotions rolled back because the promoted model opened episodes more often than the one it replaced.");
         _trainerStopped = metrics.CreateGauge("streamjepa_trainer_stopped", "1 once online learning has stopped on a failure (inference goes on); the log says why.");
         _publisherWaiting = metrics.CreateGauge("streamjepa_publisher_waiting", "Messages not yet acknowledged: queued, journaled or in flight.", "channel");
         _publisherDelivered = metrics.CreateCounter("streamjepa_publisher_delivered_total", "Messages acknowledged by the broker.", "channel");
@@ -167,6 +169,7 @@ internal sealed class RunMetrics : IResultSink
                 _trainerSteps.IncTo(t.Steps);
                 _promotions.IncTo(t.Promotions);
                 _rejections.IncTo(t.Rejections);
+                _rollbacks.IncTo(t.Rollbacks);
                 _trainerStopped.Set(t.Stopped is null ? 0 : 1);
                 for (var level = 0; level < (t.LastLosses?.Count ?? 0); level++)
                 {

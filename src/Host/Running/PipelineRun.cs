@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using StreamJepa.Configuration;
+using StreamJepa.Core.Results;
 using StreamJepa.Host.Cli;
 using StreamJepa.Host.Observability;
 using StreamJepa.Inference.Engine;
@@ -80,7 +81,9 @@ internal sealed class PipelineRun
         var evidence = OpenEvidence(streams, logger);
         var kafka = new KafkaSinkKind(_options.Kafka, _time, _loggers);
         var recent = new RecentEpisodes();
-        using var results = ResultSinks.Open(_options.Output, _output, metrics is null ? [] : [metrics, recent], evidence is null ? [acknowledgements] : [evidence, acknowledgements], kafka);
+        var rollbacks = _options.Training is { Online: true, RollbackAfterEpisodes: > 0 and var after } ? new RollbackWatch(after) : null;
+        IResultSink?[] first = [metrics, metrics is null ? null : recent, rollbacks];
+        using var results = ResultSinks.Open(_options.Output, _output, [.. first.OfType<IResultSink>()], evidence is null ? [acknowledgements] : [evidence, acknowledgements], kafka);
         var cpus = TorchRuntime.Split(_options.Inference);
         logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
         var checkpointSha256 = (resumed?.Path ?? _options.Inference.Checkpoint) is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null;
@@ -108,6 +111,7 @@ internal sealed class PipelineRun
             if (trainer is not null)
             {
                 inference.Tap = trainer.Offer;
+                rollbacks?.RollBack = trainer.RollBack;
                 trainer.Start();
             }
 

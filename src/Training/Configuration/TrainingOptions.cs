@@ -93,6 +93,13 @@ public sealed record TrainingOptions
     public int StepsPerProposal { get; init; } = 50;
 
     /// <summary>
+    /// Roll a promotion back when the promoted model opens at least this many episodes and clearly more often, per hour
+    /// of video, than the model it replaced (<see cref="Online.RollbackWatch"/>): the replaced model serves again and
+    /// learning goes on from it. 0 never rolls back.
+    /// </summary>
+    public int RollbackAfterEpisodes { get; init; } = 3;
+
+    /// <summary>
     /// Where <c>run</c> writes what it learnt online when it stops, if it learnt anything (served model, version,
     /// trainer state; older files kept as NAME.1, NAME.2); null saves nothing.
     /// </summary>
@@ -141,6 +148,7 @@ public sealed record TrainingOptions
         errors.Range($"{key}.maxCpuShare", MaxCpuShare, 0.01, 1);
         errors.Range($"{key}.calibrationHoldout", CalibrationHoldout, 0, 0.5);
         errors.Range($"{key}.stepsPerProposal", StepsPerProposal, 1, 1_000_000);
+        errors.Range($"{key}.rollbackAfterEpisodes", RollbackAfterEpisodes, 0, 1_000_000);
         errors.Range($"{key}.shiftPixels", ShiftPixels, 0, 64);
         errors.Range($"{key}.augmentFromLevel", AugmentFromLevel, 1, 16);
         errors.Range($"{key}.learningRate", LearningRate, 1e-7, 1);

@@ -13,8 +13,10 @@ namespace StreamJepa.Training.Online;
 /// Learns from the live streams beside inference, on its own thread and its own copy of the model. Inference
 /// offers frames through a bounded, lossy tap (it never waits: the oldest is dropped and counted); the trainer
 /// keeps a replay buffer, trains within its CPU share, and every few steps proposes the model it would serve.
-/// A proposal is promoted only if its weights are finite and its representation has not collapsed; otherwise it
-/// is rejected with the reason, and the served model stays as it was.
+/// A proposal is promoted only if its weights are finite, its representation has not collapsed and it predicts the
+/// held-back newest frames better than the served model; otherwise it is rejected with the reason, and the served
+/// model stays as it was. A promotion that then opens episodes more often than the model it replaced is rolled back
+/// (<see cref="RollBack"/>): the replaced model serves again and learning goes on from it.
 /// </summary>
 public sealed class OnlineTrainer : IDisposable
 {
@@ -26,6 +28,11 @@ public sealed class OnlineTrainer : IDisposable
     private readonly ILogger _logger;
     private readonly CollapseDetector _detector;
     private HJepa _served;
+    private long _servedVersion;
+    private (HJepa Model, long Version)? _replaced;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(long Version, string Reason)> _rollbacks = new();
+    private readonly AutoResetEvent _wake = new(false);
+    private long _rollbackCount;
     private readonly ReplayBuffer _replay;
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
@@ -56,6 +63,7 @@ public sealed class OnlineTrainer : IDisposable
         _promote = promote;
         _logger = logger;
         _version = version;
+        _servedVersion = version;
         _online = new HJepa(served.Config);
         _online.load_state_dict(served.state_dict());
         var config = served.Config;
@@ -71,7 +79,18 @@ public sealed class OnlineTrainer : IDisposable
         _share = new AdaptiveShare(options.CpuShare, options.MaxCpuShare, load: null, TimeProvider.System);
     }
 
-    public OnlineTrainerStats Stats => _stats ?? new(0, 0, 0, Interlocked.Read(ref _tapDrops), 0, null, null, null);
+    public OnlineTrainerStats Stats => _stats ?? new(0, 0, 0, Interlocked.Read(ref _tapDrops), 0, null, null, null) { ServedVersion = Interlocked.Read(ref _servedVersion) };
+
+    /// <summary>
+    /// Asks the trainer to stop serving <paramref name="version"/> (it opened too many episodes, <see cref="RollbackWatch"/>):
+    /// if it is still the served version and the trainer promoted it, the model it replaced is handed to inference
+    /// again under its own version, and learning goes on from that model. Thread-safe; handled on the trainer's thread.
+    /// </summary>
+    public void RollBack(long version, string reason)
+    {
+        _rollbacks.Enqueue((version, reason));
+        _wake.Set();
+    }
 
     /// <summary>
     /// Where the trainer writes its state while it learns (on its own thread, every <see cref="StateSchedule.Every"/>);
@@ -143,7 +162,7 @@ public sealed class OnlineTrainer : IDisposable
 
     private void Write(string path, long startStep, IReadOnlyList<EnergyStats> energyStats, int keep)
     {
-        var header = new CheckpointHeader(_served.Config, Interlocked.Read(ref _version), startStep + Interlocked.Read(ref _steps), DateTimeOffset.UtcNow, energyStats);
+        var header = new CheckpointHeader(_served.Config, Interlocked.Read(ref _servedVersion), startStep + Interlocked.Read(ref _steps), DateTimeOffset.UtcNow, energyStats);
         Checkpoint.Save(path, _served, header, _trainer.SaveState, keep);
         _logger.LogInformation("online trainer: saved model version {Version} ({Steps} online steps) to {Path}", header.ModelVersion, Interlocked.Read(ref _steps), path);
     }
@@ -160,7 +179,9 @@ public sealed class OnlineTrainer : IDisposable
         _trainer.Dispose();
         _online.Dispose();
         _served.Dispose();
+        _replaced?.Model.Dispose();
         _stop.Dispose();
+        _wake.Dispose();
     }
 
     /// <summary>Checks a proposed model against the served one on <paramref name="frames"/>; null when it may be served.</summary>
@@ -213,7 +234,7 @@ public sealed class OnlineTrainer : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Inference goes on with the model it serves; only learning stops.
-            _logger.LogError(ex is TrainingDivergedException ? null : ex, "online trainer stopped, inference keeps serving model version {Version}: {Reason}", Interlocked.Read(ref _version), ex.Message);
+            _logger.LogError(ex is TrainingDivergedException ? null : ex, "online trainer stopped, inference keeps serving model version {Version}: {Reason}", Interlocked.Read(ref _servedVersion), ex.Message);
             _stats = Snapshot(_stats?.LastLosses, _stats?.LastHealth, _stats?.LastRejection) with { Stopped = ex.Message };
         }
     }
@@ -225,9 +246,10 @@ public sealed class OnlineTrainer : IDisposable
         while (!_stop.IsCancellationRequested)
         {
             Drain();
+            HandleRollbacks();
             if (!_replay.CanSample(trainer.LongestClip))
             {
-                _stop.Token.WaitHandle.WaitOne(100);
+                Rest(TimeSpan.FromMilliseconds(100));
                 continue;
             }
 
@@ -246,12 +268,42 @@ public sealed class OnlineTrainer : IDisposable
             var busy = Environment.TickCount64 - started;
             var share = _share.Next();
             var rest = (long)(busy * (1 - share) / share);
-            _stop.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(rest, 10_000)));
+            Rest(TimeSpan.FromMilliseconds(Math.Min(rest, 10_000)));
             while (_share.Paused && !_stop.IsCancellationRequested)
             {
-                _stop.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));     // live frames are being dropped: no step until that stops
+                Rest(TimeSpan.FromMilliseconds(250));     // live frames are being dropped: no step until that stops
+                HandleRollbacks();
                 _share.Next();
             }
+        }
+    }
+
+    /// <summary>Waits for <paramref name="time"/>, less when the run stops or a rollback is asked for.</summary>
+    private void Rest(TimeSpan time) => WaitHandle.WaitAny([_stop.Token.WaitHandle, _wake], time);
+
+    /// <summary>Serves the replaced model again for each rollback asked of the version still served.</summary>
+    private void HandleRollbacks()
+    {
+        while (_rollbacks.TryDequeue(out var request))
+        {
+            var served = Interlocked.Read(ref _servedVersion);
+            if (request.Version != served || _replaced is not { } replaced)
+            {
+                _logger.LogInformation("online trainer: no rollback of model version {Version} (serving version {Served}{Why})", request.Version, served, _replaced is null ? ", which it did not promote" : string.Empty);
+                continue;
+            }
+
+            var copy = new HJepa(replaced.Model.Config);
+            copy.load_state_dict(replaced.Model.state_dict());
+            _served.Dispose();
+            _served = replaced.Model;
+            _replaced = null;
+            Interlocked.Exchange(ref _servedVersion, replaced.Version);
+            _trainer.Reset(_served);
+            Interlocked.Increment(ref _rollbackCount);
+            _logger.LogWarning("online trainer: rolled back model version {Version} to version {Previous}: {Reason}; learning goes on from version {Previous}", request.Version, replaced.Version, request.Reason, replaced.Version);
+            _stats = Snapshot(_stats?.LastLosses, _stats?.LastHealth, _stats?.LastRejection) with { LastRollback = request.Reason };
+            _promote(copy, replaced.Version);
         }
     }
 
@@ -299,9 +351,10 @@ public sealed class OnlineTrainer : IDisposable
             _logger.LogInformation("online trainer: promoted model version {Version} after {Steps} steps", version, _steps);
             var copy = new HJepa(candidate.Config);
             copy.load_state_dict(candidate.state_dict());
-            var previous = _served;
+            _replaced?.Model.Dispose();
+            _replaced = (_served, Interlocked.Read(ref _servedVersion));
             _served = copy;
-            previous.Dispose();
+            Interlocked.Exchange(ref _servedVersion, version);
             _promote(candidate, version);
         }
         else
@@ -314,5 +367,10 @@ public sealed class OnlineTrainer : IDisposable
     }
 
     private OnlineTrainerStats Snapshot(IReadOnlyList<StepLosses>? losses, EmbeddingHealth? health, string? rejection) =>
-        new(Interlocked.Read(ref _steps), Interlocked.Read(ref _promotions), Interlocked.Read(ref _rejections), Interlocked.Read(ref _tapDrops), _replay.Frames, losses, health, rejection);
+        new(Interlocked.Read(ref _steps), Interlocked.Read(ref _promotions), Interlocked.Read(ref _rejections), Interlocked.Read(ref _tapDrops), _replay.Frames, losses, health, rejection)
+        {
+            Rollbacks = Interlocked.Read(ref _rollbackCount),
+            LastRollback = _stats?.LastRollback,
+            ServedVersion = Interlocked.Read(ref _servedVersion),
+        };
 }

@@ -12,4 +12,14 @@ public sealed record OnlineTrainerStats(
     IReadOnlyList<StepLosses>? LastLosses,
     EmbeddingHealth? LastHealth,
     string? LastRejection,
-    string? Stopped = null);
+    string? Stopped = null)
+{
+    /// <summary>Promotions rolled back because they opened episodes more often than the model they replaced.</summary>
+    public long Rollbacks { get; init; }
+
+    /// <summary>Why the last rollback happened.</summary>
+    public string? LastRollback { get; init; }
+
+    /// <summary>The version the trainer serves: its last promotion, or the model it rolled back to.</summary>
+    public long ServedVersion { get; init; }
+}

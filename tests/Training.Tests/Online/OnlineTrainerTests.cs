@@ -68,6 +68,60 @@ public sealed class OnlineTrainerTests
     }
 
     [Fact]
+    public void RollingBackAPromotion_ServesTheReplacedWeightsUnderTheirVersion_AndLearningGoesOn()
+    {
+        using var served = new HJepa(Config);
+        var handed = new List<(long Version, HJepa Model)>();
+        OnlineTrainer? trainer = null;
+        void Promote(HJepa model, long version)
+        {
+            lock (handed)
+            {
+                handed.Add((version, model));
+            }
+
+            if (version == 6)
+            {
+                trainer!.RollBack(6, "it opened too many episodes");
+            }
+        }
+
+        using (trainer = new OnlineTrainer(served, 5, Fast, Promote, NullLogger.Instance))
+        {
+            trainer.Start();
+            Feed(trainer, anomalyOpen: false);
+            WaitFor(() => { lock (handed) { return handed.Count >= 3; } });
+            trainer.Stop();
+            Assert.Equal(1, trainer.Stats.Rollbacks);
+            Assert.Equal("it opened too many episodes", trainer.Stats.LastRollback);
+        }
+
+        lock (handed)
+        {
+            Assert.Equal([6L, 5L, 7L], handed.Take(3).Select(h => h.Version));
+            var back = handed[1].Model.state_dict();
+            Assert.All(served.state_dict(), p => Assert.True(p.Value.eq(back[p.Key]).all().item<bool>(), p.Key));
+            handed.ForEach(h => h.Model.Dispose());
+        }
+    }
+
+    [Fact]
+    public void A_rollback_of_a_version_the_trainer_did_not_promote_changes_nothing()
+    {
+        using var served = new HJepa(Config);
+        var promoted = 0;
+        using var trainer = new OnlineTrainer(served, 5, Fast, (model, _) => { Interlocked.Increment(ref promoted); model.Dispose(); }, NullLogger.Instance);
+        trainer.RollBack(5, "the model the run started with");
+        trainer.Start();
+        Thread.Sleep(300);
+        trainer.Stop();
+
+        Assert.Equal(0, promoted);
+        Assert.Equal(0, trainer.Stats.Rollbacks);
+        Assert.Equal(5, trainer.Stats.ServedVersion);
+    }
+
+    [Fact]
     public void FramesInsideAnAnomaly_AreNotLearntFrom()
     {
         using var served = new HJepa(Config);
