@@ -40,6 +40,9 @@ public static class KafkaClientConfig
         return Apply(config, options);
     }
 
+    public static AdminClientConfig Admin(KafkaOptions options, string bootstrapServers) =>
+        Apply(new AdminClientConfig { BootstrapServers = bootstrapServers, ClientId = options.ClientId }, options);
+
     public static ConsumerConfig Consumer(KafkaOptions options, string bootstrapServers, string groupId) =>
         Apply(new ConsumerConfig { BootstrapServers = bootstrapServers, ClientId = options.ClientId, GroupId = groupId }, options);
 

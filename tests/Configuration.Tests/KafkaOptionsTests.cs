@@ -38,6 +38,9 @@ public sealed class KafkaOptionsTests : IDisposable
     [InlineData("kafka.compression=brotli", "kafka.compression")]
     [InlineData("kafka.embeddings.queueCapacity=0", "kafka.embeddings.queueCapacity")]
     [InlineData("kafka.breaker.breakSeconds=0", "kafka.breaker.breakSeconds")]
+    [InlineData("kafka.models.follow=true", "kafka.models.follow")]
+    [InlineData("kafka.models.chunkBytes=100", "kafka.models.chunkBytes")]
+    [InlineData("kafka.models.topic=", "kafka.models.topic")]
     public void Impossible_values_name_their_key(string assignment, string key)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, [assignment], new Dictionary<string, string>()));

@@ -18,6 +18,7 @@ internal static partial class StreamJepaCommand
             TailCommand.Create(),
             EvalCommand.Create(),
             IngestCommand.Create(),
+            LearnCommand.Create(),
         };
 
     /// <summary>

@@ -13,6 +13,7 @@ using StreamJepa.Ingest.Configuration;
 using StreamJepa.Ingest.Evidence;
 using StreamJepa.Ingest.Pipeline;
 using StreamJepa.Kafka;
+using StreamJepa.Kafka.Models;
 using StreamJepa.Kafka.Sources;
 using StreamJepa.Model;
 using StreamJepa.Training.Online;
@@ -65,7 +66,22 @@ internal sealed class PipelineRun
             _output.WriteLine($"state: starting from {_options.Inference.Checkpoint ?? "fresh weights"}");
         }
 
-        var (model, header) = resumed is { } from ? (from.Model, from.Header) : ModelLoader.Load(_options.Inference, _options.Model);
+        using var follower = _options.Kafka.Models.Follow ? new ModelFollower(_options.Kafka, _options.Kafka.BootstrapServers!, _loggers.CreateLogger<ModelFollower>()) : null;
+        var fleet = new FleetModels(_options.Kafka.Models, _options.Model);
+        var fromFleet = follower is null ? null : NewestOfFleet(follower, fleet);
+        if (fromFleet is not null && resumed is { } superseded)
+        {
+            superseded.Model.Dispose();
+            resumed = null;
+        }
+
+        var (model, header) = fromFleet is { } f ? (f.Model, f.Header) : resumed is { } from ? (from.Model, from.Header) : ModelLoader.Load(_options.Inference, _options.Model);
+        var learns = _options.Training.Online && follower is null;
+        if (_options.Training.Online && follower is not null)
+        {
+            _output.WriteLine($"learning: off here; this worker serves the fleet's model from {_options.Kafka.Models.Topic} (streamjepa learn publishes it)");
+        }
+
         _options.ValidateModelInput(model.Config);
         var device = TorchRuntime.Initialize(_options.Inference);
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Width}x{Height} input, {Levels} levels, {Columns}x{Rows} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.ImageWidth, model.Config.ImageHeight, model.Config.LevelCount, model.Config.GridWidth, model.Config.GridHeight, model.Config.Dim);
@@ -81,12 +97,12 @@ internal sealed class PipelineRun
         var evidence = OpenEvidence(streams, logger);
         var kafka = new KafkaSinkKind(_options.Kafka, _time, _loggers);
         var recent = new RecentEpisodes();
-        var rollbacks = _options.Training is { Online: true, RollbackAfterEpisodes: > 0 and var after } ? new RollbackWatch(after) : null;
+        var rollbacks = learns && _options.Training.RollbackAfterEpisodes > 0 ? new RollbackWatch(_options.Training.RollbackAfterEpisodes) : null;
         IResultSink?[] first = [metrics, metrics is null ? null : recent, rollbacks];
         using var results = ResultSinks.Open(_options.Output, _output, [.. first.OfType<IResultSink>()], evidence is null ? [acknowledgements] : [evidence, acknowledgements], kafka);
         var cpus = TorchRuntime.Split(_options.Inference);
         logger.LogInformation("threads: {Intra} libtorch intra-op thread(s), {Split}", TorchRuntime.IntraOpThreads(_options.Inference), cpus);
-        var checkpointSha256 = (resumed?.Path ?? _options.Inference.Checkpoint) is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null;
+        var checkpointSha256 = (fromFleet?.Path ?? resumed?.Path ?? _options.Inference.Checkpoint) is { } checkpoint ? Checkpoint.FileSha256(checkpoint) : null;
         var episodes = new EpisodeContext(streams.SourceOf, checkpointSha256, evidence is null ? null : evidence.FilesOf);
         var inference = new InferencePipeline(engine, _options.Inference, _options.Scoring, header.EnergyStats, results.Sinks, _time, _loggers.CreateLogger<InferencePipeline>(), cpus.Model, episodes)
         {
@@ -94,7 +110,7 @@ internal sealed class PipelineRun
         };
         await using (inference.ConfigureAwait(false))
         {
-            using var trainer = _options.Training.Online
+            using var trainer = learns
                 ? new OnlineTrainer(model, header.ModelVersion, _options.Training, inference.Promote, _loggers.CreateLogger<OnlineTrainer>())
                 {
                     Saving = state is null ? null : new StateSchedule(state.ModelPath, TimeSpan.FromSeconds(_options.Training.StateEverySeconds), header.Step, header.EnergyStats, LearntState.Keep),
@@ -108,6 +124,7 @@ internal sealed class PipelineRun
                 _output.WriteLine(trainer.Restore(resumedFrom.Path) ? "state: the trainer goes on from its saved state" : "state: the copy holds no trainer state; the trainer starts afresh on its model");
             }
 
+            follower?.Follow(published => Serve(published, fleet, inference, logger));
             if (trainer is not null)
             {
                 inference.Tap = trainer.Offer;
@@ -167,6 +184,7 @@ internal sealed class PipelineRun
                 await done.ConfigureAwait(false);
             }
 
+            follower?.Dispose();        // no version arrives once scoring ends
             var learnt = trainer?.Stats;
             if (trainer is not null)
             {
@@ -225,6 +243,44 @@ internal sealed class PipelineRun
             await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return ingest.Streams.Any(s => s.Status == StreamStatus.Failed) ? ExitCodes.SourceFailed : ExitCodes.Ok;
         }
+    }
+
+    /// <summary>The newest version on the model topic, loaded; null when there is none or it cannot be served (said, and the run starts from its configured model).</summary>
+    private (HJepa Model, CheckpointHeader Header, string Path)? NewestOfFleet(ModelFollower follower, FleetModels fleet)
+    {
+        var topic = _options.Kafka.Models.Topic;
+        if (follower.CatchUp(TimeSpan.FromSeconds(_options.Kafka.Models.CatchUpSeconds)) is not { } newest)
+        {
+            _output.WriteLine($"fleet: no model on {topic} yet; starting from {_options.Inference.Checkpoint ?? "fresh weights"}");
+            return null;
+        }
+
+        if (fleet.Load(newest, out var problem) is not { } loaded)
+        {
+            _output.WriteLine($"fleet: model version {newest.Version} on {topic} cannot be served ({problem}); starting from {_options.Inference.Checkpoint ?? "fresh weights"}");
+            return null;
+        }
+
+        _output.WriteLine($"fleet: starting from model version {newest.Version} of {topic} (published {newest.PublishedUtc:u})");
+        return loaded;
+    }
+
+    /// <summary>Hands a version from the model topic to inference (served after its shadow); why not, when it cannot be.</summary>
+    private static string? Serve(PublishedModel published, FleetModels fleet, InferencePipeline inference, ILogger logger)
+    {
+        if (published.Version == inference.ModelVersion)
+        {
+            return null;
+        }
+
+        if (fleet.Load(published, out var problem) is not { } loaded)
+        {
+            return problem;
+        }
+
+        logger.LogInformation("fleet: model version {Version} received; scoring it in shadow", published.Version);
+        inference.Promote(loaded.Model, loaded.Header.ModelVersion);
+        return null;
     }
 
     /// <summary>Writes the streams' baselines to the state directory; a failed write is logged and the run goes on.</summary>

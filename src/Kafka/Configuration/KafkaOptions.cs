@@ -25,6 +25,9 @@ public sealed record KafkaOptions
     /// <summary>Frames published by <c>streamjepa ingest</c> and read by <c>run --source kafka://TOPIC</c>.</summary>
     public FrameTopicOptions Frames { get; init; } = new();
 
+    /// <summary>The fleet's model: versions published by <c>streamjepa learn</c>, followed by workers.</summary>
+    public ModelTopicOptions Models { get; init; } = new();
+
     /// <summary>Consumer group of the workers that read frames from Kafka: Kafka spreads the streams over its members.</summary>
     public string WorkerGroup { get; init; } = "streamjepa-workers";
 
@@ -74,6 +77,11 @@ public sealed record KafkaOptions
         Embeddings.Validate($"{key}.embeddings", errors);
         Scores.Validate($"{key}.scores", errors);
         Frames.Validate($"{key}.frames", errors);
+        Models.Validate($"{key}.models", errors);
+        if (Models.Follow && BootstrapServers is null)
+        {
+            errors.Add($"{key}.models.follow", true, "follows the model topic of a shared cluster: set kafka.bootstrapServers too");
+        }
         if (string.IsNullOrWhiteSpace(WorkerGroup))
         {
             errors.Add($"{key}.workerGroup", WorkerGroup, "must not be empty");
