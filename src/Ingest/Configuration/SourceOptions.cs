@@ -17,6 +17,13 @@ public sealed record SourceOptions
     /// <summary>Pace a file at its native frame rate and drop the oldest frames when downstream is slow.</summary>
     public bool? Realtime { get; init; }
 
+    /// <summary>
+    /// Read a file, folder or synthetic scene again from its start each time it ends, as one endless stream (frame
+    /// numbers and presentation times go on); for replaying recorded video as a live camera. Each restart is a cut in
+    /// the picture, which a model may find surprising.
+    /// </summary>
+    public bool Loop { get; init; }
+
     /// <summary>Frame rate of an image folder (and the override for a container that reports none).</summary>
     public double? Fps { get; init; }
 

@@ -26,6 +26,10 @@ internal sealed class SourceReader
     private long _startTimestamp;
     private double _firstPtsMs = double.NaN;
     private long _paceStart;
+    private double _ptsOffset;
+    private double _lastPtsMs = double.NaN;
+    private double _frameIntervalMs = 100;
+    private long _decodedLastPass;
 
     public SourceReader(
         SourceDescriptor source,
@@ -63,9 +67,7 @@ internal sealed class SourceReader
             }
             else
             {
-                using var grabber = _grabbers.Open(_source);
-                Stats.SetStatus(StreamStatus.Running);
-                ReadToEnd(grabber, preprocessor, decoded, cancellationToken);
+                RunFile(preprocessor, decoded, cancellationToken);
             }
 
             _emitter.Complete(cancellationToken);
@@ -115,6 +117,28 @@ internal sealed class SourceReader
         }
     }
 
+    /// <summary>
+    /// Reads a file, folder or scene to its end; with <see cref="SourceDescriptor.Loop"/>, again from its start each time
+    /// (presentation times go on from the last frame's, one frame interval later), until stopped or a pass decodes nothing.
+    /// </summary>
+    private void RunFile(FramePreprocessor preprocessor, Mat decoded, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using (var grabber = _grabbers.Open(_source))
+            {
+                Stats.SetStatus(StreamStatus.Running);
+                if (!ReadToEnd(grabber, preprocessor, decoded, cancellationToken) || !_source.Loop || _decodedLastPass == 0)
+                {
+                    return;
+                }
+            }
+
+            _ptsOffset = _lastPtsMs + _frameIntervalMs;
+            _logger.LogDebug("source '{Stream}': from its start again after {Frames} frames", _source.Id, Stats.Frames);
+        }
+    }
+
     /// <summary>Reads until the grabber ends. False when downstream stopped accepting frames.</summary>
     private bool ReadToEnd(IFrameGrabber grabber, FramePreprocessor preprocessor, Mat decoded, CancellationToken cancellationToken)
     {
@@ -127,6 +151,13 @@ internal sealed class SourceReader
             if (result == GrabResult.End)
             {
                 break;
+            }
+
+            if (!double.IsNaN(ptsMs))
+            {
+                ptsMs += _ptsOffset;
+                _frameIntervalMs = double.IsNaN(_lastPtsMs) || ptsMs <= _lastPtsMs ? _frameIntervalMs : ptsMs - _lastPtsMs;
+                _lastPtsMs = ptsMs;
             }
 
             if (result == GrabResult.Damaged)
@@ -163,6 +194,7 @@ internal sealed class SourceReader
             Stats.Evidence?.Offer(header, decoded);
         }
 
+        _decodedLastPass = decodedHere;
         if (decodedHere == 0 && _sequence == 0 && !_source.IsLive)
         {
             throw new SourceException(_source.Id, $"no frame could be decoded from {_source.SafeTarget}");

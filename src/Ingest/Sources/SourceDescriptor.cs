@@ -17,6 +17,9 @@ public sealed record SourceDescriptor(
     double? Fps,
     SyntheticSceneOptions? Scene = null)
 {
+    /// <summary>Read again from the start each time it ends (files, folders, synthetic scenes; <see cref="Configuration.SourceOptions.Loop"/>).</summary>
+    public bool Loop { get; init; }
+
     /// <summary>The target as it may be shown (logs, errors, listings): its secrets replaced by *** (<see cref="UrlSecrets"/>).</summary>
     public string SafeTarget => UrlSecrets.Redact(Target);
 

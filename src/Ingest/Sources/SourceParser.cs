@@ -12,7 +12,7 @@ public static class SourceParser
 {
     public static readonly IReadOnlyList<string> UrlSchemes = ["rtsp", "rtsps", "rtmp", "http", "https"];
 
-    /// <summary>Parses <c>[id=]uri[#realtime=true&amp;fps=5]</c>, the form <c>--source</c> takes.</summary>
+    /// <summary>Parses <c>[id=]uri[#realtime=true&amp;loop=true&amp;fps=5]</c>, the form <c>--source</c> takes.</summary>
     public static SourceOptions ParseSpec(string spec)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(spec);
@@ -26,6 +26,7 @@ public static class SourceParser
         }
 
         bool? realtime = null;
+        var loop = false;
         double? fps = null;
         var hash = rest.LastIndexOf('#');
         if (hash >= 0)
@@ -38,23 +39,33 @@ public static class SourceParser
                         realtime = bool.TryParse(value, out var r) ? r
                             : throw new SourceException(id ?? rest, $"option realtime={value}: expected true or false");
                         break;
+                    case "loop":
+                        loop = bool.TryParse(value, out var l) ? l
+                            : throw new SourceException(id ?? rest, $"option loop={value}: expected true or false");
+                        break;
                     case "fps":
                         fps = double.TryParse(value, CultureInfo.InvariantCulture, out var f) ? f
                             : throw new SourceException(id ?? rest, $"option fps={value}: expected a number");
                         break;
                     default:
-                        throw new SourceException(id ?? rest, $"unknown source option '{key}' (allowed: realtime, fps)");
+                        throw new SourceException(id ?? rest, $"unknown source option '{key}' (allowed: realtime, loop, fps)");
                 }
             }
 
             rest = rest[..hash];
         }
 
-        return new SourceOptions { Id = id, Uri = rest, Realtime = realtime, Fps = fps };
+        return new SourceOptions { Id = id, Uri = rest, Realtime = realtime, Fps = fps, Loop = loop };
     }
 
     /// <summary>Classifies a configured source. Throws <see cref="SourceException"/> for what cannot be read at all.</summary>
     public static SourceDescriptor Describe(SourceOptions source, bool realtimeByDefault)
+    {
+        var described = DescribeKind(source, realtimeByDefault);
+        return source.Loop && !described.IsLive ? described with { Loop = true } : described;
+    }
+
+    private static SourceDescriptor DescribeKind(SourceOptions source, bool realtimeByDefault)
     {
         var uri = source.Uri.Trim();
         var realtime = source.Realtime ?? realtimeByDefault;

@@ -37,6 +37,30 @@ public sealed class IngestPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_looped_file_plays_again_from_its_start_with_frame_numbers_and_times_going_on()
+    {
+        var path = NumberedVideo.Write(_dir, frames: 10, fps: 25);
+        var collector = new FrameCollector(capacity: 1000);
+        using var pipeline = new IngestPipeline(Options, collector.Block, TimeProvider.System, NullLoggerFactory.Instance);
+        pipeline.Add(new SourceOptions { Id = "loop", Uri = path, Loop = true });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (collector.Received.Count < 35 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        pipeline.Stop();
+        await pipeline.WhenSourcesDoneAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await collector.CompleteAsync();
+
+        var received = collector.Received;
+        Assert.True(received.Count >= 35, $"{received.Count} frames");
+        Assert.Equal(Enumerable.Range(0, received.Count).Select(i => (long)i), received.Select(r => r.Header.Sequence));
+        Assert.Equal(Enumerable.Range(0, received.Count).Select(i => i * 40.0), received.Select(r => r.Header.PtsMs), new Tolerance(1));
+        Assert.Equal(NumberedVideo.Level(3) / 255.0, received[23].Mean, 0.02);     // frame 23 is the third pass's frame 3
+    }
+
+    [Fact]
     public async Task Finished_streams_are_forgotten_once_finished_longer_than_the_retention_running_ones_never()
     {
         var time = new FakeTimeProvider();

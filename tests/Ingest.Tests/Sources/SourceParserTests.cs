@@ -31,6 +31,21 @@ public sealed class SourceParserTests
         Assert.Equal(12.5, options.Fps);
     }
 
+    [Theory]
+    [InlineData("lobby=clips/lobby.avi#loop=true", true)]
+    [InlineData("rtsp://cam/x#loop=true", false)]          // a live stream has no start to go back to
+    [InlineData("clips/lobby.avi", false)]
+    public void Loop_applies_to_what_can_be_read_again(string spec, bool loops) =>
+        Assert.Equal(loops, SourceParser.Describe(SourceParser.ParseSpec(spec), realtimeByDefault: false).Loop);
+
+    [Fact]
+    public void ParseSpec_RefusesALoopThatIsNotABoolean()
+    {
+        var error = Assert.Throws<SourceException>(() => SourceParser.ParseSpec("a.avi#loop=often"));
+
+        Assert.Contains("loop=often: expected true or false", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ParseSpec_SyntheticParametersAreNotMistakenForAnId()
     {
