@@ -53,6 +53,12 @@ public sealed class EvalRun
     /// <summary>Train for this many steps instead of <see cref="TrainBudget"/>.</summary>
     public int? TrainSteps { get; init; }
 
+    /// <summary>Draw each video's timeline and strip of surprising frames (off saves time when only the figures matter).</summary>
+    public bool Pictures { get; init; } = true;
+
+    /// <summary>The headline figures, once <see cref="ExecuteAsync"/> has returned.</summary>
+    public EvalSummary? Summary { get; private set; }
+
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_out);
@@ -64,6 +70,7 @@ public sealed class EvalRun
             results.Add(await ScoreAsync(video, checkpoint, cancellationToken).ConfigureAwait(false));
         }
 
+        Summary = EvalSummary.Of(results);
         var report = EvalReport.Markdown(results, checkpoint);
         await File.WriteAllTextAsync(Path.Combine(_out, "report.md"), report, cancellationToken).ConfigureAwait(false);
         await _output.WriteAsync(report).ConfigureAwait(false);
@@ -144,7 +151,7 @@ public sealed class EvalRun
             [.. frames.Take(n).Select(f => f.EnergyMap)]);
         return new VideoResult(video.Id, n, labels.Count(l => l), methods, scores, labels)
         {
-            Pictures = DrawPictures(trace),
+            Pictures = Pictures ? DrawPictures(trace) : null,
             Kinds = KindsOf(video),
             NormalHours = labels.Count(l => !l) / PixelBaselines.FramesPerSecond(video.Path) / 3600,
             Trained = _manifest.Train.Any(t => string.Equals(Path.GetFullPath(t), Path.GetFullPath(video.Path), StringComparison.Ordinal)),

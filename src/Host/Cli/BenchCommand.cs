@@ -63,7 +63,7 @@ internal static class BenchCommand
             await bench.RunAsync(counts, n, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
-        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { All(), ingest, Pipeline(), Publish(), Http() };
+        return new Command("bench", "Benchmarks that print figures next to a baseline measured in the same run.") { All(), ingest, Pipeline(), Publish(), Http(), BenchOnlineCommand.Create() };
     }
 
     private static Command Http()
