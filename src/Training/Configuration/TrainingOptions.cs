@@ -1,4 +1,5 @@
 using StreamJepa.Core.Configuration;
+using StreamJepa.Training.Online;
 
 namespace StreamJepa.Training.Configuration;
 
@@ -19,6 +20,16 @@ public sealed record TrainingOptions
     public double? FinalLearningRate { get; init; }
 
     public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary><c>train</c>: AdamW's β1, the decay of its running mean of gradients (0 = no momentum).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>
+    /// AdamW's β1 while <c>run</c> learns online. Consecutive online steps see clips of the same few seconds of
+    /// video, and momentum carries one moment's gradient into the next ten steps; on one continuous stream,
+    /// momentum-free updates learnt more (Carreira et al. 2024, "Learning from One Continuous Video Stream").
+    /// </summary>
+    public double OnlineMomentum { get; init; } = 0.9;
 
     /// <summary>Frames per training sample batch.</summary>
     public int BatchSize { get; init; } = 16;
@@ -70,8 +81,15 @@ public sealed record TrainingOptions
     /// <summary>Most recent consecutive frames the online replay keeps per stream.</summary>
     public int ReplayRecent { get; init; } = 240;
 
-    /// <summary>Older segments kept per stream (reservoir sampling over everything seen).</summary>
+    /// <summary>Older segments kept per stream, chosen as <see cref="ReplayKeep"/> says.</summary>
     public int ReplaySegments { get; init; } = 4;
+
+    /// <summary>
+    /// Which older segments the replay keeps: <c>diverse</c> drops the one most like another (MinRed), so hours of
+    /// the same empty scene do not crowd out the moments that differed; <c>uniform</c> keeps a uniform sample of
+    /// everything seen.
+    /// </summary>
+    public ReplayKeep ReplayKeep { get; init; } = ReplayKeep.Diverse;
 
     /// <summary>Frames the tap may hold for the trainer before the oldest is dropped (inference never waits).</summary>
     public int TapCapacity { get; init; } = 256;
@@ -160,6 +178,8 @@ public sealed record TrainingOptions
         errors.Range($"{key}.weightDecay", WeightDecay, 0, 1);
         errors.Range($"{key}.batchSize", BatchSize, 2, 4096);
         errors.Range($"{key}.emaMomentum", EmaMomentum, 0, 1);
+        errors.Range($"{key}.momentum", Momentum, 0, 0.999);
+        errors.Range($"{key}.onlineMomentum", OnlineMomentum, 0, 0.999);
         errors.Range($"{key}.varianceWeight", VarianceWeight, 0, 1000);
         errors.Range($"{key}.covarianceWeight", CovarianceWeight, 0, 1000);
     }

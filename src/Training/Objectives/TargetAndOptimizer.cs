@@ -27,7 +27,7 @@ internal sealed class TargetAndOptimizer : IDisposable
         TargetEncoderEma.Copy(Target, online);
         Target.eval();
         _trained = [.. trained];
-        Optimizer = new AdamW(_trained, options.LearningRate, beta1: 0.9, beta2: 0.99, options.WeightDecay);
+        Optimizer = new AdamW(_trained, options.LearningRate, beta1: options.Momentum, beta2: 0.99, options.WeightDecay);
         Latents = LatentCandidates.Create(config, device).DetachFromDisposeScope();
         Regulariser = LatentCandidates.Regulariser(Latents, config.LatentWeight).DetachFromDisposeScope();
     }
@@ -88,6 +88,12 @@ internal sealed class TargetAndOptimizer : IDisposable
     {
         Target.LoadWeights(reader);
         Optimizer.load_state_dict(reader);
+
+        // The saved state carries the settings it was made with; the configured momentum is the one that applies now.
+        foreach (var group in Optimizer.ParamGroups.Cast<TorchSharp.Modules.AdamW.ParamGroup>())
+        {
+            ((TorchSharp.Modules.AdamW.Options)group.Options).beta1 = _options.Momentum;
+        }
     }
 
     public void Dispose()

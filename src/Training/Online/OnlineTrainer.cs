@@ -68,10 +68,10 @@ public sealed class OnlineTrainer : IDisposable
         _online.load_state_dict(served.state_dict());
         var config = served.Config;
         _clipLength = config.ContextFrames + config.Horizons.Max();
-        _trainer = new HJepaTrainer(_online, options, CPU);
+        _trainer = new HJepaTrainer(_online, options with { Momentum = options.OnlineMomentum }, CPU);
         _trainer.SetLearningRate(LearningRateSchedule.Online(options));
         var longest = _trainer.LongestClip;
-        _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.InputShape, 17, heldBack: 2 * _clipLength);
+        _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.InputShape, 17, heldBack: 2 * _clipLength, options.ReplayKeep);
         _tap = Channel.CreateBounded<(FrameHeader, float[])>(
             new BoundedChannelOptions(options.TapCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _tapDrops));
@@ -214,7 +214,8 @@ public sealed class OnlineTrainer : IDisposable
 
     /// <summary>
     /// Null when <paramref name="candidate"/> predicts <paramref name="clips"/> (held back from training) with lower
-    /// level-1 free energy than the served model; otherwise why it is no better.
+    /// level-1 free energy, relative to the spread of its own representation (<see cref="PredictionEnergy"/>), than the
+    /// served model; otherwise why it is no better.
     /// </summary>
     public string? CheckPrediction(HJepa candidate, Tensor clips)
     {
@@ -222,7 +223,7 @@ public sealed class OnlineTrainer : IDisposable
         var served = PredictionEnergy.Of(_served, clips);
         return proposed < served
             ? null
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"it predicts the held-back recent frames no better than the served model (level-1 free energy {proposed:0.0000} against {served:0.0000})");
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"it predicts the held-back recent frames no better than the served model (relative level-1 free energy {proposed:0.0000} against {served:0.0000})");
     }
 
     private void Run()

@@ -6,11 +6,15 @@ namespace StreamJepa.Training.Online;
 /// <summary>
 /// How well a model predicts clips it did not train on: the mean level-1 free energy of each clip's frames after its
 /// context, at every horizon, as inference computes it (token term and pooled term, minimised over the latent
-/// candidates with R(z)), each model in its own representation space.
+/// candidates with R(z)), divided by the spread of the observed tokens (their variance over clips and positions,
+/// averaged over the representation dimension). Each model measures energy in its own representation space, and
+/// learning changes that space's scale: while a model learns from fresh weights its tokens spread out, and its raw
+/// energies grow as it gets better. Relative to the spread, 0 is a perfect prediction and 1 is as far off as the
+/// average token is from the mean one, in any model's units; a collapsed model, whose tokens hardly spread, scores high.
 /// </summary>
 public static class PredictionEnergy
 {
-    /// <summary>Mean level-1 free energy of <paramref name="model"/> on <paramref name="clips"/> (B, T, C, H, W), T = context + longest horizon.</summary>
+    /// <summary>Mean relative level-1 free energy of <paramref name="model"/> on <paramref name="clips"/> (B, T, C, H, W), T = context + longest horizon.</summary>
     public static double Of(HJepa model, Tensor clips)
     {
         using var scope = NewDisposeScope();
@@ -28,7 +32,8 @@ public static class PredictionEnergy
         {
             using var observed = model.Encoder.forward(clips[.., k - 1 + config.Horizons[h]]);
             using var energy = Energy.OfFrames(predicted[.., .., h], observed.Tokens, regulariser, config.EnergyTopTokens);
-            total += energy.Free.mean().item<float>();
+            using var spread = observed.Tokens.var([0, 2, 3]).mean();
+            total += energy.Free.mean().item<float>() / Math.Max(spread.item<float>(), 1e-12f);
         }
 
         return total / config.Horizons.Count;

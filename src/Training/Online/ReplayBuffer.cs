@@ -7,8 +7,11 @@ namespace StreamJepa.Training.Online;
 
 /// <summary>
 /// What the online trainer learns from, per stream: the most recent consecutive frames, and a reservoir of older
-/// segments (each <c>segmentLength</c> consecutive frames, kept with uniform probability over everything seen), so
-/// the model keeps what it learnt earlier while it follows the scene. The newest <c>heldBack</c> frames of each stream
+/// segments (each <c>segmentLength</c> consecutive frames), so the model keeps what it learnt earlier while it follows
+/// the scene. Which segments the reservoir keeps is <see cref="ReplayKeep"/>: the least redundant ones (MinRed,
+/// Purushwalkam et al. 2022: when full, the segment nearest to another is dropped, so a camera that shows the same
+/// empty scene for an hour keeps one segment of it beside the few moments that differed), or a uniform sample of
+/// everything seen. The newest <c>heldBack</c> frames of each stream
 /// are never sampled for training while they are the newest: they are the held-back slice a proposal is checked on
 /// (<see cref="SampleHeldBack"/>). Frames are held as half floats in pooled arrays. Used from the trainer's thread only.
 /// </summary>
@@ -21,11 +24,13 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
     private readonly int[] _shape;
     private readonly Random _random;
     private readonly int _heldBack;
+    private readonly ReplayKeep _keep;
     private readonly Dictionary<string, StreamReplay> _streams = new(StringComparer.Ordinal);
 
-    public ReplayBuffer(int recentFrames, int segments, int segmentLength, FrameShape shape, int seed, int heldBack = 0)
+    public ReplayBuffer(int recentFrames, int segments, int segmentLength, FrameShape shape, int seed, int heldBack = 0, ReplayKeep keep = ReplayKeep.Diverse)
     {
         _heldBack = heldBack;
+        _keep = keep;
         _recent = recentFrames;
         _segments = segments;
         _segmentLength = segmentLength;
@@ -145,6 +150,18 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
         if (replay.Reservoir.Count < _segments)
         {
             replay.Reservoir.Add(oldest);
+            replay.Descriptors.Add(_keep == ReplayKeep.Diverse ? SegmentDescriptor.Of(oldest, _shape) : []);
+            return;
+        }
+
+        if (_keep == ReplayKeep.Diverse)
+        {
+            replay.Reservoir.Add(oldest);
+            replay.Descriptors.Add(SegmentDescriptor.Of(oldest, _shape));
+            var drop = SegmentDescriptor.MostRedundant(replay.Descriptors);
+            replay.Reservoir[drop].ForEach(f => ArrayPool<Half>.Shared.Return(f));
+            replay.Reservoir.RemoveAt(drop);
+            replay.Descriptors.RemoveAt(drop);
             return;
         }
 
@@ -165,6 +182,9 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
         public List<Half[]> Recent { get; } = [];
 
         public List<List<Half[]>> Reservoir { get; } = [];
+
+        /// <summary>Each reservoir segment's <see cref="SegmentDescriptor"/> (empty when segments are kept uniformly).</summary>
+        public List<float[]> Descriptors { get; } = [];
 
         public long LastSequence { get; set; } = -1;
 

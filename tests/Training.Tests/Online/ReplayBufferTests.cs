@@ -34,7 +34,7 @@ public sealed class ReplayBufferTests
     [Fact]
     public void OldFrames_KeptAsReservoirSegments_RecentWindowBounded()
     {
-        using var replay = new ReplayBuffer(recentFrames: 8, segments: 3, segmentLength: 4, shape: new FrameShape(1, 1, 1), seed: 1);
+        using var replay = new ReplayBuffer(recentFrames: 8, segments: 3, segmentLength: 4, shape: new FrameShape(1, 1, 1), seed: 1, keep: ReplayKeep.Uniform);
         for (var i = 0; i < 400; i++)
         {
             replay.Add("a", i, [i]);
@@ -44,6 +44,25 @@ public sealed class ReplayBufferTests
         var starts = Enumerable.Range(0, 200).Select(_ => replay.Sample(1, 4, new Random(_)).data<float>()[0]).ToHashSet();
         Assert.Contains(starts, s => s < 300);   // something old is still there
         Assert.Contains(starts, s => s > 390);   // and the most recent frames
+    }
+
+    [Theory]
+    [InlineData(ReplayKeep.Diverse, true)]
+    [InlineData(ReplayKeep.Uniform, false)]
+    public void DiverseReservoir_KeepsTheOneMomentThatDiffered_AfterLongSameness(ReplayKeep keep, bool kept)
+    {
+        // An empty scene with a little noise for 160 frames, one segment in which something happened (frames 40-43),
+        // then the empty scene again: the diverse reservoir keeps the event, a uniform one keeps it 1 time in 13.
+        using var replay = new ReplayBuffer(recentFrames: 8, segments: 3, segmentLength: 4, shape: new FrameShape(1, 2, 2), seed: 1, keep: keep);
+        var noise = new Random(7);
+        for (var i = 0; i < 160; i++)
+        {
+            var value = i is >= 40 and < 44 ? 5f : (float)(noise.NextDouble() * 0.1);
+            replay.Add("a", i, Frame(value));
+        }
+
+        var clips = replay.Sample(400, 4, new Random(3)).data<float>().ToArray();
+        Assert.Equal(kept, clips.Contains(5f));
     }
 
     [Fact]
@@ -75,5 +94,5 @@ public sealed class ReplayBufferTests
         Assert.True(replay.CanSample(3));
     }
 
-    private static float[] Frame(int value) => [value, value, value, value];
+    private static float[] Frame(float value) => [value, value, value, value];
 }
