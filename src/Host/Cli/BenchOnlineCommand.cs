@@ -17,10 +17,11 @@ internal static class BenchOnlineCommand
         var every = new Option<double>("--every") { Description = "Minutes between snapshots of the served model.", DefaultValueFactory = _ => 2 };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Start from this model instead of fresh weights." };
         var perKind = new Option<int>("--videos-per-kind") { Description = "Test videos of each anomaly kind that score a snapshot.", DefaultValueFactory = _ => 1 };
+        var reference = new Option<int>("--reference-steps") { Description = "Offline steps of the reference model the curve is measured against (0 = none).", DefaultValueFactory = _ => 1500 };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Where snapshots, evaluations and curve.md go.", DefaultValueFactory = _ => new DirectoryInfo("runs/bench-online") };
         var command = new Command("online", "The online learning curve: learn live from looped normal video, snapshot the served model, and score each snapshot (macro ROC-AUC, false episodes/h) next to offline training of the same steps.")
         {
-            manifest, minutes, streams, every, checkpoint, perKind, output,
+            manifest, minutes, streams, every, checkpoint, perKind, reference, output,
         };
         config.AddTo(command);
         command.SetAction(ExitCodes.OnConfigurationError(async (parse, cancellationToken) =>
@@ -31,6 +32,7 @@ internal static class BenchOnlineCommand
             errors.Range("--streams", parse.GetValue(streams), 1, 256);
             errors.Range("--every", parse.GetValue(every), 0.25, 24 * 60);
             errors.Range("--videos-per-kind", parse.GetValue(perKind), 1, 1000);
+            errors.Range("--reference-steps", parse.GetValue(reference), 0, 1_000_000);
             if (parse.GetValue(checkpoint) is { Exists: false } missing)
             {
                 errors.Add("--checkpoint", missing.FullName, "file not found");
@@ -51,6 +53,7 @@ internal static class BenchOnlineCommand
                 EveryMinutes = parse.GetValue(every),
                 Checkpoint = parse.GetValue(checkpoint)?.FullName,
                 VideosPerKind = parse.GetValue(perKind),
+                ReferenceSteps = parse.GetValue(reference),
             };
             return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }));

@@ -23,6 +23,7 @@ namespace StreamJepa.Host.Running;
 internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest manifest, string outDirectory, TextWriter output, ILoggerFactory loggers)
 {
     private DateTimeOffset _began;
+    private long _offlineSteps;
 
     public double Minutes { get; init; } = 10;
 
@@ -34,6 +35,9 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
     public string? Checkpoint { get; init; }
 
     public int VideosPerKind { get; init; } = 1;
+
+    /// <summary>Offline steps of the reference model the curve is measured against (0 = none).</summary>
+    public int ReferenceSteps { get; init; } = 1500;
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -52,7 +56,14 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
             await output.WriteLineAsync(Line(rows[^1])).ConfigureAwait(false);
         }
 
-        var report = Report(rows, LiveEpisodes(live));
+        EvalSummary? reference = null;
+        if (ReferenceSteps > 0)
+        {
+            var model = await TrainOfflineToAsync(start, Math.Max(ReferenceSteps, _offlineSteps), "offline-reference.ckpt", "the reference", cancellationToken).ConfigureAwait(false);
+            reference = await EvaluateAsync(subset, model, "eval-offline-reference", cancellationToken).ConfigureAwait(false);
+        }
+
+        var report = Report(rows, LiveEpisodes(live), reference);
         await File.WriteAllTextAsync(Path.Combine(outDirectory, "curve.md"), report, cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(report).ConfigureAwait(false);
         return Cli.ExitCodes.Ok;
@@ -144,36 +155,41 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
     /// <summary>Offline training on the same video, to each online snapshot's step count in turn.</summary>
     private async Task<List<Snapshot>> TrainOfflineAsync(string start, List<Snapshot> live, CancellationToken cancellationToken)
     {
-        var trainOptions = options with
-        {
-            Sources = [.. manifest.Train.Select(SourceParser.ParseSpec)],
-            Inference = options.Inference with { Checkpoint = start },
-        };
-        var path = Path.Combine(outDirectory, "offline.ckpt");
         var snapshots = new List<Snapshot> { live[0] };
-        var done = 0L;
         for (var k = 1; k < live.Count; k++)
         {
-            var steps = live[k].Step - live[0].Step - done;
-            if (steps > 0)
-            {
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"bench online: offline training to step {done + steps} (as the online snapshot at {live[k].Minutes:0.0} min)")).ConfigureAwait(false);
-                var run = new TrainRun(trainOptions, TextWriter.Null, loggers) { CheckpointPath = path, Steps = (int)steps, Resume = done > 0, Keep = 1 };
-                var exit = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-                if (exit != 0)
-                {
-                    throw new InvalidOperationException($"offline training failed (exit code {exit})");
-                }
-
-                done += steps;
-            }
-
-            var copy = Path.Combine(outDirectory, $"offline-{k}.ckpt");
-            File.Copy(done > 0 ? path : start, copy, overwrite: true);
-            snapshots.Add(new Snapshot(live[k].Minutes, live[0].Step + done, copy));
+            var copy = await TrainOfflineToAsync(start, live[k].Step - live[0].Step, $"offline-{k}.ckpt", $"as the online snapshot at {live[k].Minutes:0.0} min", cancellationToken).ConfigureAwait(false);
+            snapshots.Add(new Snapshot(live[k].Minutes, live[0].Step + _offlineSteps, copy));
         }
 
         return snapshots;
+    }
+
+    /// <summary>Trains offline (resuming) until <paramref name="steps"/> steps in all, and keeps a copy of the model as <paramref name="name"/>.</summary>
+    private async Task<string> TrainOfflineToAsync(string start, long steps, string name, string why, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(outDirectory, "offline.ckpt");
+        if (steps > _offlineSteps)
+        {
+            var trainOptions = options with
+            {
+                Sources = [.. manifest.Train.Select(SourceParser.ParseSpec)],
+                Inference = options.Inference with { Checkpoint = start },
+            };
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"bench online: offline training to step {steps} ({why})")).ConfigureAwait(false);
+            var run = new TrainRun(trainOptions, TextWriter.Null, loggers) { CheckpointPath = path, Steps = (int)(steps - _offlineSteps), Resume = _offlineSteps > 0, Keep = 1 };
+            var exit = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"offline training failed (exit code {exit})");
+            }
+
+            _offlineSteps = steps;
+        }
+
+        var copy = Path.Combine(outDirectory, name);
+        File.Copy(_offlineSteps > 0 ? path : start, copy, overwrite: true);
+        return copy;
     }
 
     /// <summary>The manifest's normal videos and the first <see cref="VideosPerKind"/> of each kind.</summary>
@@ -249,7 +265,7 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
         return (long)capture.Get(VideoCaptureProperties.FrameCount);
     }
 
-    private string Report(List<CurveRow> rows, List<(int Episodes, int AtSeams)> live)
+    private string Report(List<CurveRow> rows, List<(int Episodes, int AtSeams)> live, EvalSummary? reference)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -257,6 +273,12 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
         text.AppendLine();
         var baselines = string.Join(", ", rows[0].Online.BaselineMacroAuc.Select(b => string.Create(c, $"{b.Key} {b.Value:0.000}")));
         text.AppendLine(c, $"Test videos: {rows[0].Online.HeldOutHours * 60:0.0} min of held-out normal frames. Pixel baselines' macro ROC-AUC on the same videos: {baselines}.");
+        if (reference is not null)
+        {
+            var first = rows.FirstOrDefault(r => r.Online.MacroAuc >= 0.95 * reference.MacroAuc);
+            text.AppendLine(c, $"Offline reference, {Math.Max(ReferenceSteps, _offlineSteps)} steps on the same video: macro ROC-AUC {reference.MacroAuc:0.000}, {reference.FalsePerHourHeldOut:0} false episodes/h held out ({reference.FalseEpisodesHeldOut}). The served model first reached 95% of it ({0.95 * reference.MacroAuc:0.000}) {(first is null ? "not within the run" : $"at {first.Live.Minutes:0.0} min of video")}.");
+        }
+
         text.AppendLine();
         text.AppendLine("| minutes of video | online steps | online macro AUC | online false ep/h held out (n) | offline macro AUC (same steps) | offline false ep/h held out (n) | episodes opened live in the interval (of them at a loop seam) |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
