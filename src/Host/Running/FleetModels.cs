@@ -67,7 +67,14 @@ internal sealed class FleetModels(ModelTopicOptions options, HJepaConfig? expect
 
         foreach (var old in new DirectoryInfo(options.CacheDirectory).GetFiles("model-v*.ckpt").OrderByDescending(f => f.LastWriteTimeUtc).Skip(Keep))
         {
-            old.Delete();
+            try
+            {
+                old.Delete();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // An old copy that cannot be removed now is removed with a later version; this one is written.
+            }
         }
 
         return path;

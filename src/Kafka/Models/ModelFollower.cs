@@ -85,6 +85,13 @@ public sealed class ModelFollower : IDisposable
                     _logger.LogWarning("model topic {Topic}: {Reason}; reading again in 1 s", _topic, ex.Error.Reason);
                     _stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
                 }
+                catch (Exception ex) when (ex is not OutOfMemoryException && !_stop.IsCancellationRequested)
+                {
+                    // A version the receiver failed on must not end the process (this is a thread of its own): serving
+                    // goes on with the model it has, and the follower waits for the next version.
+                    Refused++;
+                    _logger.LogError(ex, "model topic {Topic}: taking a version failed: {Reason}; serving goes on with the model it has", _topic, ex.Message);
+                }
             }
         })
         { IsBackground = true, Name = "model-follower" };

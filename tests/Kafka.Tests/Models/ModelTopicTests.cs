@@ -61,6 +61,48 @@ public sealed class ModelTopicTests : IDisposable
     }
 
     [Fact]
+    public async Task A_receiver_that_fails_on_a_version_does_not_stop_the_follower()
+    {
+        _kafka.CreateTopic("failing-models", 1);
+        var options = new KafkaOptions { BootstrapServers = _kafka.BootstrapServers, Models = new ModelTopicOptions { Topic = "failing-models", ChunkBytes = 16 * 1024 } };
+        var log = new LogLines();
+        using var publisher = new ModelPublisher(options, _kafka.BootstrapServers, log);
+        using var follower = new ModelFollower(options, _kafka.BootstrapServers, log);
+        Assert.Null(follower.CatchUp(TimeSpan.FromSeconds(20)));
+
+        var received = new List<long>();
+        follower.Follow(model =>
+        {
+            if (model.Version == 1)
+            {
+                throw new InvalidOperationException("the receiver broke on version 1");
+            }
+
+            lock (received)
+            {
+                received.Add(model.Version);
+            }
+
+            return null;
+        });
+        await publisher.PublishAsync(1, Bytes(20_000, seed: 1), CancellationToken.None);
+        await publisher.PublishAsync(2, Bytes(20_000, seed: 2), CancellationToken.None);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && Count(received) == 0)
+        {
+            await Task.Delay(100);
+        }
+
+        lock (received)
+        {
+            Assert.Equal([2L], received);
+        }
+
+        Assert.Contains("the receiver broke on version 1", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_reader_of_a_topic_without_versions_starts_with_none()
     {
         _kafka.CreateTopic("empty-models", 1);
