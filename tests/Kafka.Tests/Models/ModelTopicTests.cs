@@ -44,11 +44,7 @@ public sealed class ModelTopicTests : IDisposable
         await PublishDamagedAsync(3);
         await publisher.PublishAsync(4, Bytes(30_000, seed: 4), CancellationToken.None);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && Count(received) == 0)
-        {
-            await Task.Delay(100);
-        }
+        await WaitForFirstAsync(received);
 
         lock (received)
         {
@@ -88,11 +84,7 @@ public sealed class ModelTopicTests : IDisposable
         await publisher.PublishAsync(1, Bytes(20_000, seed: 1), CancellationToken.None);
         await publisher.PublishAsync(2, Bytes(20_000, seed: 2), CancellationToken.None);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && Count(received) == 0)
-        {
-            await Task.Delay(100);
-        }
+        await WaitForFirstAsync(received);
 
         lock (received)
         {
@@ -110,6 +102,16 @@ public sealed class ModelTopicTests : IDisposable
         using var follower = new ModelFollower(options, _kafka.BootstrapServers, new LogLines());
 
         Assert.Null(follower.CatchUp(TimeSpan.FromSeconds(20)));
+    }
+
+    /// <summary>Waits up to 30 s for the follower to hand over a version.</summary>
+    private static async Task WaitForFirstAsync(List<long> received)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && Count(received) == 0)
+        {
+            await Task.Delay(100);
+        }
     }
 
     private static int Count(List<long> received)
