@@ -156,7 +156,17 @@ internal sealed class SourceReader
             if (!double.IsNaN(ptsMs))
             {
                 ptsMs += _ptsOffset;
-                _frameIntervalMs = double.IsNaN(_lastPtsMs) || ptsMs <= _lastPtsMs ? _frameIntervalMs : ptsMs - _lastPtsMs;
+                if (!double.IsNaN(_lastPtsMs) && ptsMs <= _lastPtsMs)
+                {
+                    // A damaged container's times can stop or fall back (Megamind_bugy.avi's drop to 0 near its end):
+                    // the frame comes one interval after the last, so episode times and live pacing go on.
+                    ptsMs = _lastPtsMs + _frameIntervalMs;
+                }
+                else if (!double.IsNaN(_lastPtsMs))
+                {
+                    _frameIntervalMs = ptsMs - _lastPtsMs;
+                }
+
                 _lastPtsMs = ptsMs;
             }
 
