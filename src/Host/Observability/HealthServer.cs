@@ -58,8 +58,10 @@ internal sealed class HealthServer : IAsyncDisposable
         {
             await app.StartAsync().ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or SocketException)
         {
+            // Kestrel reports an address taken at bind as an IOException; when another process binds the same port at
+            // the same moment, Linux refuses the listen instead, and that comes as a bare SocketException.
             logger.LogWarning("metrics endpoint not started: {Listen} is not available ({Reason}); set metrics.listen to a free address or metrics.enabled=false", options.Listen, ex.Message);
             await app.DisposeAsync().ConfigureAwait(false);
             return null;
