@@ -22,7 +22,7 @@ namespace StreamJepa.Host.Running;
 /// </summary>
 internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest manifest, string outDirectory, TextWriter output, ILoggerFactory loggers)
 {
-    private DateTimeOffset _began;
+    private DateTime _began;
     private long _offlineSteps;
 
     public double Minutes { get; init; } = 10;
@@ -52,7 +52,7 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
         {
             var online = await EvaluateAsync(subset, live[k].Path, $"eval-online-{k}", cancellationToken).ConfigureAwait(false);
             var trained = k == 0 ? online : await EvaluateAsync(subset, offline[k].Path, $"eval-offline-{k}", cancellationToken).ConfigureAwait(false);
-            rows.Add(new CurveRow(live[k], offline[k], online, trained));
+            rows.Add(new CurveRow(live[k], online, trained));
             await output.WriteLineAsync(Line(rows[^1])).ConfigureAwait(false);
         }
 
@@ -110,10 +110,9 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
         var startHeader = Model.Checkpoint.ReadHeader(start);
         var snapshots = new List<Snapshot> { new(0, startHeader.Step, start) };
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"bench online: learning live for {Minutes} min from {Streams} looped stream(s) of {string.Join(", ", manifest.Train)}, a snapshot every {EveryMinutes} min")).ConfigureAwait(false);
-        var began = DateTime.UtcNow;
-        _began = began;
+        _began = DateTime.UtcNow;
         using var stop = new CancellationTokenSource();
-        var keeping = Task.Run(() => KeepSnapshots(state, began, snapshots, stop.Token), CancellationToken.None);
+        var keeping = Task.Run(() => KeepSnapshots(state, snapshots, stop.Token), CancellationToken.None);
         await using (var log = new StreamWriter(Path.Combine(outDirectory, "live.log")))
         {
             var run = new PipelineRun(liveOptions, log, TimeProvider.System, loggers) { Duration = TimeSpan.FromMinutes(Minutes), SummaryInterval = TimeSpan.FromSeconds(30) };
@@ -122,20 +121,20 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
 
         await stop.CancelAsync().ConfigureAwait(false);
         await keeping.ConfigureAwait(false);
-        Keep(state, began, snapshots);      // the state written when the run stopped
+        Keep(state, snapshots);      // the state written when the run stopped
         return snapshots;
     }
 
-    private void KeepSnapshots(string state, DateTime began, List<Snapshot> snapshots, CancellationToken stop)
+    private void KeepSnapshots(string state, List<Snapshot> snapshots, CancellationToken stop)
     {
         while (!stop.WaitHandle.WaitOne(TimeSpan.FromSeconds(2)))
         {
-            Keep(state, began, snapshots);
+            Keep(state, snapshots);
         }
     }
 
     /// <summary>Copies the state's model when it is newer than the last snapshot.</summary>
-    private void Keep(string state, DateTime began, List<Snapshot> snapshots)
+    private void Keep(string state, List<Snapshot> snapshots)
     {
         var model = Path.Combine(state, "model.ckpt");
         lock (snapshots)
@@ -148,7 +147,7 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
             var path = Path.Combine(outDirectory, $"online-{snapshots.Count}.ckpt");
             File.Copy(model, path, overwrite: true);
             var header = Model.Checkpoint.ReadHeader(path);
-            snapshots.Add(new Snapshot((header.CreatedUtc.UtcDateTime - began).TotalMinutes, header.Step, path) { Written = File.GetLastWriteTimeUtc(model) });
+            snapshots.Add(new Snapshot((header.CreatedUtc.UtcDateTime - _began).TotalMinutes, header.Step, path) { Written = File.GetLastWriteTimeUtc(model) });
         }
     }
 
@@ -250,7 +249,7 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
 
         return result;
 
-        double Minute(DateTimeOffset at) => (at - _began).TotalMinutes;
+        double Minute(DateTimeOffset at) => (at.UtcDateTime - _began).TotalMinutes;
     }
 
     private static long FramesOf(string spec)
@@ -299,5 +298,5 @@ internal sealed class LearningCurveRun(StreamJepaOptions options, EvalManifest m
         public DateTime Written { get; init; }
     }
 
-    private sealed record CurveRow(Snapshot Live, Snapshot OfflineAt, EvalSummary Online, EvalSummary Offline);
+    private sealed record CurveRow(Snapshot Live, EvalSummary Online, EvalSummary Offline);
 }

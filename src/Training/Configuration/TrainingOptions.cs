@@ -27,7 +27,9 @@ public sealed record TrainingOptions
     /// <summary>
     /// AdamW's β1 while <c>run</c> learns online. Consecutive online steps see clips of the same few seconds of
     /// video, and momentum carries one moment's gradient into the next ten steps; on one continuous stream,
-    /// momentum-free updates learnt more (Carreira et al. 2024, "Learning from One Continuous Video Stream").
+    /// momentum-free updates learnt more (Carreira et al. 2024, "Learning from One Continuous Video Stream"). On the
+    /// dev set's looped clip 0 learnt no faster than 0.9, which stays the default
+    /// (docs/experiments/2026-12-07-online-learning-curve.md).
     /// </summary>
     public double OnlineMomentum { get; init; } = 0.9;
 
