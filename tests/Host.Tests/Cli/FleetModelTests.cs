@@ -5,6 +5,7 @@ using StreamJepa.Kafka.Embedded;
 
 namespace StreamJepa.Host.Tests.Cli;
 
+[Collection(TrainingInProcess.Name)]
 public sealed partial class FleetModelTests : IDisposable
 {
     private const int Frames = 900;
