@@ -98,9 +98,8 @@ public sealed class HJepaEngineTests
     [Fact]
     public void Process_WithAMaskedEnergyWeight_AddsThatTimesTheMaskedEnergyOfEachFrame()
     {
-        random.manual_seed(5);
-        using var plain = new HJepa(EngineFixture.Config);
-        using var weighted = new HJepa(EngineFixture.Config with { MaskedEnergyWeight = 2 });
+        using var plain = EngineFixture.Model(seed: 5);
+        using var weighted = EngineFixture.Model(seed: 5, EngineFixture.Config with { MaskedEnergyWeight = 2 });
         weighted.load_state_dict(plain.state_dict());
         using var withoutMasked = new HJepaEngine(plain, 1, CPU, 16);
         using var withMasked = new HJepaEngine(weighted, 1, CPU, 16);
@@ -162,7 +161,7 @@ public sealed class HJepaEngineTests
     public void Process_NonFiniteWeights_AreReported()
     {
         using var engine = EngineFixture.Engine();
-        var broken = new Model.HJepa(EngineFixture.Config);
+        var broken = EngineFixture.Model(seed: 7);
         using (TorchSharp.torch.no_grad())
         {
             broken.Encoder.parameters().First().fill_(float.PositiveInfinity);
@@ -231,7 +230,7 @@ public sealed class HJepaEngineTests
     public void Shadow_WeightsThatFail_AreDroppedAndTheServedOnesGoOn()
     {
         using var engine = EngineFixture.Engine();
-        var broken = new Model.HJepa(EngineFixture.Config);
+        var broken = EngineFixture.Model(seed: 7);
         engine.Shadow(broken, 2);
         broken.Dispose();                      // any failure inside the shadow lane
 

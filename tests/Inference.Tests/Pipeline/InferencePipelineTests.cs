@@ -5,7 +5,6 @@ using StreamJepa.Core.Results;
 using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Tests.Engine;
-using StreamJepa.Model;
 
 namespace StreamJepa.Inference.Tests.Pipeline;
 
@@ -49,7 +48,7 @@ public sealed class InferencePipelineTests
         {
             if (promote(i) is { } version)
             {
-                pipeline.Promote(new HJepa(EngineFixture.Config), version);
+                pipeline.Promote(EngineFixture.Model(seed: (int)version), version);    // drawn under the fixture's lock, as every test's weights are
             }
 
             Assert.True(await pipeline.Input.SendAsync(EngineFixture.Frame("a", i)));
