@@ -21,4 +21,8 @@ public sealed record CheckpointHeader(
 }
 
 /// <summary>Median and MAD of a level's free energy over normal data, and how many frames they summarise.</summary>
-public sealed record EnergyStats(int Level, double Median, double Mad, long Count);
+public sealed record EnergyStats(int Level, double Median, double Mad, long Count)
+{
+    /// <summary>The upper tail of the robust z-scores of the same frames under this median and MAD (absent in checkpoints written before it was measured).</summary>
+    public SurpriseTail? Tail { get; init; }
+}

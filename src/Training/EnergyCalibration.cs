@@ -8,7 +8,8 @@ namespace StreamJepa.Training;
 
 /// <summary>
 /// Runs a model over the training frames the way inference does and summarises each level's free energy (median
-/// and MAD): the statistics a checkpoint carries so a new stream is scored as soon as its context has filled.
+/// and MAD, and the tail of the z-scores they give): the statistics a checkpoint carries so a new stream is scored as
+/// soon as its context has filled, and alarms no more often than the training video would.
 /// </summary>
 public static class EnergyCalibration
 {
@@ -59,6 +60,10 @@ public static class EnergyCalibration
         values.Sort();
         var median = values[values.Count / 2];
         var deviations = values.Select(v => Math.Abs(v - median)).Order().ToList();
-        return new EnergyStats(level, median, deviations[deviations.Count / 2], values.Count);
+        var mad = deviations[deviations.Count / 2];
+
+        // The same robust z-score the scorer gives a stream with this baseline (RobustStats).
+        var scale = (1.4826 * mad) + 1e-9 + (1e-3 * Math.Abs(median));
+        return new EnergyStats(level, median, mad, values.Count) { Tail = SurpriseTail.Fit(values.Select(v => (v - median) / scale)) };
     }
 }

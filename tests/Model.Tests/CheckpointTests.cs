@@ -13,7 +13,8 @@ public sealed class CheckpointTests : IDisposable
     {
         var path = Path.Combine(_dir, "model.ckpt");
         using var model = new HJepa(TinyConfig.Value);
-        var header = new CheckpointHeader(TinyConfig.Value, 7, 1234, DateTimeOffset.UnixEpoch, [new EnergyStats(1, 0.5, 0.1, 900)]);
+        var tail = new SurpriseTail(3.5, 1.2, 0.1, 0.1, 900);
+        var header = new CheckpointHeader(TinyConfig.Value, 7, 1234, DateTimeOffset.UnixEpoch, [new EnergyStats(1, 0.5, 0.1, 900), new EnergyStats(2, 0.4, 0.1, 900) { Tail = tail }]);
 
         Checkpoint.Save(path, model, header);
         var (loaded, read) = Checkpoint.Load(path, TinyConfig.Value);
@@ -32,6 +33,8 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(7, read.ModelVersion);
         Assert.Equal(1234, read.Step);
         Assert.Equal(0.5, read.EnergyStats[0].Median);
+        Assert.Null(read.EnergyStats[0].Tail);
+        Assert.Equal(tail, read.EnergyStats[1].Tail);
         Assert.Equal([1, 3], read.Config.Horizons);
         Assert.Equal(2, read.Config.Levels.Count);
     }

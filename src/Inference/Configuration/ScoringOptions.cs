@@ -17,6 +17,21 @@ public sealed record ScoringOptions
     /// <summary>An open episode closes at the first frame whose surprise falls below this.</summary>
     public double OffThreshold { get; init; } = 2.0;
 
+    /// <summary>
+    /// Chance per frame that a level's surprise on normal video reaches <see cref="OnThreshold"/>. Each stream and level
+    /// fits the upper tail of its normal surprise (peaks over a threshold, a generalised Pareto tail, as SPOT does) and
+    /// divides its surprise so that the on-threshold lies where normal video goes this rarely, never below the
+    /// on-threshold itself. The checkpoint's training video gives the tail until the stream has
+    /// <see cref="TailMinSamples"/> surprises of its own. 0: the plain robust z-score.
+    /// </summary>
+    public double TailRisk { get; init; } = 1e-3;
+
+    /// <summary>Recent normal surprises per stream and level the tail is fitted to (6,000: ten minutes at 10 fps).</summary>
+    public int TailWindow { get; init; } = 6000;
+
+    /// <summary>A stream's own tail takes over from the checkpoint's once it has this many normal surprises.</summary>
+    public int TailMinSamples { get; init; } = 1000;
+
     /// <summary>Consecutive frames at or above <see cref="OnThreshold"/> that open an episode.</summary>
     public int OpenAfter { get; init; } = 3;
 
@@ -73,6 +88,9 @@ public sealed record ScoringOptions
         errors.Range($"{key}.onThreshold", OnThreshold, 0.1, 1e6);
         errors.Range($"{key}.offThreshold", OffThreshold, -1e6, OnThreshold);
         errors.Range($"{key}.openAfter", OpenAfter, 1, 10_000);
+        errors.Range($"{key}.tailRisk", TailRisk, 0, 0.05);
+        errors.Range($"{key}.tailWindow", TailWindow, 100, 10_000_000);
+        errors.Range($"{key}.tailMinSamples", TailMinSamples, 100, TailWindow >= 100 ? TailWindow : 10_000_000);
         errors.Range($"{key}.updateEvery", UpdateEvery, 0, 1_000_000);
         errors.Range($"{key}.topCells", TopCells, 0, 1024);
         errors.Range($"{key}.frozenAfter", FrozenAfter, 0, 1_000_000);

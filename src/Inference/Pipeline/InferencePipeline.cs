@@ -53,7 +53,7 @@ public sealed class InferencePipeline : IAsyncDisposable
         _sinks = sinks;
         _logger = logger;
         _shadowFrames = scoring.Window;
-        _router = new ResultRouter(scoring, (engine.LevelCount, engine.SceneLevel), priors.ToDictionary(p => p.Level, p => (p.Median, p.Mad)), sinks, time, episodes);
+        _router = new ResultRouter(scoring, (engine.LevelCount, engine.SceneLevel), priors.ToDictionary(p => p.Level), sinks, time, episodes);
         _batch = new BatchBlock<Frame>(inference.MaxBatch, new GroupingDataflowBlockOptions { BoundedCapacity = inference.MaxBatch * 2 });
         _modelThread = new DedicatedThreadScheduler("streamjepa-model", modelCpus ?? []);
         _model = new TransformBlock<Frame[], StageItem>(

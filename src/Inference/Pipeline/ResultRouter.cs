@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Scoring;
+using StreamJepa.Model;
 
 namespace StreamJepa.Inference.Pipeline;
 
@@ -14,7 +15,7 @@ internal sealed class ResultRouter
     private readonly ScoringOptions _options;
     private readonly int _levels;
     private readonly int _sceneLevel;
-    private readonly IReadOnlyDictionary<int, (double Median, double Mad)> _priors;
+    private readonly IReadOnlyDictionary<int, EnergyStats> _priors;
     private readonly IReadOnlyList<IResultSink> _sinks;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, StreamScorer> _scorers = new(StringComparer.Ordinal);
@@ -27,7 +28,7 @@ internal sealed class ResultRouter
     private long _shadowReady = -1;
     private long _episodes;
 
-    public ResultRouter(ScoringOptions options, (int Count, int Scene) levels, IReadOnlyDictionary<int, (double, double)> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time, EpisodeContext? context = null)
+    public ResultRouter(ScoringOptions options, (int Count, int Scene) levels, IReadOnlyDictionary<int, EnergyStats> priors, IReadOnlyList<IResultSink> sinks, TimeProvider time, EpisodeContext? context = null)
     {
         _context = context;
         _options = options;

@@ -8,22 +8,21 @@ namespace StreamJepa.Inference.Scoring;
 internal sealed class RobustStats
 {
     private const double MadToSigma = 1.4826;
-    private readonly double[] _values;
+    private readonly RingWindow _values;
     private readonly double[] _sorted;
     private readonly int _minSamples;
     private readonly (double Median, double Mad)? _prior;
-    private long _count;
     private (double Median, double Mad)? _cached;
 
     public RobustStats(int window, int minSamples, (double Median, double Mad)? prior)
     {
-        _values = new double[window];
+        _values = new RingWindow(window);
         _sorted = new double[window];
         _minSamples = minSamples;
         _prior = prior;
     }
 
-    public long Count => _count;
+    public long Count => _values.Count;
 
     /// <summary>Robust z-score of <paramref name="value"/>, or null while neither own statistics nor a prior exist.</summary>
     public double? Surprise(double value)
@@ -38,18 +37,7 @@ internal sealed class RobustStats
     }
 
     /// <summary>The stream's own values, oldest first (at most the window).</summary>
-    public double[] Values()
-    {
-        var n = (int)Math.Min(_count, _values.Length);
-        var start = _count > _values.Length ? (int)(_count % _values.Length) : 0;
-        var values = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            values[i] = _values[(start + i) % _values.Length];
-        }
-
-        return values;
-    }
+    public double[] Values() => _values.InOrder();
 
     public void Add(double value)
     {
@@ -58,14 +46,13 @@ internal sealed class RobustStats
             return;
         }
 
-        _values[_count % _values.Length] = value;
-        _count++;
+        _values.Add(value);
         _cached = null;
     }
 
     public (double Median, double Mad)? Current()
     {
-        if (_count < _minSamples)
+        if (_values.Count < _minSamples)
         {
             return _prior;
         }
@@ -75,14 +62,14 @@ internal sealed class RobustStats
             return cached;
         }
 
-        var n = (int)Math.Min(_count, _values.Length);
-        var sorted = _sorted.AsSpan(0, n);
-        _values.AsSpan(0, n).CopyTo(sorted);
+        var held = _values.Held;
+        var sorted = _sorted.AsSpan(0, held.Length);
+        held.CopyTo(sorted);
         sorted.Sort();
         var median = Median(sorted);
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < held.Length; i++)
         {
-            sorted[i] = Math.Abs(_values[i] - median);
+            sorted[i] = Math.Abs(held[i] - median);
         }
 
         sorted.Sort();

@@ -2,13 +2,16 @@ using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
 using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
+using StreamJepa.Model;
 
 namespace StreamJepa.Inference.Scoring;
 
 /// <summary>
 /// Turns one stream's frame outcomes into scores: per-level surprise from running robust statistics (the
 /// checkpoint's until the stream has its own first <c>minSamples</c> energies; after that, energies inside an
-/// episode or themselves surprising are not learned as normal), the combined score (the most surprised of the
+/// episode or themselves surprising are not learned as normal), divided where the level's normal surprise has a heavy
+/// tail so that the on-threshold sits where normal video reaches with <c>tailRisk</c> per frame (<see
+/// cref="TailCalibration"/>; the tail stays with the stream when weights change), the combined score (the most surprised of the
 /// <c>alertLevels</c> and the scene level, when there is one), and anomaly episodes. A stream is warming up, scored
 /// but never alerting, until the model's context has filled and every alert level has the stream's own baseline for
 /// the model version that scores it. A picture repeated exactly is no evidence about the scene: it teaches no
@@ -20,6 +23,7 @@ internal sealed class StreamScorer
 {
     private readonly ScoringOptions _options;
     private readonly RobustStats[] _stats;
+    private readonly TailCalibration[] _tails;
     private readonly double?[] _surprise;
     private readonly EpisodeTracker _episodes;
     private readonly FrozenFeed _frozen;
@@ -34,12 +38,13 @@ internal sealed class StreamScorer
     /// A scorer for <paramref name="stream"/> of <paramref name="levels"/> levels, of which <paramref name="sceneLevel"/>
     /// (0: none) is the scene level; <paramref name="time"/> (the system clock by default) dates frames and names episodes.
     /// </summary>
-    public StreamScorer(string stream, ScoringOptions options, int levels, IReadOnlyDictionary<int, (double Median, double Mad)> priors, TimeProvider? time = null, int sceneLevel = 0)
+    public StreamScorer(string stream, ScoringOptions options, int levels, IReadOnlyDictionary<int, EnergyStats> priors, TimeProvider? time = null, int sceneLevel = 0)
     {
         _options = options;
         _sceneLevel = sceneLevel;
         _time = time ?? TimeProvider.System;
-        _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? p : null))];
+        _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? (p.Median, p.Mad) : null))];
+        _tails = [.. Enumerable.Range(1, levels).Select(l => new TailCalibration(options.TailWindow, options.TailMinSamples, priors.TryGetValue(l, out var p) ? p.Tail : null))];
         _surprise = new double?[levels];
         _episodes = new EpisodeTracker(stream, options, levels, NextId);
         _frozen = new FrozenFeed(stream, options);
@@ -71,7 +76,8 @@ internal sealed class StreamScorer
             var value = outcome.Levels[l];
             if (value is { } v && outcome.Fresh[l])
             {
-                _surprise[l] = TwoSided(_stats[l].Surprise(v.Free), l);
+                var z = _stats[l].Surprise(v.Free);
+                _surprise[l] = TwoSided(z / _tails[l].Divisor(_options.TailRisk, _options.OnThreshold), l);
 
                 // The stream's own baseline is always collected first (it takes over from the checkpoint's); after
                 // that, energies inside an episode or surprising in themselves are not learned as normal, and a
@@ -81,6 +87,13 @@ internal sealed class StreamScorer
                 if (normal)
                 {
                     _stats[l].Add(v.Free);
+                }
+
+                // The tail learns every surprise under the stream's own baseline while it calibrates (the rare
+                // moments it must learn are the ones above the plain on-threshold), then those below its threshold.
+                if (!warmingUp && repeats == 0 && z is { } own && (_tails[l].Calibrating || _surprise[l] < _options.OnThreshold))
+                {
+                    _tails[l].Add(own);
                 }
             }
 
@@ -176,7 +189,7 @@ internal sealed class StreamScorer
             }
 
             var stats = _shadowStats[l];
-            if (stats.Count < _options.MinSamples || stats.Surprise(v.Free) < _options.OnThreshold)
+            if (stats.Count < _options.MinSamples || stats.Surprise(v.Free) / _tails[l].Divisor(_options.TailRisk, _options.OnThreshold) < _options.OnThreshold)
             {
                 stats.Add(v.Free);
             }
@@ -196,15 +209,29 @@ internal sealed class StreamScorer
 
     /// <summary>The stream's own baselines, per level (values oldest first), and the model version they belong to; null before its first frame.</summary>
     public StreamBaselines? Baselines() =>
-        _version < 0 ? null : new StreamBaselines(_version, [.. _stats.Select(s => s.Values())]);
+        _version < 0 ? null : new StreamBaselines(_version, [.. _stats.Select(s => s.Values())]) { Tails = [.. _tails.Select(t => t.Values())] };
 
     /// <summary>
     /// Starts the stream from baselines kept from an earlier run of the same model version (it is then ready at once);
-    /// call before its first frame. Baselines of another version or level count are ignored.
+    /// call before its first frame. Baselines of another version or level count are ignored; the tails, which stay
+    /// with the stream when weights change, are taken whenever the level count matches.
     /// </summary>
     public bool Seed(StreamBaselines kept, long modelVersion)
     {
-        if (_version >= 0 || kept.ModelVersion != modelVersion || kept.Levels.Count != _stats.Length)
+        if (_version >= 0 || kept.Levels.Count != _stats.Length)
+        {
+            return false;
+        }
+
+        if (kept.Tails is { } tails && tails.Count == _tails.Length)
+        {
+            for (var l = 0; l < _tails.Length; l++)
+            {
+                _tails[l].Seed(tails[l]);
+            }
+        }
+
+        if (kept.ModelVersion != modelVersion)
         {
             return false;
         }

@@ -4,6 +4,7 @@ using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Tests.Engine;
+using StreamJepa.Model;
 
 namespace StreamJepa.Inference.Tests.Pipeline;
 
@@ -13,7 +14,7 @@ public sealed class ResultRouterTests
     public void Shadow_weights_are_ready_once_every_live_stream_has_its_baseline_and_a_stream_gone_quiet_does_not_hold_them()
     {
         var time = new FakeTimeProvider();
-        var router = new ResultRouter(new ScoringOptions { MinSamples = 3 }, (EngineFixture.Config.LevelCount, 0), new Dictionary<int, (double, double)>(), [], time);
+        var router = new ResultRouter(new ScoringOptions { MinSamples = 3 }, (EngineFixture.Config.LevelCount, 0), new Dictionary<int, EnergyStats>(), [], time);
 
         // Stream "gone" sees the shadow weights for one frame and then sends nothing; "live" goes on.
         router.Handle(new ScoredBatch([Shadowed("gone", 0), Shadowed("live", 0)], 1));

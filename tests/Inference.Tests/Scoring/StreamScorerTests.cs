@@ -3,6 +3,7 @@ using StreamJepa.Core.Results;
 using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Scoring;
+using StreamJepa.Model;
 
 namespace StreamJepa.Inference.Tests.Scoring;
 
@@ -14,7 +15,7 @@ public sealed class StreamScorerTests
     public void NewStream_ScoredAtOnceByThePrior_WarmsUpWithoutAlerting_ThenItsOwnBaselineTakesOver()
     {
         // The checkpoint's data had energies near 1; this camera's normal is near 5.
-        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, EnergyStats> { [1] = new EnergyStats(1, 1.0, 0.1, 100) });
 
         var warmUp = Enumerable.Range(0, Options.MinSamples).Select(i => scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1)).ToList();
         var later = Enumerable.Range(Options.MinSamples, 30).Select(i => scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1).Score).ToList()[^1];
@@ -30,8 +31,8 @@ public sealed class StreamScorerTests
     public void KeptBaselines_OfTheSameModel_MakeTheStreamReadyAtOnce_OfAnotherAreIgnored()
     {
         var kept = Settled(40).Baselines()!;
-        var same = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
-        var other = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+        var same = new StreamScorer("cam", Options, 1, new Dictionary<int, EnergyStats>());
+        var other = new StreamScorer("cam", Options, 1, new Dictionary<int, EnergyStats>());
 
         Assert.Equal(1, kept.ModelVersion);
         Assert.True(same.Seed(kept, modelVersion: 1));
@@ -43,7 +44,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void NoContextYet_WarmingUp()
     {
-        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)> { [1] = (1.0, 0.1) });
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, EnergyStats> { [1] = new EnergyStats(1, 1.0, 0.1, 100) });
 
         var first = scorer.Score(new FrameOutcome(new FrameHeader("cam", 0, 0, true, 64, 64, 0), [null], [false], null, null, [], null), 1).Score;
 
@@ -104,7 +105,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void RepeatedPicture_OpensAFrozenEpisodeAtFrozenAfter_ClosesWhenThePictureChanges()
     {
-        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 4 }, 1, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 4 }, 1, new Dictionary<int, EnergyStats>());
         for (var i = 0; i < 40; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -128,7 +129,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void FeedFreezingDuringASurpriseEpisode_ClosesItAndOpensAFrozenOne()
     {
-        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 2 }, 1, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { FrozenAfter = 2 }, 1, new Dictionary<int, EnergyStats>());
         for (var i = 0; i < 40; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -149,7 +150,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void EstablishedBaseline_AnomalousEnergiesAreNotLearnedAsNormal()
     {
-        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, EnergyStats>());
         for (var i = 0; i < 30; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -164,7 +165,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void NewModelVersion_BaselineMeasuredAgain()
     {
-        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, EnergyStats>());
         for (var i = 0; i < 20; i++)
         {
             scorer.Score(Outcome(i, 5.0 + (0.1 * (i % 3))), 1);
@@ -183,7 +184,7 @@ public sealed class StreamScorerTests
     public void CollapsedEnergy_SurprisingOnlyWithLowEnergyWeight(double weight, bool expectAnomaly)
     {
         // A frozen feed: the picture no longer changes, so the level predicts it far better than live video.
-        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [weight] }, 1, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [weight] }, 1, new Dictionary<int, EnergyStats>());
         for (var i = 0; i < 40; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
@@ -201,7 +202,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void LowEnergyWeights_ApplyPerLevel_ALevelWithoutOneStaysOneSided()
     {
-        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [2] }, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { LowEnergyWeights = [2] }, 2, new Dictionary<int, EnergyStats>());
         for (var i = 0; i < 40; i++)
         {
             var wobble = 0.05 * (i % 3);
@@ -222,7 +223,7 @@ public sealed class StreamScorerTests
     [InlineData(new[] { 1, 2 }, true)]
     public void AlertLevels_DecideWhichLevelsOpenEpisodes_EveryLevelStillReported(int[] alertLevels, bool level2Opens)
     {
-        var scorer = new StreamScorer("cam", Options with { AlertLevels = alertLevels }, 2, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options with { AlertLevels = alertLevels }, 2, new Dictionary<int, EnergyStats>());
         for (var i = 0; i < 40; i++)
         {
             var wobble = 0.05 * (i % 3);
@@ -239,7 +240,7 @@ public sealed class StreamScorerTests
     [Fact]
     public void SceneLevel_OpensEpisodesBesideTheAlertLevels_OnceItHasItsOwnBaseline()
     {
-        var scorer = new StreamScorer("cam", Options with { AlertLevels = [1] }, 3, new Dictionary<int, (double, double)>(), sceneLevel: 3);
+        var scorer = new StreamScorer("cam", Options with { AlertLevels = [1] }, 3, new Dictionary<int, EnergyStats>(), sceneLevel: 3);
         var normal = new List<FrameScore>();
         for (var i = 0; i < 40; i++)
         {
@@ -267,6 +268,24 @@ public sealed class StreamScorerTests
         Assert.Equal((1, 1), (opened.TopCells[0].Row, opened.TopCells[0].Column));
     }
 
+    [Theory]
+    [InlineData(0.0, 8)]    // the plain robust z-score: every pass of the rare moment alarms
+    [InlineData(1e-3, 2)]   // the tail: only the passes while the stream's tail calibrates
+    public void RareButNormalMoment_RecurringEveryLoop_AlarmsOnlyUntilTheStreamsTailIsLearnt_AFarStrongerOneStillAlarms(double risk, int recurringAlarms)
+    {
+        // A looped camera: steady energy, and every 150 frames a 6-frame moment far above it (about 7.7 robust
+        // z-scores), like a bright figure crossing the scene. The tail calibrates on the stream's first 300 surprises.
+        var scorer = new StreamScorer("cam", Options with { TailRisk = risk, TailMinSamples = 300, TailWindow = 2000 }, 1, new Dictionary<int, EnergyStats>());
+        var random = new Random(7);
+        double Energy(int i) => i % 150 is >= 75 and < 81 ? 1.15 : 1.0 + ((random.NextDouble() - 0.5) * 0.05);
+
+        var recurring = Enumerable.Range(0, 1200).SelectMany(i => scorer.Score(Outcome(i, Energy(i)), 1).Episodes).Count(e => e.State == "opened");
+        var strong = Enumerable.Range(1200, 6).SelectMany(i => scorer.Score(Outcome(i, 2.0), 1).Episodes).Count(e => e.State == "opened");
+
+        Assert.Equal(recurringAlarms, recurring);
+        Assert.Equal(1, strong);
+    }
+
     /// <summary>A frame whose levels (level 1 first) all have a fresh energy, given as free energies.</summary>
     private static FrameOutcome Outcome(long frame, params double[] free) => Repeated(frame, 0, free);
 
@@ -276,7 +295,7 @@ public sealed class StreamScorerTests
     /// <summary>A one-level scorer that has seen <paramref name="frames"/> normal frames of version 1.</summary>
     private static StreamScorer Settled(int frames)
     {
-        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, (double, double)>());
+        var scorer = new StreamScorer("cam", Options, 1, new Dictionary<int, EnergyStats>());
         for (var i = 0; i < frames; i++)
         {
             scorer.Score(Outcome(i, 1.0 + (0.05 * (i % 3))), 1);
