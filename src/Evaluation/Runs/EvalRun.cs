@@ -33,6 +33,7 @@ public sealed class EvalRun
     private readonly string _out;
     private readonly TextWriter _output;
     private readonly TrainModel _train;
+    private IReadOnlyDictionary<string, double>? _baselineDivisors;
     private readonly ScoreSources _score;
 
     /// <summary>An evaluation of <paramref name="manifest"/> into <paramref name="outDirectory"/>; <paramref name="train"/> and <paramref name="score"/> are <c>train</c>'s and <c>run</c>'s own.</summary>
@@ -64,6 +65,12 @@ public sealed class EvalRun
         Directory.CreateDirectory(_out);
         var checkpoint = Checkpoint ?? await TrainAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<VideoResult>();
+        if (BaselineDivisors() is { Count: > 0 } divisors)
+        {
+            var each = string.Join(", ", divisors.Select(d => $"{d.Key} ÷{d.Value.ToString("0.00", CultureInfo.InvariantCulture)}"));
+            await _output.WriteLineAsync($"eval: pixel baselines' surprise divided by their training-video tail at scoring.tailRisk {_options.Scoring.TailRisk.ToString(CultureInfo.InvariantCulture)}: {each}").ConfigureAwait(false);
+        }
+
         foreach (var video in _manifest.Videos)
         {
             await _output.WriteLineAsync($"eval: scoring {video.Id} ({video.Anomalies.Count} anomalies)").ConfigureAwait(false);
@@ -135,10 +142,11 @@ public sealed class EvalRun
             Add($"{Combined} level {level + 1}", surprise, CausalAlerts.From(surprise.Select(x => x == Unscored ? 0 : x).ToArray(), minSamples: 1));
         }
 
+        var divisors = BaselineDivisors();
         foreach (var (name, raw) in baselines)
         {
             var s = raw[..n];
-            Add(name, s, CausalAlerts.From(s));
+            Add(name, s, CausalAlerts.From(s, divisor: divisors.GetValueOrDefault(name, 1)));
         }
 
         var trace = new VideoTrace(
@@ -156,6 +164,29 @@ public sealed class EvalRun
             NormalHours = labels.Count(l => !l) / PixelBaselines.FramesPerSecond(video.Path) / 3600,
             Trained = _manifest.Train.Any(t => string.Equals(Path.GetFullPath(t), Path.GetFullPath(video.Path), StringComparison.Ordinal)),
         };
+    }
+
+    /// <summary>
+    /// Per pixel baseline, what its surprise is divided by under <c>scoring.tailRisk</c>, from its surprises on the
+    /// manifest's training video, as a checkpoint's tail comes from its training video (measured once).
+    /// </summary>
+    private IReadOnlyDictionary<string, double> BaselineDivisors()
+    {
+        if (_baselineDivisors is null)
+        {
+            var surprises = new Dictionary<string, List<double>>();
+            foreach (var train in _options.Scoring.TailRisk > 0 ? _manifest.Train : [])
+            {
+                foreach (var (name, raw) in PixelBaselines.Score(train))
+                {
+                    (surprises.TryGetValue(name, out var list) ? list : surprises[name] = []).AddRange(CausalAlerts.Surprises(raw));
+                }
+            }
+
+            _baselineDivisors = surprises.ToDictionary(p => p.Key, p => CausalAlerts.Divisor(p.Value, _options.Scoring.TailRisk));
+        }
+
+        return _baselineDivisors;
     }
 
     private static string KindsOf(EvalVideo video)

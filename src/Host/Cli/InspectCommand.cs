@@ -28,7 +28,7 @@ internal static class InspectCommand
             foreach (var stats in header.EnergyStats)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  level {stats.Level} free energy on its training data: median {stats.Median:0.0000}, MAD {stats.Mad:0.0000} ({stats.Count} samples)"));
+                    $"  level {stats.Level} free energy on its training data: median {stats.Median:0.0000}, MAD {stats.Mad:0.0000} ({stats.Count} samples){Tail(stats.Tail)}"));
             }
 
             output.WriteLine("  model:");
@@ -42,4 +42,8 @@ internal static class InspectCommand
         }));
         return command;
     }
+
+    private static string Tail(SurpriseTail? tail) => tail is null
+        ? ""
+        : string.Create(CultureInfo.InvariantCulture, $"; its z-scores' tail: over {tail.Threshold:0.00}, scale {tail.Scale:0.00}, shape {tail.Shape:0.00}, reaching {tail.Quantile(1e-3):0.0} once in 1,000 frames");
 }

@@ -12,7 +12,7 @@ internal static class TrainCommand
     {
         var config = new ConfigOptions();
         var checkpoint = new Option<FileInfo>("--checkpoint") { Description = "Checkpoint to write (and to resume from with --resume).", Required = true };
-        var steps = new Option<int?>("--steps") { Description = "Training steps (default 500 when none of --steps, --epochs, --minutes is given)." };
+        var steps = new Option<int?>("--steps") { Description = "Training steps (default 500 when none of --steps, --epochs, --minutes is given); 0 with --resume only re-measures the checkpoint's energy statistics on the sources." };
         var minutes = new Option<double?>("--minutes") { Description = "Train for this long instead of a number of steps." };
         var epochs = new Option<int?>("--epochs") { Description = "Passes over the frames held (frames / batch size steps each), instead of --steps." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint's weights, step and version." };
@@ -40,7 +40,12 @@ internal static class TrainCommand
                 throw new ConfigException([new ConfigError("sources", null, "nothing to train on: give --source or list sources in the configuration")]);
             }
 
-            if (parse.GetValue(steps) is < 1 || parse.GetValue(epochs) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8 || parse.GetValue(keep) < 1 || parse.GetValue(every) < 1)
+            if (parse.GetValue(steps) == 0 && !parse.GetValue(resume))
+            {
+                throw new ConfigException([new ConfigError("--steps", "0", "trains nothing: it only re-measures the energy statistics of an existing checkpoint, with --resume")]);
+            }
+
+            if (parse.GetValue(steps) is < 0 || parse.GetValue(epochs) is < 1 || parse.GetValue(minutes) is <= 0 || parse.GetValue(maxFrames) < 8 || parse.GetValue(keep) < 1 || parse.GetValue(every) < 1)
             {
                 throw new ConfigException([new ConfigError("--steps/--minutes/--max-frames/--keep/--checkpoint-every", null, "must be positive (max-frames at least 8)")]);
             }

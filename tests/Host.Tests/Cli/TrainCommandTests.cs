@@ -34,6 +34,35 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_StepsZeroWithResume_RemeasuresTheStatisticsAndTheirTail_KeepingWeightsAndStep()
+    {
+        var checkpoint = Path.Combine(_dir, "remeasured.ckpt");
+        string[] source = ["--source", "synthetic:frames=200&width=64&height=48&anomalyEvery=0"];
+        var (exit, _, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "3", .. SmallModel.Training]);
+        Assert.True(exit == 0, error);
+        var (noResume, _, refused) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "0", .. SmallModel.Training]);
+
+        (exit, var output, error) = await CommandRunner.RunAsync(["train", .. source, "--checkpoint", checkpoint, "--steps", "0", "--resume", .. SmallModel.Training]);
+
+        Assert.Equal(2, noResume);
+        Assert.Contains("--resume", refused, StringComparison.Ordinal);
+        Assert.True(exit == 0, error);
+        Assert.Contains("wrote", output, StringComparison.Ordinal);
+        var (before, old) = Checkpoint.Load(checkpoint + ".1");
+        var (after, header) = Checkpoint.Load(checkpoint);
+        using (before)
+        using (after)
+        {
+            Assert.Equal(old.Step, header.Step);
+            Assert.True(header.ModelVersion > old.ModelVersion);
+            Assert.All(before.parameters().Zip(after.parameters()), p => Assert.True(p.First.equal(p.Second).all().item<bool>(), "the weights are kept"));
+        }
+
+        // The tail is fitted over the held-out and the training frames: enough for a tail at level 1.
+        Assert.NotNull(header.EnergyStats.Single(s => s.Level == 1).Tail);
+    }
+
+    [Fact]
     public async Task Train_Epochs_OnePassIsFramesOverBatchSize()
     {
         var checkpoint = Path.Combine(_dir, "epochs.ckpt");
