@@ -1,5 +1,6 @@
 using StreamJepa.Core.Frames;
 using StreamJepa.Inference.Engine;
+using StreamJepa.Inference.Scoring;
 using StreamJepa.Model;
 using StreamJepa.Training.Data;
 using static TorchSharp.torch;
@@ -14,27 +15,42 @@ namespace StreamJepa.Training;
 public static class EnergyCalibration
 {
     /// <summary>
-    /// Median and MAD of each level's free energy over <paramref name="store"/>; the tail over it and
-    /// <paramref name="alsoForTail"/> together (a tail needs more frames than held-out calibration frames give), each
-    /// frame's z-score taken under the median and MAD of those frames, as a stream's is under its own.
+    /// Median and MAD of each level's free energy over <paramref name="store"/>; the tail over the surprises of each
+    /// stream's frames in <paramref name="before"/> followed by its frames in <paramref name="store"/> (a tail needs
+    /// more frames than held-out calibration frames give), each judged as a stream's scorer judges it: against the
+    /// median and MAD of the <paramref name="window"/> before it that it learnt, from the <paramref name="minSamples"/>-th
+    /// on, an energy whose surprise reaches <paramref name="onThreshold"/> not learnt as normal.
     /// </summary>
-    public static IReadOnlyList<EnergyStats> Measure(HJepa model, FrameStore store, Device device, int maxBatch = 16, FrameStore? alsoForTail = null)
+    public static IReadOnlyList<EnergyStats> Measure(HJepa model, FrameStore store, Device device, int maxBatch = 16, FrameStore? before = null, int window = 500, int minSamples = 30, double onThreshold = 4)
     {
         var free = Energies(model, store, device, maxBatch);
-        var more = alsoForTail is null ? null : Energies(model, alsoForTail, device, maxBatch);
-        return [.. free.Select((values, l) => Summary(l + 1, values, [.. values, .. more?[l] ?? []])).OfType<EnergyStats>()];
+        var earlier = before is null ? [] : Energies(model, before, device, maxBatch);
+        var stats = new List<EnergyStats>();
+        for (var l = 0; l < model.Config.LevelCount; l++)
+        {
+            var values = free.Values.SelectMany(levels => levels[l]).ToList();
+            var surprises = free.SelectMany(stream =>
+                CausalSurprise.Of([.. earlier.GetValueOrDefault(stream.Key)?[l] ?? [], .. stream.Value[l]], window, minSamples, onThreshold));
+            if (Summary(l + 1, values, [.. surprises]) is { } summary)
+            {
+                stats.Add(summary);
+            }
+        }
+
+        return stats;
     }
 
-    /// <summary>Each level's free energies over <paramref name="store"/>, scored by a copy of the model with fresh context.</summary>
-    private static List<double>[] Energies(HJepa model, FrameStore store, Device device, int maxBatch)
+    /// <summary>Per stream, each level's free energies over <paramref name="store"/>, scored by a copy of the model with fresh context.</summary>
+    private static Dictionary<string, List<double>[]> Energies(HJepa model, FrameStore store, Device device, int maxBatch)
     {
         var copy = new HJepa(model.Config);
         copy.load_state_dict(model.state_dict());
         using var engine = new HJepaEngine(copy, 0, device, maxBatch);     // disposes the copy
-        var free = Enumerable.Range(0, model.Config.LevelCount).Select(_ => new List<double>()).ToArray();
+        var energies = new Dictionary<string, List<double>[]>();
         var pool = new FramePool(store.Shape);
         foreach (var (stream, frames) in store.Streams)
         {
+            var free = energies[stream] = [.. Enumerable.Range(0, model.Config.LevelCount).Select(_ => new List<double>())];
             for (var start = 0; start < frames.Count; start += maxBatch)
             {
                 var batch = new List<Frame>();
@@ -60,29 +76,19 @@ public static class EnergyCalibration
             }
         }
 
-        return free;
+        return energies;
     }
 
-    private static EnergyStats? Summary(int level, List<double> values, List<double> forTail)
+    private static EnergyStats? Summary(int level, List<double> values, IReadOnlyList<double> surprises)
     {
         if (values.Count == 0)
         {
             return null;
         }
 
-        var (median, mad) = MedianAndMad(values);
-        var (tailMedian, tailMad) = MedianAndMad(forTail);
-
-        // The same robust z-score the scorer gives a stream with this baseline (RobustStats).
-        var scale = (1.4826 * tailMad) + 1e-9 + (1e-3 * Math.Abs(tailMedian));
-        return new EnergyStats(level, median, mad, values.Count) { Tail = SurpriseTail.Fit(forTail.Select(v => (v - tailMedian) / scale)) };
-    }
-
-    private static (double Median, double Mad) MedianAndMad(List<double> values)
-    {
         var sorted = values.Order().ToList();
         var median = sorted[sorted.Count / 2];
         var deviations = sorted.Select(v => Math.Abs(v - median)).Order().ToList();
-        return (median, deviations[deviations.Count / 2]);
+        return new EnergyStats(level, median, deviations[deviations.Count / 2], values.Count) { Tail = SurpriseTail.Fit(surprises) };
     }
 }

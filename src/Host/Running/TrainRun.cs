@@ -108,7 +108,7 @@ internal sealed class TrainRun
         await _output.WriteLineAsync(inSample
             ? "energy statistics measured on the training frames (no source long enough to hold frames out): new streams may look surprising until their own statistics take over"
             : string.Create(CultureInfo.InvariantCulture, $"energy statistics measured on {calibration.Count} held-out frames (the last {_options.Training.CalibrationHoldout * 100:0}% of each source)")).ConfigureAwait(false);
-        var stats = EnergyCalibration.Measure(served, inSample ? store : calibration, device, _options.Inference.MaxBatch, alsoForTail: inSample ? null : store);
+        var stats = EnergyCalibration.Measure(served, inSample ? store : calibration, device, _options.Inference.MaxBatch, before: inSample ? null : store, _options.Scoring.Window, _options.Scoring.MinSamples, _options.Scoring.OnThreshold);
         Save(trainer, step, ++version, stats);
         var energies = string.Join(", ", stats.Select(s => string.Create(CultureInfo.InvariantCulture, $"level {s.Level} median {s.Median:0.0000} MAD {s.Mad:0.0000}")));
         await _output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"wrote {CheckpointPath}: step {step}, model version {version}; energy {energies}")).ConfigureAwait(false);
