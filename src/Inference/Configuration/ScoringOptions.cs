@@ -32,6 +32,14 @@ public sealed record ScoringOptions
     /// <summary>A stream's own tail takes over from the checkpoint's once it has this many normal surprises.</summary>
     public int TailMinSamples { get; init; } = 1000;
 
+    /// <summary>
+    /// After calibration the tail learns the surprises below its threshold and one in this many of those at or above
+    /// it: a single anomaly of a few seconds leaves fewer than the risk's share of the window, and a moment that
+    /// alarms again and again (normal after all, or normal video a model that keeps learning has come to predict
+    /// better than this moment) is absorbed within a few recurrences. 0: never, as SPOT.
+    /// </summary>
+    public int TailAlarmEvery { get; init; } = 10;
+
     /// <summary>Consecutive frames at or above <see cref="OnThreshold"/> that open an episode.</summary>
     public int OpenAfter { get; init; } = 3;
 
@@ -90,6 +98,7 @@ public sealed record ScoringOptions
         errors.Range($"{key}.openAfter", OpenAfter, 1, 10_000);
         errors.Range($"{key}.tailRisk", TailRisk, 0, 0.05);
         errors.Range($"{key}.tailWindow", TailWindow, 100, 10_000_000);
+        errors.Range($"{key}.tailAlarmEvery", TailAlarmEvery, 0, 1_000_000);
         errors.Range($"{key}.tailMinSamples", TailMinSamples, 100, TailWindow >= 100 ? TailWindow : 10_000_000);
         errors.Range($"{key}.updateEvery", UpdateEvery, 0, 1_000_000);
         errors.Range($"{key}.topCells", TopCells, 0, 1024);

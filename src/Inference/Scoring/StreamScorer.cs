@@ -24,6 +24,7 @@ internal sealed class StreamScorer
     private readonly ScoringOptions _options;
     private readonly RobustStats[] _stats;
     private readonly TailCalibration[] _tails;
+    private readonly long[] _alarms;
     private readonly double?[] _surprise;
     private readonly EpisodeTracker _episodes;
     private readonly FrozenFeed _frozen;
@@ -46,6 +47,7 @@ internal sealed class StreamScorer
         _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? (p.Median, p.Mad) : null))];
         _tails = [.. Enumerable.Range(1, levels).Select(l => new TailCalibration(options.TailWindow, options.TailMinSamples, priors.TryGetValue(l, out var p) ? p.Tail : null))];
         _surprise = new double?[levels];
+        _alarms = new long[levels];
         _episodes = new EpisodeTracker(stream, options, levels, NextId);
         _frozen = new FrozenFeed(stream, options);
     }
@@ -90,8 +92,9 @@ internal sealed class StreamScorer
                 }
 
                 // The tail learns every surprise under the stream's own baseline while it calibrates (the rare
-                // moments it must learn are the ones above the plain on-threshold), then those below its threshold.
-                if (!warmingUp && repeats == 0 && z is { } own && (_tails[l].Calibrating || _surprise[l] < _options.OnThreshold))
+                // moments it must learn are the ones above the plain on-threshold), then those below its threshold
+                // and one in tailAlarmEvery of those above: a moment that alarms again and again is normal after all.
+                if (!warmingUp && repeats == 0 && z is { } own && (_tails[l].Calibrating || _surprise[l] < _options.OnThreshold || AlarmLearnt(l)))
                 {
                     _tails[l].Add(own);
                 }
@@ -159,6 +162,9 @@ internal sealed class StreamScorer
     /// </summary>
     private bool Ready(RobustStats[] stats) =>
         _options.AlertLevels.All(l => l > stats.Length || stats[l - 1].Count >= _options.MinSamples);
+
+    /// <summary>Counts an alarming surprise at level <paramref name="l"/>; true for one in every <c>tailAlarmEvery</c> (never when 0).</summary>
+    private bool AlarmLearnt(int l) => _options.TailAlarmEvery > 0 && ++_alarms[l] % _options.TailAlarmEvery == 0;
 
     /// <summary>True for the levels whose surprise makes the combined score: the <c>alertLevels</c> and the scene level.</summary>
     private bool Alerts(int level) => level == _sceneLevel || _options.AlertLevels.Contains(level);

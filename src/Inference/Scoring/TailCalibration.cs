@@ -13,11 +13,15 @@ namespace StreamJepa.Inference.Scoring;
 internal sealed class TailCalibration
 {
     private const int RefitEvery = 50;
+
+    /// <summary>Surprises of the window an empirical quantile leaves above it: fewer is one moment, not a frequency.</summary>
+    private const int MinAbove = 6;
     private readonly RingWindow _values;
     private readonly int _minSamples;
     private readonly SurpriseTail? _prior;
     private long _fittedAt = -1;
     private SurpriseTail? _own;
+    private double[] _sorted = [];
 
     public TailCalibration(int window, int minSamples, SurpriseTail? prior)
     {
@@ -50,7 +54,9 @@ internal sealed class TailCalibration
 
         if (_fittedAt < 0 || _values.Count - _fittedAt >= RefitEvery)
         {
-            _own = SurpriseTail.Fit(_values.Held.ToArray()) ?? _own;
+            _sorted = _values.Held.ToArray();
+            Array.Sort(_sorted);
+            _own = SurpriseTail.Fit(_sorted) ?? _own;
             _fittedAt = _values.Count;
         }
 
@@ -58,12 +64,30 @@ internal sealed class TailCalibration
     }
 
     /// <summary>
+    /// The surprise normal video reaches with probability <paramref name="risk"/> per frame: the fitted tail's
+    /// quantile, and with the stream's own surprises at least their own quantile, with at least
+    /// <see cref="MinAbove"/> of them above it. A generalised Pareto tail is smooth; a moment that recurs (a bright
+    /// figure crossing every few minutes) makes a cluster far beyond the rest that the fit passes under.
+    /// </summary>
+    public double? Quantile(double risk)
+    {
+        if (Current() is not { } tail)
+        {
+            return null;
+        }
+
+        var fitted = tail.Quantile(risk);
+        var above = Math.Max(MinAbove, (int)Math.Floor(risk * _sorted.Length));
+        return Calibrating || _sorted.Length <= above ? fitted : Math.Max(fitted, _sorted[_sorted.Length - 1 - above]);
+    }
+
+    /// <summary>
     /// The factor a surprise is divided by so that <paramref name="onThreshold"/> falls where normal video reaches
-    /// with probability <paramref name="risk"/> per frame: 1 when that is at or below the on-threshold (which stays
-    /// the floor), when the risk is 0 (off), or while no tail is known.
+    /// with probability <paramref name="risk"/> per frame (<see cref="Quantile"/>): 1 when that is at or below the
+    /// on-threshold (which stays the floor), when the risk is 0 (off), or while no tail is known.
     /// </summary>
     public double Divisor(double risk, double onThreshold) =>
-        risk > 0 && Current() is { } tail ? Math.Max(1, tail.Quantile(risk) / onThreshold) : 1;
+        risk > 0 && Quantile(risk) is { } q ? Math.Max(1, q / onThreshold) : 1;
 
     /// <summary>The surprises recorded, oldest first (at most the window).</summary>
     public double[] Values() => _values.InOrder();

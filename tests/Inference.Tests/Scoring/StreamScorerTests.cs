@@ -286,6 +286,38 @@ public sealed class StreamScorerTests
         Assert.Equal(1, strong);
     }
 
+    [Theory]
+    [InlineData(0)]     // as SPOT: a surprise above the threshold is never learnt, so the moment alarms every time
+    [InlineData(10)]    // one in ten is: the moment becomes normal after a few recurrences
+    public void MomentFirstSeenAfterCalibration_RecurringEveryLoop_IsAbsorbedOnlyWhenTheTailLearnsSomeAlarms(int alarmEvery)
+    {
+        // The tail calibrates on 300 steady frames; then every 150 frames a 2-s moment far above them recurs (as
+        // one does when a model that keeps learning comes to predict everything around it better).
+        var scorer = new StreamScorer("cam", Options with { TailMinSamples = 300, TailWindow = 2000, TailAlarmEvery = alarmEvery }, 1, new Dictionary<int, EnergyStats>());
+        var random = new Random(11);
+        double Energy(int i) => i >= 400 && i % 150 is >= 75 and < 95 ? 1.15 : 1.0 + ((random.NextDouble() - 0.5) * 0.05);
+
+        var opened = Enumerable.Range(0, 2400)
+            .Select(i => scorer.Score(Outcome(i, Energy(i)), 1).Episodes.Count(e => e.State == "opened"))
+            .Chunk(150).Skip(3).Select(loop => loop.Sum()).ToList();
+
+        Assert.Equal(13, opened.Count);
+        Assert.Equal(1, opened[0]);
+        Assert.Equal(alarmEvery == 0 ? 5 : 0, opened.TakeLast(5).Sum());
+    }
+
+    [Fact]
+    public void AnAnomalyAfterCalibration_DoesNotQuietTheNextLikeIt()
+    {
+        var scorer = new StreamScorer("cam", Options with { TailMinSamples = 300, TailWindow = 2000 }, 1, new Dictionary<int, EnergyStats>());
+        var random = new Random(5);
+        double Energy(int i) => i is >= 500 and < 530 or >= 1000 and < 1030 ? 1.15 : 1.0 + ((random.NextDouble() - 0.5) * 0.05);
+
+        var opened = Enumerable.Range(0, 1100).SelectMany(i => scorer.Score(Outcome(i, Energy(i)), 1).Episodes.Where(e => e.State == "opened")).ToList();
+
+        Assert.Equal([500L, 1000L], opened.Select(e => e.StartFrame));
+    }
+
     /// <summary>A frame whose levels (level 1 first) all have a fresh energy, given as free energies.</summary>
     private static FrameOutcome Outcome(long frame, params double[] free) => Repeated(frame, 0, free);
 
