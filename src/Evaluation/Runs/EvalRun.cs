@@ -168,14 +168,16 @@ public sealed class EvalRun
 
     /// <summary>
     /// Per pixel baseline, what its surprise is divided by under <c>scoring.tailRisk</c>, from its surprises on the
-    /// manifest's training video, as a checkpoint's tail comes from its training video (measured once).
+    /// manifest's training videos, as a checkpoint's tail comes from its training video (measured once). Training
+    /// sources that are not files (a synthetic scene, a camera) give none.
     /// </summary>
     private IReadOnlyDictionary<string, double> BaselineDivisors()
     {
         if (_baselineDivisors is null)
         {
             var surprises = new Dictionary<string, List<double>>();
-            foreach (var train in _options.Scoring.TailRisk > 0 ? _manifest.Train : [])
+            var files = _manifest.Train.Select(t => SourceParser.ParseSpec(t).Uri).Where(File.Exists);
+            foreach (var train in _options.Scoring.TailRisk > 0 ? files : [])
             {
                 foreach (var (name, raw) in PixelBaselines.Score(train))
                 {
