@@ -411,9 +411,13 @@ public sealed class KafkaPublisher : IAsyncDisposable
 
     /// <summary>
     /// A fatal error, or a message failed because of one: librdkafka fails what the dead producer held with
-    /// Local_Fatal, whose delivery report does not carry the fatal flag and may come before the error callback.
+    /// Local_Fatal, whose delivery report does not carry the fatal flag and may come before the error callback, and a
+    /// produce call on it can fail with the idempotence error that killed it, unflagged, also before the callback
+    /// (seen once: the message was dropped as refused). With idempotence on, those errors are always fatal.
     /// </summary>
-    private static bool IsFatal(Error error) => error.IsFatal || error.Code == ErrorCode.Local_Fatal;
+    private static bool IsFatal(Error error) =>
+        error.IsFatal || error.Code is ErrorCode.Local_Fatal or ErrorCode.OutOfOrderSequenceNumber or ErrorCode.UnknownProducerId
+            or ErrorCode.InvalidProducerEpoch or ErrorCode.InvalidProducerIdMapping;
 
     private void Remember(string? error) => Volatile.Write(ref _lastError, error);
 }
