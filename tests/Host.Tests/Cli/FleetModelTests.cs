@@ -27,7 +27,7 @@ public sealed partial class FleetModelTests : IDisposable
         string[] common = ["--set", $"kafka.bootstrapServers={_kafka.BootstrapServers}", "--set", "kafka.models.topic=models", .. SmallModel.Training];
         var edge = CommandRunner.RunAsync(
             [
-                "ingest", "--topic", "frames", "--realtime",
+                "ingest", "--topic", "frames", "--realtime", "--set", $"kafka.journalDirectory={Path.Combine(_dir, "edge-journal")}",  // not the default, shared by every test of this process
                 .. Streams.SelectMany((s, i) => new[] { "--source", $"{s}=synthetic:frames={Frames}&width=96&height=72&fps=20&seed={i + 1}" }),
                 .. common,
             ]);
