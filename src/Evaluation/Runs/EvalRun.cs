@@ -33,8 +33,8 @@ public sealed class EvalRun
     private readonly string _out;
     private readonly TextWriter _output;
     private readonly TrainModel _train;
-    private IReadOnlyDictionary<string, double>? _baselineDivisors;
     private readonly ScoreSources _score;
+    private IReadOnlyDictionary<string, double>? _baselineDivisors;
 
     /// <summary>An evaluation of <paramref name="manifest"/> into <paramref name="outDirectory"/>; <paramref name="train"/> and <paramref name="score"/> are <c>train</c>'s and <c>run</c>'s own.</summary>
     public EvalRun(StreamJepaOptions options, EvalManifest manifest, string outDirectory, TextWriter output, TrainModel train, ScoreSources score)

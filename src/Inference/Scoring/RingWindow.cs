@@ -5,10 +5,8 @@ internal sealed class RingWindow(int capacity)
 {
     private readonly double[] _values = new double[capacity];
 
-    /// <summary>Values ever added (the window holds the last <see cref="Capacity"/> of them).</summary>
+    /// <summary>Values ever added (the window holds the last <c>capacity</c> of them).</summary>
     public long Count { get; private set; }
-
-    public int Capacity => _values.Length;
 
     /// <summary>The values held, in storage order (not oldest first).</summary>
     public ReadOnlySpan<double> Held => _values.AsSpan(0, (int)Math.Min(Count, _values.Length));

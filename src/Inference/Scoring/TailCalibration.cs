@@ -30,8 +30,6 @@ internal sealed class TailCalibration
         _prior = prior;
     }
 
-    public long Count => _values.Count;
-
     /// <summary>True until the stream has its own first <c>minSamples</c> surprises: all of them are learnt, as SPOT's calibration batch is.</summary>
     public bool Calibrating => _values.Count < _minSamples;
 
