@@ -1,3 +1,5 @@
+using StreamJepa.Model;
+
 namespace StreamJepa.Host.Tests.Cli;
 
 public sealed class InspectCommandTests
@@ -14,6 +16,30 @@ public sealed class InspectCommandTests
         Assert.Contains("level 1 free energy on its training data", output, StringComparison.Ordinal);
         Assert.Contains("\"imageWidth\": 128", output, StringComparison.Ordinal);
         Assert.Matches(@"weights: [\d,]+ parameters, all finite", output);
+    }
+
+    [Fact]
+    public async Task Inspect_CheckpointWithATail_SaysHowHighItsTrainingSurpriseGoes()
+    {
+        var (model, header) = Checkpoint.Load(Path.Combine(RepoPaths.Root, "data", "models", "demo.ckpt"));
+        var file = Path.Combine(Path.GetTempPath(), $"sj-tail-{Guid.NewGuid():N}.ckpt");
+        using (model)
+        {
+            Checkpoint.Save(file, model, header with { EnergyStats = [new EnergyStats(1, 0.1, 0.01, 400) { Tail = new SurpriseTail(2, 1, 0, 0.1, 400) }] });
+        }
+
+        try
+        {
+            var (exit, output, error) = await CommandRunner.RunAsync("inspect", file);
+
+            // An exponential tail over 2 of scale 1 in the top tenth: exceeded once in 1,000 frames at 2 + ln 100.
+            Assert.True(exit == 0, error);
+            Assert.Contains("its z-scores' tail: over 2.00, scale 1.00, shape 0.00, reaching 6.6 once in 1,000 frames", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
