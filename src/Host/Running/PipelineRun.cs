@@ -115,6 +115,7 @@ internal sealed class PipelineRun
                 {
                     Saving = state is null ? null : new StateSchedule(state.ModelPath, TimeSpan.FromSeconds(_options.Training.StateEverySeconds), header.Step, header.EnergyStats, LearntState.Keep),
                     InferenceLoad = () => (inference.ModelBusy, streams.Streams.Sum(s => s.Dropped)),
+                    LiveFrames = () => streams.Streams.Any(s => s.DropsWhenBehind),
                 }
                 : null;
             var every = TimeSpan.FromSeconds(_options.Training.StateEverySeconds);

@@ -43,7 +43,7 @@ internal sealed class StreamSummary
             var levels = l.LastLosses is null ? "-" : string.Join("; ", l.LastLosses.Select((x, i) => string.Create(CultureInfo.InvariantCulture,
                 $"L{i + 1} loss {x.Total:0.000} (pred {x.Prediction:0.000}{(x.Masked > 0 ? $" masked {x.Masked:0.000}" : string.Empty)}) std {x.Health.MeanStd:0.00} rank {x.Health.EffectiveRank:0.0} pred var {x.PredictorVariance:0.000}")));
             learningLine = string.Create(CultureInfo.InvariantCulture,
-                $"learning{(l.Stopped is null ? string.Empty : " STOPPED")}: {l.Steps} steps, {l.Promotions} promoted, {l.Rejections} rejected{(l.LastRejection is null ? string.Empty : $" ({l.LastRejection})")}, {(l.Rollbacks == 0 ? string.Empty : $"{l.Rollbacks} rolled back ({l.LastRollback}), ")}replay {l.ReplayFrames} frames, tap drops {l.TapDrops}; {levels}{(l.Stopped is null ? string.Empty : $"; {l.Stopped}")}");
+                $"learning{(l.Stopped is null ? string.Empty : " STOPPED")}: {l.Steps} steps{(l.IdlePriority ? " (at idle CPU priority)" : string.Empty)}, {l.Promotions} promoted, {l.Rejections} rejected{(l.LastRejection is null ? string.Empty : $" ({l.LastRejection})")}, {(l.Rollbacks == 0 ? string.Empty : $"{l.Rollbacks} rolled back ({l.LastRollback}), ")}replay {l.ReplayFrames} frames, tap drops {l.TapDrops}; {levels}{(l.Stopped is null ? string.Empty : $"; {l.Stopped}")}");
         }
 
         string? publishingLine = null;

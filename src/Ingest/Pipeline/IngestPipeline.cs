@@ -85,6 +85,7 @@ public sealed class IngestPipeline : IDisposable
 
         var stats = Register(descriptor.Id, descriptor.SafeTarget);
         stats.Evidence = KeepPictures is { } keep ? new FrameRing(keep) : null;
+        stats.DropsWhenBehind = descriptor.DropsWhenBehind;
         descriptor = descriptor with { Id = stats.StreamId };
         IFrameEmitter emitter = descriptor.DropsWhenBehind
             ? new DropOldestEmitter(_target, _options.LiveQueueCapacity, stats)

@@ -35,6 +35,9 @@ public sealed class StreamStats
     /// <summary>The stream's last seconds of source pictures for episode evidence; null when none are kept (no <c>evidence.directory</c>, or a source without pictures of its own).</summary>
     public FrameRing? Evidence { get; internal set; }
 
+    /// <summary>Whether the stream drops frames when downstream is behind (live and real-time sources): a late frame is lost.</summary>
+    public bool DropsWhenBehind { get; internal set; }
+
     /// <summary>Frames decoded and handed downstream (dropped ones included).</summary>
     public long Frames => Interlocked.Read(ref _frames);
 

@@ -97,9 +97,17 @@ public sealed record TrainingOptions
     public int TapCapacity { get; init; } = 256;
 
     /// <summary>
+    /// How many streams the trainer takes frames from at a time; each in turn for <see cref="ReplayRecent"/> consecutive
+    /// frames (<c>TapRotation</c>), so that with many streams each still gives the replay unbroken runs to learn from.
+    /// </summary>
+    public int TapStreams { get; init; } = 8;
+
+    /// <summary>
     /// Share of wall time the online trainer may spend computing (it sleeps the rest) while inference keeps up. With
     /// <see cref="MaxCpuShare"/> above it, the trainer takes more when the model block is idle; while live frames are
-    /// being dropped it pauses, so learning does not add to what inference loses.
+    /// being dropped it pauses, so learning does not add to what inference loses. Once some source is live, the trainer
+    /// runs at idle CPU priority (the kernel serves inference and the decoders first) and takes up to
+    /// <see cref="MaxCpuShare"/> of the CPU time it is given.
     /// </summary>
     public double CpuShare { get; init; } = 0.35;
 
@@ -164,6 +172,7 @@ public sealed record TrainingOptions
         errors.Range($"{key}.stateEverySeconds", StateEverySeconds, 1, 86_400);
         errors.Range($"{key}.replaySegments", ReplaySegments, 0, 10_000);
         errors.Range($"{key}.tapCapacity", TapCapacity, 1, 1_000_000);
+        errors.Range($"{key}.tapStreams", TapStreams, 1, 100_000);
         errors.Range($"{key}.cpuShare", CpuShare, 0.01, 1);
         errors.Range($"{key}.maxCpuShare", MaxCpuShare, 0.01, 1);
         errors.Range($"{key}.calibrationHoldout", CalibrationHoldout, 0, 0.5);

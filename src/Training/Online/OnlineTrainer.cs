@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using StreamJepa.Core.Frames;
+using StreamJepa.Core.Threading;
 using StreamJepa.Model;
 using StreamJepa.Training.Configuration;
 using StreamJepa.Training.Health;
@@ -11,8 +13,9 @@ namespace StreamJepa.Training.Online;
 
 /// <summary>
 /// Learns from the live streams beside inference, on its own thread and its own copy of the model. Inference
-/// offers frames through a bounded, lossy tap (it never waits: the oldest is dropped and counted); the trainer
-/// keeps a replay buffer, trains within its CPU share, and every few steps proposes the model it would serve.
+/// offers frames through a bounded, lossy tap (it never waits: the oldest is dropped and counted) that takes a few
+/// streams at a time in turn (<see cref="TapRotation"/>); the trainer keeps a replay buffer, trains within its CPU share
+/// (at idle CPU priority once frames are live, <see cref="LiveFrames"/>), and every few steps proposes the model it would serve.
 /// A proposal is promoted only if its weights are finite, its representation has not collapsed and it predicts the
 /// held-back newest frames better than the served model; otherwise it is rejected with the reason, and the served
 /// model stays as it was. A promotion that then opens episodes more often than the model it replaced is rolled back
@@ -22,6 +25,7 @@ public sealed class OnlineTrainer : IDisposable
 {
 
     private readonly Channel<(FrameHeader Header, float[] Pixels)> _tap;
+    private readonly TapRotation _rotation;
     private readonly HJepa _online;
     private readonly TrainingOptions _options;
     private readonly Action<HJepa, long> _promote;
@@ -47,6 +51,8 @@ public sealed class OnlineTrainer : IDisposable
     private AdaptiveShare _share;
     private int _disposed;
     private volatile OnlineTrainerStats? _stats;
+    private bool _live;
+    private bool _idlePriority;
 
     /// <param name="served">The model inference starts with; the trainer learns on a copy.</param>
     /// <param name="version">Its version: proposals get the next ones.</param>
@@ -74,7 +80,12 @@ public sealed class OnlineTrainer : IDisposable
         _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.InputShape, 17, heldBack: 2 * _clipLength, options.ReplayKeep);
         _tap = Channel.CreateBounded<(FrameHeader, float[])>(
             new BoundedChannelOptions(options.TapCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Interlocked.Increment(ref _tapDrops));
+            dropped =>
+            {
+                ArrayPool<float>.Shared.Return(dropped.Item2);
+                Interlocked.Increment(ref _tapDrops);
+            });
+        _rotation = new TapRotation(options.TapStreams, options.ReplayRecent);
         _thread = new Thread(Run) { IsBackground = true, Name = "online-trainer" };
         _share = new AdaptiveShare(options.CpuShare, options.MaxCpuShare, load: null, TimeProvider.System);
     }
@@ -121,17 +132,33 @@ public sealed class OnlineTrainer : IDisposable
         init => _share = new AdaptiveShare(_options.CpuShare, _options.MaxCpuShare, value, TimeProvider.System);
     }
 
+    /// <summary>
+    /// Whether some stream's frames are live (a frame inference is late for is lost). From then on the trainer's thread
+    /// runs at idle CPU priority (<see cref="IdlePriority"/>): the kernel gives it only the time that inference and the
+    /// decoders leave, so learning cannot cost a live frame, and its share counts the CPU time it got, not the wall time a
+    /// step took while it waited. Asked before every step; null means never. Set before <see cref="Start"/>.
+    /// </summary>
+    public Func<bool>? LiveFrames { get; init; }
+
     public void Start() => _thread.Start();
 
-    /// <summary>Offers a frame (copied). Never blocks; frames of a stream with an open anomaly are not learnt from.</summary>
+    /// <summary>
+    /// Offers a frame (copied when the trainer takes it). Never blocks; frames of a stream with an open anomaly are not
+    /// learnt from, nor those of a stream out of turn.
+    /// </summary>
     public void Offer(FrameHeader header, ReadOnlySpan<float> pixels, bool anomalyOpen)
     {
-        if (anomalyOpen && _options.SkipAnomalies)
+        if ((anomalyOpen && _options.SkipAnomalies) || !_rotation.Takes(header.StreamId))
         {
             return;
         }
 
-        _tap.Writer.TryWrite((header, pixels.ToArray()));
+        var copy = ArrayPool<float>.Shared.Rent(pixels.Length);
+        pixels.CopyTo(copy);
+        if (!_tap.Writer.TryWrite((header, copy)))
+        {
+            ArrayPool<float>.Shared.Return(copy);   // stopped
+        }
     }
 
     /// <summary>Stops learning: the trainer thread finishes its step and ends. Safe to call more than once.</summary>
@@ -254,7 +281,9 @@ public sealed class OnlineTrainer : IDisposable
                 continue;
             }
 
+            YieldToLiveFrames();
             var started = Environment.TickCount64;
+            var startedCpu = ThreadCpuClock.Now();
             var losses = trainer.Step(_replay, random);
             var steps = Interlocked.Increment(ref _steps);
             _stats = Snapshot(losses, _stats?.LastHealth, _stats?.LastRejection);
@@ -265,9 +294,10 @@ public sealed class OnlineTrainer : IDisposable
 
             SaveIfDue();
 
-            // Stay within the CPU share: rest for as long as the step took, scaled.
-            var busy = Environment.TickCount64 - started;
-            var share = _share.Next();
+            // Stay within the CPU share: rest for as long as the step took (its CPU time at idle priority), scaled.
+            var busy = _idlePriority ? (long)(ThreadCpuClock.Now() - startedCpu).TotalMilliseconds : Environment.TickCount64 - started;
+            // At idle priority the kernel already keeps inference first: the trainer takes up to the most it may.
+            var share = _idlePriority ? Math.Max(_share.Next(), _options.MaxCpuShare) : _share.Next();
             var rest = (long)(busy * (1 - share) / share);
             Rest(TimeSpan.FromMilliseconds(Math.Min(rest, 10_000)));
             while (_share.Paused && !_stop.IsCancellationRequested)
@@ -279,8 +309,40 @@ public sealed class OnlineTrainer : IDisposable
         }
     }
 
-    /// <summary>Waits for <paramref name="time"/>, less when the run stops or a rollback is asked for.</summary>
-    private void Rest(TimeSpan time) => WaitHandle.WaitAny([_stop.Token.WaitHandle, _wake], time);
+    /// <summary>
+    /// Waits for <paramref name="time"/>, less when the run stops or a rollback is asked for, taking in the tap's frames
+    /// every quarter of a second meanwhile (the tap holds a few seconds of frames; a long rest must not lose them).
+    /// </summary>
+    private void Rest(TimeSpan time)
+    {
+        var until = Environment.TickCount64 + (long)time.TotalMilliseconds;
+        for (var left = time; left > TimeSpan.Zero; left = TimeSpan.FromMilliseconds(until - Environment.TickCount64))
+        {
+            if (WaitHandle.WaitAny([_stop.Token.WaitHandle, _wake], left < Drained ? left : Drained) != WaitHandle.WaitTimeout)
+            {
+                return;
+            }
+
+            Drain();
+        }
+    }
+
+    private static readonly TimeSpan Drained = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Moves the trainer's thread to idle priority the first time frames are live (see <see cref="LiveFrames"/>).</summary>
+    private void YieldToLiveFrames()
+    {
+        if (_live || LiveFrames?.Invoke() != true)
+        {
+            return;
+        }
+
+        _live = true;
+        _idlePriority = IdlePriority.Enter();
+        _logger.LogInformation(_idlePriority
+            ? "online trainer: frames are live; learning at idle CPU priority, on the time inference and decoding leave"
+            : "online trainer: frames are live, but idle CPU priority is not available here; learning within its CPU share at normal priority");
+    }
 
     /// <summary>Serves the replaced model again for each rollback asked of the version still served.</summary>
     private void HandleRollbacks()
@@ -332,7 +394,10 @@ public sealed class OnlineTrainer : IDisposable
         while (_tap.Reader.TryRead(out var item))
         {
             _replay.Add(item.Header.StreamId, item.Header.Sequence, item.Pixels);
+            ArrayPool<float>.Shared.Return(item.Pixels);
         }
+
+        _replay.Settle(stream => _rotation.InTurn(stream));
     }
 
     private void Propose(HJepaTrainer trainer, Random random)
@@ -373,5 +438,6 @@ public sealed class OnlineTrainer : IDisposable
             Rollbacks = Interlocked.Read(ref _rollbackCount),
             LastRollback = _stats?.LastRollback,
             ServedVersion = Interlocked.Read(ref _servedVersion),
+            IdlePriority = _idlePriority,
         };
 }

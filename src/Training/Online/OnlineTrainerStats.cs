@@ -20,6 +20,9 @@ public sealed record OnlineTrainerStats(
     /// <summary>Why the last rollback happened.</summary>
     public string? LastRollback { get; init; }
 
+    /// <summary>Whether the trainer learns at idle CPU priority (its frames are live, <see cref="OnlineTrainer.LiveFrames"/>).</summary>
+    public bool IdlePriority { get; init; }
+
     /// <summary>The version the trainer serves: its last promotion, or the model it rolled back to.</summary>
     public long ServedVersion { get; init; }
 }

@@ -69,6 +69,22 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
         }
     }
 
+    /// <summary>
+    /// Streams whose newest frames are no longer arriving (out of the tap's turn, <see cref="TapRotation"/>) keep only
+    /// their held-back newest frames as recent; the older ones go to the reservoir now rather than when the stream's
+    /// next frame shows the gap, so that a replay of many streams holds about one recent window per stream in turn.
+    /// </summary>
+    public void Settle(Func<string, bool> inTurn)
+    {
+        foreach (var (stream, replay) in _streams)
+        {
+            if (replay.Recent.Count > _heldBack && !inTurn(stream))
+            {
+                Retire(replay, replay.Recent.Count - _heldBack);
+            }
+        }
+    }
+
     /// <summary>Training clips (B, T, C, H, W): consecutive frames of one run, never from a stream's held-back newest frames.</summary>
     public Tensor Sample(int batch, int length, Random random)
     {
@@ -135,8 +151,22 @@ public sealed class ReplayBuffer : IClipSource, IDisposable
         return tensor(data, [batch, length, .. _shape.Select(d => (long)d)]);
     }
 
-    /// <summary>Moves the oldest <paramref name="count"/> recent frames out: as a reservoir segment when long enough.</summary>
+    /// <summary>
+    /// Moves the oldest <paramref name="count"/> recent frames out: as reservoir segments of <c>segmentLength</c> to
+    /// twice that when long enough (a long run retired at once is offered to the reservoir piece by piece).
+    /// </summary>
     private void Retire(StreamReplay replay, int count)
+    {
+        while (count >= 2 * _segmentLength)
+        {
+            RetireSegment(replay, _segmentLength);
+            count -= _segmentLength;
+        }
+
+        RetireSegment(replay, count);
+    }
+
+    private void RetireSegment(StreamReplay replay, int count)
     {
         var oldest = replay.Recent.GetRange(0, count);
         replay.Recent.RemoveRange(0, count);

@@ -35,6 +35,25 @@ public sealed class OnlineTrainerTests
         Assert.True(trainer.Stats.Rejections == 0 || trainer.Stats.LastRejection!.Contains("no better", StringComparison.Ordinal), trainer.Stats.LastRejection);
     }
 
+    [Theory]
+    [InlineData(true)]      // live frames come first
+    [InlineData(false)]     // a replayed file waits for the model: learning takes its share at normal priority
+    public void With_live_frames_the_trainer_learns_at_idle_CPU_priority(bool live)
+    {
+        using var served = new HJepa(Config);
+        using var trainer = new OnlineTrainer(served, 5, Fast, (model, _) => model.Dispose(), NullLogger.Instance) { LiveFrames = () => live };
+        trainer.Start();
+
+        Feed(trainer, anomalyOpen: false);
+        WaitFor(() => trainer.Stats.Steps >= 1);
+
+        Assert.Equal(live, trainer.Stats.IdlePriority);
+        if (live)
+        {
+            Assert.Contains(SchedulingPolicies("online-trainer"), p => p == 5);   // SCHED_IDLE
+        }
+    }
+
     [Fact]
     public void A_proposal_that_predicts_held_back_frames_no_better_is_not_served()
     {
@@ -169,6 +188,13 @@ public sealed class OnlineTrainerTests
             Thread.Sleep(2);
         }
     }
+
+    /// <summary>The Linux scheduling policies of this process's threads named <paramref name="name"/> (field 41 of their stat).</summary>
+    private static List<int> SchedulingPolicies(string name) =>
+        [.. Directory.GetDirectories("/proc/self/task")
+            .Where(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == name)
+            .Select(t => File.ReadAllText(Path.Combine(t, "stat")))
+            .Select(stat => int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[38], System.Globalization.CultureInfo.InvariantCulture))];
 
     private static void WaitFor(Func<bool> condition)
     {

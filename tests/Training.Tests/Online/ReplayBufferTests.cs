@@ -94,5 +94,23 @@ public sealed class ReplayBufferTests
         Assert.True(replay.CanSample(3));
     }
 
+    [Fact]
+    public void A_stream_out_of_turn_keeps_its_held_back_frames_and_its_older_ones_as_bounded_segments()
+    {
+        using var replay = new ReplayBuffer(recentFrames: 100, segments: 10, segmentLength: 4, shape: new FrameShape(1, 1, 1), seed: 1, heldBack: 6, keep: ReplayKeep.Uniform);
+        for (var i = 0; i < 50; i++)
+        {
+            replay.Add("in", i, [i]);
+            replay.Add("out", i, [1000 + i]);
+        }
+
+        replay.Settle(stream => stream == "in");
+
+        Assert.Equal(50 + 6 + 40, replay.Frames);   // "in" as it was; "out": its newest 6, and 44 older ones as 11 segments of 4, of which the reservoir keeps 10
+        var heldBack = replay.SampleHeldBack(100, 3, new Random(1))!.data<float>().ToArray();
+        Assert.Contains(heldBack, v => v >= 1044);  // the held-back check still covers the stream out of turn
+        Assert.DoesNotContain(heldBack, v => v is >= 1000 and < 1044);
+    }
+
     private static float[] Frame(float value) => [value, value, value, value];
 }
