@@ -29,7 +29,10 @@ public sealed record ScoringOptions
     /// <summary>Recent normal surprises per stream and level the tail is fitted to (6,000: ten minutes at 10 fps).</summary>
     public int TailWindow { get; init; } = 6000;
 
-    /// <summary>A stream's own tail takes over from the checkpoint's once it has this many normal surprises.</summary>
+    /// <summary>
+    /// A stream's own tail takes over from the checkpoint's once it has this many normal surprises; with weights that
+    /// came without checkpoint statistics the stream warms up (never alerting) until every level that alerts has them.
+    /// </summary>
     public int TailMinSamples { get; init; } = 1000;
 
     /// <summary>

@@ -14,8 +14,9 @@ namespace StreamJepa.Inference.Scoring;
 /// cref="TailCalibration"/>; the tail stays with the stream when weights change), the combined score (the most surprised of the
 /// <c>alertLevels</c> and the scene level, when there is one), and anomaly episodes. A stream is warming up, scored
 /// but never alerting, until the model's context has filled and every alert level has the stream's own baseline for
-/// the model version that scores it. A picture repeated exactly is no evidence about the scene: it teaches no
-/// baseline, opens no surprise episode, and <c>frozenAfter</c> repeats in a row make a "frozen" episode of their own.
+/// the model version that scores it (with no checkpoint statistics, also until every level that alerts has its own
+/// tail). A picture repeated exactly is no evidence about the scene: it teaches no baseline, opens no surprise episode,
+/// and <c>frozenAfter</c> repeats in a row make a "frozen" episode of their own.
 /// While new weights are scored in shadow, the frames the served weights judge normal build the stream's baseline for
 /// them, which takes over with them.
 /// </summary>
@@ -33,6 +34,7 @@ internal sealed class StreamScorer
     private long _shadowVersion = -1;
     private readonly TimeProvider _time;
     private readonly int _sceneLevel;
+    private readonly bool _ownTailsFirst;
     private long _episodeIds;
 
     /// <summary>
@@ -46,6 +48,7 @@ internal sealed class StreamScorer
         _time = time ?? TimeProvider.System;
         _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? (p.Median, p.Mad) : null))];
         _tails = [.. Enumerable.Range(1, levels).Select(l => new TailCalibration(options.TailWindow, options.TailMinSamples, priors.TryGetValue(l, out var p) ? p.Tail : null))];
+        _ownTailsFirst = options.TailRisk > 0 && priors.Count == 0;
         _surprise = new double?[levels];
         _alarms = new long[levels];
         _episodes = new EpisodeTracker(stream, options, levels, NextId);
@@ -71,7 +74,7 @@ internal sealed class StreamScorer
         var repeats = _options.FrozenAfter > 0 ? outcome.Repeats : 0;
 
         // Ready: every alert level judges this frame by the stream's own baseline (counted before the frame adds to it).
-        var ready = Ready(_stats);
+        var ready = Ready(_stats) && TailsReady();
         var levels = new LevelScore[_stats.Length];
         for (var l = 0; l < _stats.Length; l++)
         {
@@ -162,6 +165,15 @@ internal sealed class StreamScorer
     /// </summary>
     private bool Ready(RobustStats[] stats) =>
         _options.AlertLevels.All(l => l > stats.Length || stats[l - 1].Count >= _options.MinSamples);
+
+    /// <summary>
+    /// With no checkpoint statistics at all (fresh weights), nothing tells how far this stream's normal surprise
+    /// reaches until the stream has measured it: it warms up until every level that alerts has its own tail
+    /// (<c>tailMinSamples</c> normal surprises, about two minutes at 10 fps), so that its first alarm is at the
+    /// configured risk and not at the plain z-score of a few seconds of video. A checkpoint's tail stands in otherwise.
+    /// </summary>
+    private bool TailsReady() =>
+        !_ownTailsFirst || Enumerable.Range(1, _tails.Length).Where(Alerts).All(l => !_tails[l - 1].Calibrating);
 
     /// <summary>Counts an alarming surprise at level <paramref name="l"/>; true for one in every <c>tailAlarmEvery</c> (never when 0).</summary>
     private bool AlarmLearnt(int l) => _options.TailAlarmEvery > 0 && ++_alarms[l] % _options.TailAlarmEvery == 0;

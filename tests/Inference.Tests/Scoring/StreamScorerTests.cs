@@ -9,7 +9,8 @@ namespace StreamJepa.Inference.Tests.Scoring;
 
 public sealed class StreamScorerTests
 {
-    private static readonly ScoringOptions Options = new() { MinSamples = 10, OnThreshold = 4, OffThreshold = 2, OpenAfter = 3 };
+    /// <summary>The plain robust z-score (no tail): the tests of the tail-calibrated threshold set <c>tailRisk</c>.</summary>
+    private static readonly ScoringOptions Options = new() { MinSamples = 10, OnThreshold = 4, OffThreshold = 2, OpenAfter = 3, TailRisk = 0 };
 
     [Fact]
     public void NewStream_ScoredAtOnceByThePrior_WarmsUpWithoutAlerting_ThenItsOwnBaselineTakesOver()
@@ -270,7 +271,7 @@ public sealed class StreamScorerTests
 
     [Theory]
     [InlineData(0.0, 8)]    // the plain robust z-score: every pass of the rare moment alarms
-    [InlineData(1e-3, 2)]   // the tail: only the passes while the stream's tail calibrates
+    [InlineData(1e-3, 0)]   // the tail: none (with no checkpoint statistics the stream warms up while its tail calibrates)
     public void RareButNormalMoment_RecurringEveryLoop_AlarmsOnlyUntilTheStreamsTailIsLearnt_AFarStrongerOneStillAlarms(double risk, int recurringAlarms)
     {
         // A looped camera: steady energy, and every 150 frames a 6-frame moment far above it (about 7.7 robust
@@ -293,7 +294,7 @@ public sealed class StreamScorerTests
     {
         // The tail calibrates on 300 steady frames; then every 150 frames a 2-s moment far above them recurs (as
         // one does when a model that keeps learning comes to predict everything around it better).
-        var scorer = new StreamScorer("cam", Options with { TailMinSamples = 300, TailWindow = 2000, TailAlarmEvery = alarmEvery }, 1, new Dictionary<int, EnergyStats>());
+        var scorer = new StreamScorer("cam", Options with { TailRisk = 1e-3, TailMinSamples = 300, TailWindow = 2000, TailAlarmEvery = alarmEvery }, 1, new Dictionary<int, EnergyStats>());
         var random = new Random(11);
         double Energy(int i) => i >= 400 && i % 150 is >= 75 and < 95 ? 1.15 : 1.0 + ((random.NextDouble() - 0.5) * 0.05);
 
@@ -309,13 +310,31 @@ public sealed class StreamScorerTests
     [Fact]
     public void AnAnomalyAfterCalibration_DoesNotQuietTheNextLikeIt()
     {
-        var scorer = new StreamScorer("cam", Options with { TailMinSamples = 300, TailWindow = 2000 }, 1, new Dictionary<int, EnergyStats>());
+        var scorer = new StreamScorer("cam", Options with { TailRisk = 1e-3, TailMinSamples = 300, TailWindow = 2000 }, 1, new Dictionary<int, EnergyStats>());
         var random = new Random(5);
         double Energy(int i) => i is >= 500 and < 530 or >= 1000 and < 1030 ? 1.15 : 1.0 + ((random.NextDouble() - 0.5) * 0.05);
 
         var opened = Enumerable.Range(0, 1100).SelectMany(i => scorer.Score(Outcome(i, Energy(i)), 1).Episodes.Where(e => e.State == "opened")).ToList();
 
         Assert.Equal([500L, 1000L], opened.Select(e => e.StartFrame));
+    }
+
+    [Theory]
+    [InlineData(false, 310)]    // fresh weights: the baseline's 10 frames, then the tail's 300 surprises
+    [InlineData(true, 10)]      // a checkpoint's statistics stand in for the tail: the baseline's 10 frames only
+    public void Without_checkpoint_statistics_a_stream_warms_up_until_its_own_tail_is_calibrated(bool checkpoint, int warmUp)
+    {
+        var priors = checkpoint ? new Dictionary<int, EnergyStats> { [1] = new EnergyStats(1, 1.0, 0.05, 100) } : [];
+        var scorer = new StreamScorer("cam", Options with { TailRisk = 1e-3, TailMinSamples = 300, TailWindow = 2000 }, 1, priors);
+        var random = new Random(3);
+        double Energy(int i) => i is >= 200 and < 203 or >= 500 and < 503 ? 9.0 : 1.0 + ((random.NextDouble() - 0.5) * 0.05);
+
+        var scored = Enumerable.Range(0, 600).Select(i => scorer.Score(Outcome(i, Energy(i)), 1)).ToList();
+
+        Assert.All(scored.Take(warmUp), s => Assert.True(s.Score.WarmingUp));
+        Assert.All(scored.Skip(warmUp), s => Assert.False(s.Score.WarmingUp));
+        var opened = scored.SelectMany(s => s.Episodes).Where(e => e.State == "opened").Select(e => e.StartFrame);
+        Assert.Equal(checkpoint ? [200L, 500L] : [500L], opened);     // the stream reports warming up and never alerts meanwhile
     }
 
     /// <summary>A frame whose levels (level 1 first) all have a fresh energy, given as free energies.</summary>
