@@ -23,6 +23,8 @@ namespace StreamJepa.Training.Online;
 /// </summary>
 public sealed class OnlineTrainer : IDisposable
 {
+    /// <summary>How often a resting trainer takes in the tap's frames.</summary>
+    private static readonly TimeSpan DrainEvery = TimeSpan.FromMilliseconds(250);
 
     private readonly Channel<(FrameHeader Header, float[] Pixels)> _tap;
     private readonly TapRotation _rotation;
@@ -78,11 +80,11 @@ public sealed class OnlineTrainer : IDisposable
         _trainer.SetLearningRate(LearningRateSchedule.Online(options));
         var longest = _trainer.LongestClip;
         _replay = new ReplayBuffer(Math.Max(options.ReplayRecent, 2 * longest), options.ReplaySegments, longest, config.InputShape, 17, heldBack: 2 * _clipLength, options.ReplayKeep);
-        _tap = Channel.CreateBounded<(FrameHeader, float[])>(
+        _tap = Channel.CreateBounded<(FrameHeader Header, float[] Pixels)>(
             new BoundedChannelOptions(options.TapCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             dropped =>
             {
-                ArrayPool<float>.Shared.Return(dropped.Item2);
+                ArrayPool<float>.Shared.Return(dropped.Pixels);
                 Interlocked.Increment(ref _tapDrops);
             });
         _rotation = new TapRotation(options.TapStreams, options.ReplayRecent);
@@ -318,7 +320,7 @@ public sealed class OnlineTrainer : IDisposable
         var until = Environment.TickCount64 + (long)time.TotalMilliseconds;
         for (var left = time; left > TimeSpan.Zero; left = TimeSpan.FromMilliseconds(until - Environment.TickCount64))
         {
-            if (WaitHandle.WaitAny([_stop.Token.WaitHandle, _wake], left < Drained ? left : Drained) != WaitHandle.WaitTimeout)
+            if (WaitHandle.WaitAny([_stop.Token.WaitHandle, _wake], left < DrainEvery ? left : DrainEvery) != WaitHandle.WaitTimeout)
             {
                 return;
             }
@@ -326,8 +328,6 @@ public sealed class OnlineTrainer : IDisposable
             Drain();
         }
     }
-
-    private static readonly TimeSpan Drained = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Moves the trainer's thread to idle priority the first time frames are live (see <see cref="LiveFrames"/>).</summary>
     private void YieldToLiveFrames()

@@ -7,7 +7,8 @@ namespace StreamJepa.Training.Online;
 /// drops leave every stream with short broken runs and no clip to learn from (32 live streams: 8 steps a minute, most of
 /// the trainer's time spent waiting for a clip). Taking turns gives each stream long unbroken runs, and the frames of
 /// the streams out of turn are not copied at all. A stream that stops offering frames is forgotten (its place goes to
-/// the next) once the others have offered <c>4 × turnFrames</c> frames since its last. Thread-safe.
+/// the next) once the others have offered <c>4 × turnFrames</c> frames since its last (looked for once every
+/// <c>turnFrames</c> offers). Thread-safe.
 /// </summary>
 /// <param name="streamsAtOnce">How many streams are in turn at once; with no more streams than this, every frame is taken.</param>
 /// <param name="turnFrames">Frames a stream offers in one turn.</param>
@@ -18,6 +19,7 @@ internal sealed class TapRotation(int streamsAtOnce, int turnFrames)
     private readonly LinkedList<string> _waiting = new();
     private readonly Dictionary<string, long> _lastOffer = new(StringComparer.Ordinal);
     private long _offered;
+    private long _lookedForStale;
 
     /// <summary>Whether the trainer takes this frame of <paramref name="stream"/>; counts it towards the stream's turn.</summary>
     public bool Takes(string stream)
@@ -66,20 +68,29 @@ internal sealed class TapRotation(int streamsAtOnce, int turnFrames)
         }
     }
 
-    /// <summary>Forgets streams that stopped offering frames, then gives the free places to the longest waiting.</summary>
+    /// <summary>Forgets streams that stopped offering frames (once a turn's frames), then gives the free places to the longest waiting.</summary>
     private void Fill()
     {
-        foreach (var stream in _lastOffer.Where(s => _offered - s.Value > 4L * turnFrames).Select(s => s.Key).ToList())
+        if (_offered - _lookedForStale >= turnFrames)
         {
-            _lastOffer.Remove(stream);
-            _inTurn.Remove(stream);
-            _waiting.Remove(stream);
+            _lookedForStale = _offered;
+            ForgetStale();
         }
 
         while (_inTurn.Count < streamsAtOnce && _waiting.First is { } next)
         {
             _waiting.RemoveFirst();
             _inTurn.Add(next.Value, 0);
+        }
+    }
+
+    private void ForgetStale()
+    {
+        foreach (var stream in _lastOffer.Where(s => _offered - s.Value > 4L * turnFrames).Select(s => s.Key).ToList())
+        {
+            _lastOffer.Remove(stream);
+            _inTurn.Remove(stream);
+            _waiting.Remove(stream);
         }
     }
 }

@@ -53,7 +53,7 @@ public sealed class TapRotationTests
             Assert.True(waited < 100, "the waiting stream never got the place");
         }
 
-        Assert.Equal(40, waited);           // the others offered 4 turns' frames since the stopped stream's last
+        Assert.InRange(waited, 40, 50);     // the others offered 4 turns' frames since the stopped stream's last (looked at once a turn)
         Assert.False(rotation.InTurn("gone"));
     }
 
