@@ -43,6 +43,14 @@ public sealed record ScoringOptions
     /// </summary>
     public int TailAlarmEvery { get; init; } = 10;
 
+    /// <summary>
+    /// A level of a stream that closes this many surprise episodes within <see cref="TailWindow"/> frames has met
+    /// something its camera shows again and again: the tail learns every alarming surprise of the latest one (not one
+    /// in <see cref="TailAlarmEvery"/>), so the moment stops alarming even while newer weights find it more surprising
+    /// than the older ones did. 0: never.
+    /// </summary>
+    public int TailRecurrences { get; init; } = 3;
+
     /// <summary>Consecutive frames at or above <see cref="OnThreshold"/> that open an episode.</summary>
     public int OpenAfter { get; init; } = 3;
 
@@ -102,6 +110,7 @@ public sealed record ScoringOptions
         errors.Range($"{key}.tailRisk", TailRisk, 0, 0.05);
         errors.Range($"{key}.tailWindow", TailWindow, 100, 10_000_000);
         errors.Range($"{key}.tailAlarmEvery", TailAlarmEvery, 0, 1_000_000);
+        errors.Range($"{key}.tailRecurrences", TailRecurrences, 0, 1_000_000);
         errors.Range($"{key}.tailMinSamples", TailMinSamples, 100, TailWindow >= 100 ? TailWindow : 10_000_000);
         errors.Range($"{key}.updateEvery", UpdateEvery, 0, 1_000_000);
         errors.Range($"{key}.topCells", TopCells, 0, 1024);

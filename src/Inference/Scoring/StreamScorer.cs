@@ -26,6 +26,8 @@ internal sealed class StreamScorer
     private readonly RobustStats[] _stats;
     private readonly TailCalibration[] _tails;
     private readonly long[] _alarms;
+    private readonly List<double>[] _unlearnt;
+    private readonly Queue<long>[] _episodeEnds;
     private readonly double?[] _surprise;
     private readonly EpisodeTracker _episodes;
     private readonly FrozenFeed _frozen;
@@ -51,6 +53,8 @@ internal sealed class StreamScorer
         _ownTailsFirst = options.TailRisk > 0 && priors.Count == 0;
         _surprise = new double?[levels];
         _alarms = new long[levels];
+        _unlearnt = [.. Enumerable.Range(0, levels).Select(_ => new List<double>())];
+        _episodeEnds = [.. Enumerable.Range(0, levels).Select(_ => new Queue<long>())];
         _episodes = new EpisodeTracker(stream, options, levels, NextId);
         _frozen = new FrozenFeed(stream, options);
     }
@@ -97,9 +101,16 @@ internal sealed class StreamScorer
                 // The tail learns every surprise under the stream's own baseline while it calibrates (the rare
                 // moments it must learn are the ones above the plain on-threshold), then those below its threshold
                 // and one in tailAlarmEvery of those above: a moment that alarms again and again is normal after all.
-                if (!warmingUp && repeats == 0 && z is { } own && (_tails[l].Calibrating || _surprise[l] < _options.OnThreshold || AlarmLearnt(l)))
+                if (!warmingUp && repeats == 0 && z is { } own)
                 {
-                    _tails[l].Add(own);
+                    if (_tails[l].Calibrating || _surprise[l] < _options.OnThreshold || AlarmLearnt(l))
+                    {
+                        _tails[l].Add(own);
+                    }
+                    else if (_unlearnt[l].Count < _options.TailWindow)
+                    {
+                        _unlearnt[l].Add(own);     // learnt if its episode turns out to be one that recurs
+                    }
                 }
             }
 
@@ -144,6 +155,10 @@ internal sealed class StreamScorer
         if (ready && repeats == 0 && _episodes.Update(at, combined, [.. levels.Select(l => l.Surprise)], Evidence(outcome, most), modelVersion) is { } surprise)
         {
             episodes.Add(surprise);
+            if (surprise.State == "closed")
+            {
+                LearnRecurring(surprise.FiredLevels, header.Sequence);
+            }
         }
 
         return episodes;
@@ -174,6 +189,30 @@ internal sealed class StreamScorer
     /// </summary>
     private bool TailsReady() =>
         !_ownTailsFirst || Enumerable.Range(1, _tails.Length).Where(Alerts).All(l => !_tails[l - 1].Calibrating);
+
+    /// <summary>
+    /// At an episode's close: each level it fired that has closed <c>tailRecurrences</c> episodes within the tail window
+    /// (this one included) learns this episode's alarming surprises; every level's unlearnt alarms are then forgotten.
+    /// </summary>
+    private void LearnRecurring(IReadOnlyList<int> fired, long frame)
+    {
+        foreach (var level in fired.Where(l => l <= _episodeEnds.Length))
+        {
+            var ends = _episodeEnds[level - 1];
+            while (ends.Count > 0 && frame - ends.Peek() > _options.TailWindow)
+            {
+                ends.Dequeue();
+            }
+
+            ends.Enqueue(frame);
+            if (_options.TailRecurrences > 0 && ends.Count >= _options.TailRecurrences)
+            {
+                _unlearnt[level - 1].ForEach(_tails[level - 1].Add);
+            }
+        }
+
+        Array.ForEach(_unlearnt, u => u.Clear());
+    }
 
     /// <summary>Counts an alarming surprise at level <paramref name="l"/>; true for one in every <c>tailAlarmEvery</c> (never when 0).</summary>
     private bool AlarmLearnt(int l) => _options.TailAlarmEvery > 0 && ++_alarms[l] % _options.TailAlarmEvery == 0;

@@ -294,7 +294,7 @@ public sealed class StreamScorerTests
     {
         // The tail calibrates on 300 steady frames; then every 150 frames a 2-s moment far above them recurs (as
         // one does when a model that keeps learning comes to predict everything around it better).
-        var scorer = new StreamScorer("cam", Options with { TailRisk = 1e-3, TailMinSamples = 300, TailWindow = 2000, TailAlarmEvery = alarmEvery }, 1, new Dictionary<int, EnergyStats>());
+        var scorer = new StreamScorer("cam", Options with { TailRisk = 1e-3, TailMinSamples = 300, TailWindow = 2000, TailAlarmEvery = alarmEvery, TailRecurrences = 0 }, 1, new Dictionary<int, EnergyStats>());
         var random = new Random(11);
         double Energy(int i) => i >= 400 && i % 150 is >= 75 and < 95 ? 1.15 : 1.0 + ((random.NextDouble() - 0.5) * 0.05);
 
@@ -305,6 +305,20 @@ public sealed class StreamScorerTests
         Assert.Equal(13, opened.Count);
         Assert.Equal(1, opened[0]);
         Assert.Equal(alarmEvery == 0 ? 5 : 0, opened.TakeLast(5).Sum());
+    }
+
+    [Theory]
+    [InlineData(0, 13)]     // never (and, as SPOT, no alarm learnt): every pass alarms
+    [InlineData(3, 3)]      // the third episode within the tail window teaches the tail its alarms
+    public void A_moment_that_opens_episode_after_episode_is_normal_after_the_third(int recurrences, int expected)
+    {
+        var scorer = new StreamScorer("cam", Options with { TailRisk = 1e-3, TailMinSamples = 300, TailWindow = 2000, TailAlarmEvery = 0, TailRecurrences = recurrences }, 1, new Dictionary<int, EnergyStats>());
+        var random = new Random(11);
+        double Energy(int i) => i >= 400 && i % 150 is >= 75 and < 95 ? 1.15 : 1.0 + ((random.NextDouble() - 0.5) * 0.05);
+
+        var opened = Enumerable.Range(0, 2400).Sum(i => scorer.Score(Outcome(i, Energy(i)), 1).Episodes.Count(e => e.State == "opened"));
+
+        Assert.Equal(expected, opened);
     }
 
     [Fact]
