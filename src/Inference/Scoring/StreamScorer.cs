@@ -36,7 +36,7 @@ internal sealed class StreamScorer
     private long _shadowVersion = -1;
     private readonly TimeProvider _time;
     private readonly int _sceneLevel;
-    private readonly bool _ownTailsFirst;
+    private bool _tailsReady;
     private long _episodeIds;
 
     /// <summary>
@@ -50,7 +50,7 @@ internal sealed class StreamScorer
         _time = time ?? TimeProvider.System;
         _stats = [.. Enumerable.Range(1, levels).Select(l => new RobustStats(options.Window, options.MinSamples, priors.TryGetValue(l, out var p) ? (p.Median, p.Mad) : null))];
         _tails = [.. Enumerable.Range(1, levels).Select(l => new TailCalibration(options.TailWindow, options.TailMinSamples, priors.TryGetValue(l, out var p) ? p.Tail : null))];
-        _ownTailsFirst = options.TailRisk > 0 && priors.Count == 0;
+        _tailsReady = options.TailRisk <= 0 || priors.Count > 0;
         _surprise = new double?[levels];
         _alarms = new long[levels];
         _unlearnt = [.. Enumerable.Range(0, levels).Select(_ => new List<double>())];
@@ -186,9 +186,10 @@ internal sealed class StreamScorer
     /// reaches until the stream has measured it: it warms up until every level that alerts has its own tail
     /// (<c>tailMinSamples</c> normal surprises, about two minutes at 10 fps), so that its first alarm is at the
     /// configured risk and not at the plain z-score of a few seconds of video. A checkpoint's tail stands in otherwise.
+    /// Once ready it stays so (a tail only grows), so the levels are looked at only until then.
     /// </summary>
     private bool TailsReady() =>
-        !_ownTailsFirst || Enumerable.Range(1, _tails.Length).Where(Alerts).All(l => !_tails[l - 1].Calibrating);
+        _tailsReady || (_tailsReady = Enumerable.Range(1, _tails.Length).Where(Alerts).All(l => !_tails[l - 1].Calibrating));
 
     /// <summary>
     /// At an episode's close: each level it fired that has closed <c>tailRecurrences</c> episodes within the tail window
