@@ -284,19 +284,59 @@ public sealed class HJepaEngine : IDisposable
     /// </summary>
     private void ScoreScene(BatchWork batch, Tensor tokens, int[] repeats)
     {
+        foreach (var i in batch.Scorable())
+        {
+            var state = batch.Lane.State(batch.Frames[i].Header.StreamId);
+            state.Scene ??= NewScene(batch.Lane, batch.Frames[i].Header.StreamId);
+        }
+
         _reps.CopyFrom(tokens);
         var level = LevelCount - 1;
         foreach (var i in batch.Scorable())
         {
-            var state = batch.Lane.State(batch.Frames[i].Header.StreamId);
-            state.Scene ??= new SceneMemory(_sceneFrames, _config.Dim, _config.Tokens);
-            if (state.Scene.Observe(_reps.Slice((long)i * _tokenLength, _tokenLength), _config.EnergyTopTokens, learn: repeats[i] == 0) is { } scene)
+            var scene = batch.Lane.State(batch.Frames[i].Header.StreamId).Scene!;
+            var learn = repeats[i] == 0;
+            if (scene.Observe(_reps.Slice((long)i * _tokenLength, _tokenLength), _config.EnergyTopTokens, learn, learn ? batch.Frames[i].Pixels : default) is { } observed)
             {
-                batch.Levels[i][level] = (scene.Energy, scene.Energy);
+                batch.Levels[i][level] = (observed.Energy, observed.Energy);
                 batch.Fresh[i][level] = true;
-                batch.SceneMap[i] = new EnergyMap(_config.GridHeight, _config.GridWidth, scene.Map);
+                batch.SceneMap[i] = new EnergyMap(_config.GridHeight, _config.GridWidth, observed.Map);
             }
         }
+    }
+
+    /// <summary>
+    /// A scene memory for <paramref name="stream"/> in <paramref name="lane"/>. Weights in shadow start from the served
+    /// weights' memory: its kept pictures, encoded with the new weights, give the mean grid (so the scene level of new
+    /// weights is as mature as the old one's, not a memory of the last few seconds); otherwise an empty memory.
+    /// </summary>
+    private SceneMemory NewScene(ModelLane lane, string stream)
+    {
+        if (lane == _served || _served.Find(stream)?.Scene is not { Pictures.Count: > 0 } served)
+        {
+            return new SceneMemory(_sceneFrames, _config.Dim, _config.Tokens);
+        }
+
+        var pictures = served.Pictures.ToArray();
+        var length = _config.InputShape.Length;
+        var sum = zeros([_config.Dim, _config.GridHeight, _config.GridWidth], device: _device);
+        foreach (var chunk in pictures.Chunk(_maxBatch))
+        {
+            for (var p = 0; p < chunk.Length; p++)
+            {
+                var input = _input.Slice((long)p * length, length);
+                for (var j = 0; j < length; j++)
+                {
+                    input[j] = (float)chunk[p][j];
+                }
+            }
+
+            var grids = lane.Model.Encoder.forward(_input.View(chunk.Length, _config.Channels, _config.ImageHeight, _config.ImageWidth).to(_device)).Tokens;
+            sum.add_(grids.sum(dim: 0));   // (D, Gh, Gw)
+        }
+
+        _reps.CopyFrom(sum.div_(pictures.Length));
+        return SceneMemory.Seeded(served, _reps.Slice(0, _tokenLength));
     }
 
     /// <summary>Levels above the first: windows of the level below, completed in this batch, are the items.</summary>

@@ -36,6 +36,9 @@ internal sealed class ModelLane : IDisposable
         return state;
     }
 
+    /// <summary>The state this lane keeps for <paramref name="stream"/>, or null when it has seen none of its frames.</summary>
+    public StreamState? Find(string stream) => _streams.GetValueOrDefault(stream);
+
     /// <summary>Counts one frame of <paramref name="stream"/> seen by this lane.</summary>
     public void Saw(string stream)
     {

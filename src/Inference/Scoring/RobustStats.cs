@@ -77,6 +77,7 @@ internal sealed class RobustStats
         return _cached;
     }
 
-    private static double Median(Span<double> sorted) =>
+    /// <summary>The median of values already sorted.</summary>
+    internal static double Median(Span<double> sorted) =>
         sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 }

@@ -17,8 +17,9 @@ namespace StreamJepa.Inference.Scoring;
 /// the model version that scores it (with no checkpoint statistics, also until every level that alerts has its own
 /// tail). A picture repeated exactly is no evidence about the scene: it teaches no baseline, opens no surprise episode,
 /// and <c>frozenAfter</c> repeats in a row make a "frozen" episode of their own.
-/// While new weights are scored in shadow, the frames the served weights judge normal build the stream's baseline for
-/// them, which takes over with them.
+/// While new weights are scored in shadow, the frames the served weights judge normal measure how the new weights'
+/// energies relate to the served ones on the same frames; at the swap the stream's baseline window is carried over on
+/// the new scale (<see cref="RestartBaselineOnNewModel"/>).
 /// </summary>
 internal sealed class StreamScorer
 {
@@ -33,6 +34,7 @@ internal sealed class StreamScorer
     private readonly FrozenFeed _frozen;
     private long _version = -1;
     private RobustStats[]? _shadowStats;
+    private RingWindow[]? _shadowRatios;
     private long _shadowVersion = -1;
     private readonly TimeProvider _time;
     private readonly int _sceneLevel;
@@ -126,7 +128,7 @@ internal sealed class StreamScorer
         }
 
         var episodes = Episodes(header, combined, most, levels, outcome, repeats, ready, modelVersion);
-        LearnShadow(outcome.Shadow, repeats);
+        LearnShadow(outcome, repeats);
         var map = _options.EnergyMaps ? outcome.EnergyMap : null;
         var score = new FrameScore(header.StreamId, header.Sequence, header.PtsMs, combined, levels, AnomalyOpen, modelVersion, EnergyMap: map, WarmingUp: !ready, Repeats: repeats);
         return (score, episodes);
@@ -224,18 +226,19 @@ internal sealed class StreamScorer
     /// <summary>
     /// Adds the shadow weights' energies of a frame to their baseline when the served weights found the frame normal
     /// (no episode open, the picture changed) and, once the baseline has its first samples, the energy itself is
-    /// not surprising under it.
+    /// not surprising under it; with it, the ratio of the shadow's free energy to the served weights' on that frame.
     /// </summary>
-    private void LearnShadow(ShadowOutcome? shadow, int repeats)
+    private void LearnShadow(FrameOutcome outcome, int repeats)
     {
-        if (shadow is null)
+        if (outcome.Shadow is not { } shadow)
         {
             return;
         }
 
-        if (_shadowStats is null || _shadowVersion != shadow.ModelVersion)
+        if (_shadowStats is null || _shadowRatios is null || _shadowVersion != shadow.ModelVersion)
         {
             _shadowStats = [.. _stats.Select(_ => new RobustStats(_options.Window, _options.MinSamples, prior: null))];
+            _shadowRatios = [.. _stats.Select(_ => new RingWindow(_options.Window))];
             _shadowVersion = shadow.ModelVersion;
         }
 
@@ -250,6 +253,10 @@ internal sealed class StreamScorer
             if (stats.Count < _options.MinSamples || stats.Surprise(v.Free) / _tails[l].Divisor(_options.TailRisk, _options.OnThreshold) < _options.OnThreshold)
             {
                 stats.Add(v.Free);
+                if (outcome.Levels[l] is { } served && outcome.Fresh[l] && served.Free > 0 && v.Free > 0)
+                {
+                    _shadowRatios[l].Add(v.Free / served.Free);
+                }
             }
         }
     }
@@ -306,25 +313,51 @@ internal sealed class StreamScorer
     }
 
     /// <summary>
-    /// New weights put energies on a new scale. The baseline the stream built for them in shadow takes over; without
-    /// one (weights swapped in unshadowed, or a stream that joined late) it is measured again from scratch, the
-    /// checkpoint's statistics belonging to the weights it was loaded with, and the stream warms up meanwhile.
+    /// New weights put energies on a new scale. Where the shadow scoring paired at least <c>minSamples</c> of the new
+    /// weights' energies with the served weights' on the same normal frames, the stream's baseline window is carried
+    /// over multiplied by the median ratio of the pairs: the new baseline keeps the spread of the whole window (every
+    /// normal moment of the last <c>window</c> frames, not only those of the few seconds in shadow, which may have been
+    /// calm), so a normal moment after the swap is judged as it was before it. Otherwise the shadow's own baseline takes
+    /// over; without one (weights swapped in unshadowed, or a stream that joined late) it is measured again from
+    /// scratch, the checkpoint's statistics belonging to the weights it was loaded with, and the stream warms up meanwhile.
     /// </summary>
     private void RestartBaselineOnNewModel(long modelVersion)
     {
         if (_version >= 0 && _version != modelVersion)
         {
-            var carried = _shadowVersion == modelVersion ? _shadowStats : null;
+            var shadowed = _shadowVersion == modelVersion;
             for (var l = 0; l < _stats.Length; l++)
             {
-                _stats[l] = carried?[l] ?? new RobustStats(_options.Window, _options.MinSamples, prior: null);
+                _stats[l] = shadowed ? Carried(l) : new RobustStats(_options.Window, _options.MinSamples, prior: null);
                 _surprise[l] = null;
             }
 
             _shadowStats = null;
+            _shadowRatios = null;
             _shadowVersion = -1;
         }
 
         _version = modelVersion;
+    }
+
+    /// <summary>Level <paramref name="l"/>'s baseline for the shadow weights about to serve (see <see cref="RestartBaselineOnNewModel"/>).</summary>
+    private RobustStats Carried(int l)
+    {
+        var ratios = _shadowRatios![l];
+        if (ratios.Count < _options.MinSamples || _stats[l].Count < _options.MinSamples)
+        {
+            return _shadowStats![l];
+        }
+
+        var sorted = ratios.Held.ToArray();
+        Array.Sort(sorted);
+        var scale = RobustStats.Median(sorted);
+        var carried = new RobustStats(_options.Window, _options.MinSamples, prior: null);
+        foreach (var value in _stats[l].Values())
+        {
+            carried.Add(value * scale);
+        }
+
+        return carried;
     }
 }

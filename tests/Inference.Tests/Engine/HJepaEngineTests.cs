@@ -227,6 +227,30 @@ public sealed class HJepaEngineTests
     }
 
     [Fact]
+    public void Shadow_WithASceneLevel_StartsFromAMatureMemoryOfTheServedOnesPictures()
+    {
+        using var engine = new HJepaEngine(EngineFixture.Model(3), 1, CPU, 4, sceneFrames: 20);
+        using var alone = new HJepaEngine(EngineFixture.Model(5), 9, CPU, 4, sceneFrames: 20);
+        for (var i = 0; i < 60; i++)
+        {
+            Single(engine, EngineFixture.Frame("a", i));
+            Single(alone, EngineFixture.Frame("a", i));
+        }
+
+        engine.Shadow(EngineFixture.Model(5), 9);
+        var shadowed = Enumerable.Range(60, 5).Select(i => Single(engine, EngineFixture.Frame("a", i)).Shadow!.Levels[2]).ToList();
+        var mature = Enumerable.Range(60, 5).Select(i => Single(alone, EngineFixture.Frame("a", i)).Levels[2]).ToList();
+
+        // The new weights' scene level gives energies from their first frame, near what they give with a memory they
+        // built themselves over the whole stream (their encoding of ten kept pictures against a running mean of 60 frames).
+        for (var i = 0; i < shadowed.Count; i++)
+        {
+            var (seeded, own) = (shadowed[i]!.Value.Free, mature[i]!.Value.Free);
+            Assert.True(Math.Abs(seeded - own) < 0.25 * own, $"frame {60 + i}: {seeded} against {own}");
+        }
+    }
+
+    [Fact]
     public void Shadow_WeightsThatFail_AreDroppedAndTheServedOnesGoOn()
     {
         using var engine = EngineFixture.Engine();

@@ -74,6 +74,25 @@ public sealed class SceneMemoryTests
         Assert.Equal(9.0 / 2, energy, 1e-5);
     }
 
+    [Fact]
+    public void Observe_KeepsTenPicturesOverItsSpan_AndASeededMemoryScoresAtOnce()
+    {
+        var scene = new SceneMemory(frames: 20, Dim, Positions);
+        for (var i = 0; i < 40; i++)
+        {
+            scene.Observe(Grid(0, 1f), topTokens: 0, picture: [i, i + 0.5f]);
+        }
+
+        scene.Observe(Grid(0, 1f), topTokens: 0, learn: false, picture: [99f, 99f]);
+        var seeded = SceneMemory.Seeded(scene, Grid(2, 4f));
+
+        // One picture in every two frames taken in (20 / 10), the last ten; a frame not taken in keeps none.
+        Assert.Equal(Enumerable.Range(10, 10).Select(k => 2f * k), scene.Pictures.Select(p => (float)p[0]));
+        Assert.Equal(scene.Pictures, seeded.Pictures);
+        Assert.Equal(0, seeded.Observe(Grid(2, 4f), topTokens: 0)!.Value.Energy, 1e-9);
+        Assert.Equal(9.0 / Positions, seeded.Observe(Grid(0, 1f), topTokens: 0)!.Value.Energy, 1e-2);
+    }
+
     /// <summary>A (Dim, Positions) grid of ones, channel-major, with every channel of <paramref name="token"/> at <paramref name="value"/>.</summary>
     private static float[] Grid(int token, float value)
     {

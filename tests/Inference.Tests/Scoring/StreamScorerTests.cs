@@ -89,6 +89,32 @@ public sealed class StreamScorerTests
     }
 
     [Fact]
+    public void ModelSwap_AfterACalmShadow_JudgesANormalBusyMomentAsBefore()
+    {
+        // Normal video swings between calm (energy 1.0) and busy (1.4) every 80 frames.
+        static double Normal(int i) => 1.2 - (0.2 * Math.Cos(2 * Math.PI * i / 80)) + (0.01 * (i % 3));
+        var scorer = new StreamScorer("cam", Options with { Window = 200 }, 1, new Dictionary<int, EnergyStats>());
+        for (var i = 0; i < 230; i++)
+        {
+            scorer.Score(Outcome(i, Normal(i)), 1);
+        }
+
+        // Version 2 is scored in shadow through a calm stretch only; on every frame its energy is twice version 1's.
+        for (var i = 230; i < 250; i++)
+        {
+            scorer.Score(Shadowed(i, Normal(i), 2 * Normal(i)), 1);
+        }
+
+        Assert.True(scorer.ShadowReady(2));
+        var afterSwap = Enumerable.Range(250, 100).Select(i => scorer.Score(Outcome(i, 2 * Normal(i)), 2)).ToList();
+        var surprise = Enumerable.Range(350, 3).Select(i => scorer.Score(Outcome(i, 2 * 2.5), 2)).ToList();
+
+        Assert.All(afterSwap, s => Assert.Empty(s.Episodes));
+        Assert.All(afterSwap, s => Assert.True(s.Score.Score < Options.OnThreshold));
+        Assert.Equal("opened", Assert.Single(surprise[^1].Episodes).State);
+    }
+
+    [Fact]
     public void ShadowBaseline_LearnsNothingWhileTheServedWeightsSeeAnAnomaly()
     {
         var scorer = Settled(20);
