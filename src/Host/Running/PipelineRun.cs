@@ -5,6 +5,7 @@ using StreamJepa.Configuration;
 using StreamJepa.Core.Results;
 using StreamJepa.Host.Cli;
 using StreamJepa.Host.Observability;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Scoring;
@@ -16,6 +17,7 @@ using StreamJepa.Kafka;
 using StreamJepa.Kafka.Models;
 using StreamJepa.Kafka.Sources;
 using StreamJepa.Model;
+using StreamJepa.Model.Configuration;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;
@@ -86,7 +88,9 @@ internal sealed class PipelineRun
         var device = TorchRuntime.Initialize(_options.Inference);
         logger.LogInformation("model version {Version} (step {Step}) on {Device}; {Width}x{Height} input, {Levels} levels, {Columns}x{Rows} tokens of {Dim}", header.ModelVersion, header.Step, device.type, model.Config.ImageWidth, model.Config.ImageHeight, model.Config.LevelCount, model.Config.GridWidth, model.Config.GridHeight, model.Config.Dim);
 
-        using var engine = new HJepaEngine(model, header.ModelVersion, device, _options.Inference.MaxBatch, _options.Scoring.SceneFrames);
+        using var engine = new HJepaEngine(
+            model, header.ModelVersion, device, _options.Inference.MaxBatch, _options.Scoring.SceneFrames,
+            _options.Inference.ShadowStreams, ShadowTurnFrames(model.Config, _options.Scoring));
         var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;
         var streams = new StreamDirectory(_time)
         {
@@ -329,5 +333,27 @@ internal sealed class PipelineRun
         return running > 0
             ? (true, $"ready: {running} of {ingest.Streams.Count} stream(s) delivering frames")
             : (false, "no stream is delivering frames: " + string.Join(", ", ingest.Streams.Select(s => $"{s.StreamId} {s.Status.ToString().ToLowerInvariant()}")));
+    }
+
+    /// <summary>
+    /// Frames of a stream scored in shadow per turn: enough for level 1, and every other alert level, to fill its
+    /// context and give twice <c>scoring.minSamples</c> energies (the baseline needs <c>minSamples</c> of them).
+    /// </summary>
+    private static int ShadowTurnFrames(HJepaConfig config, ScoringOptions scoring)
+    {
+        long frames = config.ContextFrames + config.Horizons.Max() + (2L * scoring.MinSamples);
+        long cadence = 1;   // frames per item of the level below
+        for (var l = 0; l < config.Levels.Count; l++)
+        {
+            var level = config.Levels[l];
+            var fill = (level.Window + ((level.ContextWindows + level.Horizons.Max()) * level.Stride)) * cadence;
+            cadence *= level.Stride;
+            if (scoring.AlertLevels.Contains(l + 2))
+            {
+                frames = Math.Max(frames, fill + (2L * scoring.MinSamples * cadence));
+            }
+        }
+
+        return (int)Math.Min(frames, int.MaxValue);
     }
 }

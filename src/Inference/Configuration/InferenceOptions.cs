@@ -31,6 +31,12 @@ public sealed record InferenceOptions
     /// <summary>A batch is sent when full or when its first frame has waited this long, so slow streams never wait for fast ones.</summary>
     public int BatchTimeoutMs { get; init; } = 20;
 
+    /// <summary>
+    /// Most streams that new weights are scored on in shadow at a time, each for a turn long enough for its baseline,
+    /// so that the wait before a swap adds at most this many streams' work to the model (0: every stream at once).
+    /// </summary>
+    public int ShadowStreams { get; init; } = 4;
+
     /// <summary>Seed of the initial weights when no checkpoint is given (runs without one are reproducible).</summary>
     public int Seed { get; init; } = 1;
 
@@ -53,6 +59,7 @@ public sealed record InferenceOptions
 
         errors.Range($"{key}.maxBatch", MaxBatch, 1, 4096);
         errors.Range($"{key}.batchTimeoutMs", BatchTimeoutMs, 1, 60_000);
+        errors.Range($"{key}.shadowStreams", ShadowStreams, 0, 100_000);
         if (Checkpoint is { Length: 0 })
         {
             errors.Add($"{key}.checkpoint", Checkpoint, "must be a file path (or left out)");

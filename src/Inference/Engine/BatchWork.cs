@@ -56,8 +56,8 @@ internal sealed class BatchWork
     /// <summary>Frames that can be scored, in batch order (so each stream's frames stay in order).</summary>
     public IEnumerable<int> Scorable() => Enumerable.Range(0, Frames.Count).Where(i => Errors[i] is null);
 
-    /// <summary>The outcome of every frame, with its count of repeated pictures and what the <paramref name="shadow"/> weights found, if any.</summary>
-    public IReadOnlyList<FrameOutcome> Outcomes(int[] repeats, BatchWork? shadow) =>
+    /// <summary>The outcome of every frame, with its count of repeated pictures and what the weights in <paramref name="shadow"/> found, if any.</summary>
+    public IReadOnlyList<FrameOutcome> Outcomes(int[] repeats, ShadowOutcome?[]? shadow) =>
         [.. Enumerable.Range(0, Frames.Count).Select(i => new FrameOutcome(
             Frames[i].Header,
             Levels[i],
@@ -67,6 +67,6 @@ internal sealed class BatchWork
             Windows[i],
             Errors[i],
             repeats[i],
-            shadow is { } s && s.Errors[i] is null ? new ShadowOutcome(s.Lane.Version, s.Levels[i], s.Fresh[i]) : null,
+            shadow?[i],
             SceneMap[i]))];
 }

@@ -34,19 +34,28 @@ public sealed class HJepaEngine : IDisposable
     private readonly HostBuffer _small;
     private readonly int _tokenLength;
     private readonly int _sceneFrames;
+    private readonly int _shadowStreams;
+    private readonly int _shadowTurnFrames;
     private ModelLane _served;
     private ModelLane? _shadow;
+    private ShadowTurns _turns = new(0, 0);
 
     /// <param name="model">The weights to serve; moved to <paramref name="device"/>.</param>
     /// <param name="modelVersion">Their version, reported with every outcome.</param>
     /// <param name="device">Where the model runs.</param>
     /// <param name="maxBatch">Most frames one <see cref="Process"/> call takes.</param>
     /// <param name="sceneFrames">Frames the scene level's memory spans; 0 for no scene level.</param>
-    public HJepaEngine(HJepa model, long modelVersion, Device device, int maxBatch, int sceneFrames = 0)
+    /// <param name="shadowStreams">Most streams weights in shadow score at a time, each for a turn of <paramref name="shadowTurnFrames"/> frames (<see cref="ShadowTurns"/>); 0: every stream.</param>
+    /// <param name="shadowTurnFrames">Frames of a stream scored in shadow in one turn.</param>
+    public HJepaEngine(HJepa model, long modelVersion, Device device, int maxBatch, int sceneFrames = 0, int shadowStreams = 0, int shadowTurnFrames = 64)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sceneFrames);
+        ArgumentOutOfRangeException.ThrowIfNegative(shadowStreams);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shadowTurnFrames);
         _config = model.Config;
         _sceneFrames = sceneFrames;
+        _shadowStreams = shadowStreams;
+        _shadowTurnFrames = shadowTurnFrames;
         _device = device;
         _maxBatch = maxBatch;
         model.to(device).eval();
@@ -98,12 +107,21 @@ public sealed class HJepaEngine : IDisposable
         model.to(_device).eval();
         _shadow?.Dispose();
         _shadow = new ModelLane(model, modelVersion);
+        _turns = new ShadowTurns(_shadowStreams, _shadowTurnFrames);
     }
 
-    /// <summary>The shadow weights, with the stream context they built, serve from the next batch on.</summary>
+    /// <summary>
+    /// The shadow weights, with the stream context they built, serve from the next batch on. A stream out of its
+    /// shadow turn has a stale context (frames it missed since): it starts its context again, keeping its scene memory.
+    /// </summary>
     public void PromoteShadow()
     {
         var shadow = _shadow ?? throw new InvalidOperationException("no weights are scored in shadow");
+        foreach (var stream in shadow.Streams.Where(s => !_turns.InTurn(s)).ToList())
+        {
+            shadow.Restart(stream);
+        }
+
         _served.Dispose();
         _served = shadow;
         _shadow = null;
@@ -152,19 +170,40 @@ public sealed class HJepaEngine : IDisposable
     }
 
     /// <summary>
-    /// The shadow lane over the batch, or null without one. Weights that fail are dropped (the served ones go on
-    /// alone), so a bad promotion never costs a frame its score.
+    /// The shadow lane over the frames of the streams in their shadow turn (<see cref="ShadowTurns"/>), as each
+    /// frame's shadow outcome (null for frames out of turn), or null without shadow weights. A stream whose turn begins
+    /// starts its shadow context again (it missed frames since its last turn). Weights that fail are dropped (the
+    /// served ones go on alone), so a bad promotion never costs a frame its score.
     /// </summary>
-    private BatchWork? RunShadow(IReadOnlyList<Frame> frames, int[] repeats)
+    private ShadowOutcome?[]? RunShadow(IReadOnlyList<Frame> frames, int[] repeats)
     {
         if (_shadow is not { } shadow)
         {
             return null;
         }
 
+        foreach (var stream in _turns.Next(frames.Select(f => f.Header.StreamId)))
+        {
+            shadow.Restart(stream);
+        }
+
+        var inTurn = Enumerable.Range(0, frames.Count).Where(i => _turns.InTurn(frames[i].Header.StreamId)).ToArray();
+        var outcomes = new ShadowOutcome?[frames.Count];
+        if (inTurn.Length == 0)
+        {
+            return outcomes;
+        }
+
         try
         {
-            return Run(frames, repeats, shadow);
+            var work = Run([.. inTurn.Select(i => frames[i])], [.. inTurn.Select(i => repeats[i])], shadow);
+            for (var j = 0; j < inTurn.Length; j++)
+            {
+                _turns.Scored(frames[inTurn[j]].Header.StreamId);
+                outcomes[inTurn[j]] = work.Errors[j] is null ? new ShadowOutcome(shadow.Version, work.Levels[j], work.Fresh[j]) : null;
+            }
+
+            return outcomes;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -284,17 +323,25 @@ public sealed class HJepaEngine : IDisposable
     /// </summary>
     private void ScoreScene(BatchWork batch, Tensor tokens, int[] repeats)
     {
+        var seeded = false;
         foreach (var i in batch.Scorable())
         {
             var state = batch.Lane.State(batch.Frames[i].Header.StreamId);
-            state.Scene ??= NewScene(batch.Lane, batch.Frames[i].Header.StreamId);
+            if (state.Scene is null && NewScene(batch.Lane, batch.Frames[i].Header.StreamId, ref seeded) is { } scene)
+            {
+                state.Scene = scene;
+            }
         }
 
         _reps.CopyFrom(tokens);
         var level = LevelCount - 1;
         foreach (var i in batch.Scorable())
         {
-            var scene = batch.Lane.State(batch.Frames[i].Header.StreamId).Scene!;
+            if (batch.Lane.State(batch.Frames[i].Header.StreamId).Scene is not { } scene)
+            {
+                continue;   // its memory is seeded in a later batch
+            }
+
             var learn = repeats[i] == 0;
             if (scene.Observe(_reps.Slice((long)i * _tokenLength, _tokenLength), _config.EnergyTopTokens, learn, learn ? batch.Frames[i].Pixels : default) is { } observed)
             {
@@ -308,14 +355,23 @@ public sealed class HJepaEngine : IDisposable
     /// <summary>
     /// A scene memory for <paramref name="stream"/> in <paramref name="lane"/>. Weights in shadow start from the served
     /// weights' memory: its kept pictures, encoded with the new weights, give the mean grid (so the scene level of new
-    /// weights is as mature as the old one's, not a memory of the last few seconds); otherwise an empty memory.
+    /// weights is as mature as the old one's, not a memory of the last few seconds); otherwise an empty memory. One
+    /// stream's pictures are encoded per batch (<paramref name="seeded"/> says a batch has had its turn), so a swap
+    /// among many streams spreads the work instead of stalling one batch; the others wait (null).
     /// </summary>
-    private SceneMemory NewScene(ModelLane lane, string stream)
+    private SceneMemory? NewScene(ModelLane lane, string stream, ref bool seeded)
     {
         if (lane == _served || _served.Find(stream)?.Scene is not { Pictures.Count: > 0 } served)
         {
             return new SceneMemory(_sceneFrames, _config.Dim, _config.Tokens);
         }
+
+        if (seeded)
+        {
+            return null;
+        }
+
+        seeded = true;
 
         var pictures = served.Pictures.ToArray();
         var length = _config.InputShape.Length;

@@ -36,6 +36,21 @@ internal sealed class ModelLane : IDisposable
         return state;
     }
 
+    /// <summary>The streams this lane keeps state for.</summary>
+    public IEnumerable<string> Streams => _streams.Keys;
+
+    /// <summary>
+    /// Starts <paramref name="stream"/>'s context again (its next frames fill it as a new stream's do), keeping its
+    /// scene memory: for a stream whose frames this lane missed.
+    /// </summary>
+    public void Restart(string stream)
+    {
+        if (_streams.TryGetValue(stream, out var state))
+        {
+            _streams[stream] = new StreamState(Model.Config) { Scene = state.Scene };
+        }
+    }
+
     /// <summary>The state this lane keeps for <paramref name="stream"/>, or null when it has seen none of its frames.</summary>
     public StreamState? Find(string stream) => _streams.GetValueOrDefault(stream);
 

@@ -236,7 +236,8 @@ public sealed class InferencePipeline : IAsyncDisposable
                 }
             }
 
-            return new ScoredBatch(_engine.Process(frames), _engine.ModelVersion);
+            var outcomes = _engine.Process(frames);
+            return new ScoredBatch(outcomes, _engine.ModelVersion, _engine.ShadowVersion);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -130,27 +130,27 @@ internal sealed class ResultRouter
         }
     }
 
-    /// <summary>Notes the streams scored in shadow and, when all the live ones have their baseline for the shadow weights, says so.</summary>
+    /// <summary>
+    /// While weights are in shadow, notes every stream heard from (in its shadow turn or not) and, once all the live
+    /// ones have their baseline for those weights, says so.
+    /// </summary>
     private void CheckShadow(ScoredBatch batch)
     {
-        if (batch.Outcomes.All(o => o.Shadow is null))
+        if (batch.ShadowVersion is not { } version)
         {
             return;     // no weights in shadow: nothing to wait for
+        }
+
+        if (version != _shadowVersion)
+        {
+            _shadowStreams.Clear();
+            _shadowVersion = version;
         }
 
         var now = _time.GetTimestamp();
         foreach (var outcome in batch.Outcomes)
         {
-            if (outcome.Shadow is { } shadow)
-            {
-                if (shadow.ModelVersion != _shadowVersion)
-                {
-                    _shadowStreams.Clear();
-                    _shadowVersion = shadow.ModelVersion;
-                }
-
-                _shadowStreams[outcome.Header.StreamId] = now;
-            }
+            _shadowStreams[outcome.Header.StreamId] = now;
         }
 
         var live = _shadowStreams.Where(s => _time.GetElapsedTime(s.Value, now) < ShadowStreamGone).Select(s => s.Key).ToList();

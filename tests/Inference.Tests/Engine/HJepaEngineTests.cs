@@ -251,6 +251,49 @@ public sealed class HJepaEngineTests
     }
 
     [Fact]
+    public void Shadow_WithASceneLevel_SeedsOneStreamsMemoryPerBatch()
+    {
+        using var engine = new HJepaEngine(EngineFixture.Model(3), 1, CPU, 4, sceneFrames: 20);
+        for (var i = 0; i < 30; i++)
+        {
+            Process(engine, [EngineFixture.Frame("a", i), EngineFixture.Frame("b", i), EngineFixture.Frame("c", i)]);
+        }
+
+        engine.Shadow(EngineFixture.Model(5), 9);
+        var batches = Enumerable.Range(30, 3)
+            .Select(i => Process(engine, [EngineFixture.Frame("a", i), EngineFixture.Frame("b", i), EngineFixture.Frame("c", i)]))
+            .Select(outcomes => outcomes.Count(o => o.Shadow!.Levels[2] is not null))
+            .ToList();
+
+        Assert.Equal([1, 2, 3], batches);
+    }
+
+    [Fact]
+    public void Shadow_WithShadowStreams_ScoresStreamsInTurns_AndAStreamOutOfTurnStartsItsContextAgainAtTheSwap()
+    {
+        using var engine = new HJepaEngine(EngineFixture.Model(3), 1, CPU, 4, shadowStreams: 1, shadowTurnFrames: 4);
+        for (var i = 0; i < 6; i++)
+        {
+            Process(engine, [EngineFixture.Frame("a", i), EngineFixture.Frame("b", i)]);
+        }
+
+        engine.Shadow(EngineFixture.Model(5), 9);
+        var turns = Enumerable.Range(6, 10)
+            .Select(i => Process(engine, [EngineFixture.Frame("a", i), EngineFixture.Frame("b", i)]))
+            .Select(outcomes => outcomes.Where(o => o.Shadow is not null).Select(o => o.Header.StreamId).Single())
+            .ToList();
+        engine.PromoteShadow();
+        var next = Process(engine, [EngineFixture.Frame("a", 16), EngineFixture.Frame("b", 16)]);
+
+        // One stream at a time, four frames each; after ten batches the first is on its second turn, two frames in.
+        var first = turns[0];
+        var second = first == "a" ? "b" : "a";
+        Assert.Equal([first, first, first, first, second, second, second, second, first, first], turns);
+        Assert.NotNull(next.Single(o => o.Header.StreamId == first).Levels[0]);
+        Assert.Null(next.Single(o => o.Header.StreamId == second).Levels[0]);   // its context starts again
+    }
+
+    [Fact]
     public void Shadow_WeightsThatFail_AreDroppedAndTheServedOnesGoOn()
     {
         using var engine = EngineFixture.Engine();

@@ -17,19 +17,44 @@ public sealed class ResultRouterTests
         var router = new ResultRouter(new ScoringOptions { MinSamples = 3 }, (EngineFixture.Config.LevelCount, 0), new Dictionary<int, EnergyStats>(), [], time);
 
         // Stream "gone" sees the shadow weights for one frame and then sends nothing; "live" goes on.
-        router.Handle(new ScoredBatch([Shadowed("gone", 0), Shadowed("live", 0)], 1));
+        router.Handle(new ScoredBatch([Shadowed("gone", 0), Shadowed("live", 0)], 1, 2));
         for (var i = 1; i < 5; i++)
         {
-            router.Handle(new ScoredBatch([Shadowed("live", i)], 1));
+            router.Handle(new ScoredBatch([Shadowed("live", i)], 1, 2));
         }
 
         Assert.Equal(-1, router.ShadowReadyVersion);     // "gone" has no baseline and was heard from just now
 
         time.Advance(TimeSpan.FromSeconds(11));
-        router.Handle(new ScoredBatch([Shadowed("live", 5)], 1));
+        router.Handle(new ScoredBatch([Shadowed("live", 5)], 1, 2));
 
         Assert.Equal(2, router.ShadowReadyVersion);
     }
+
+    [Fact]
+    public void Shadow_weights_wait_for_a_live_stream_that_has_not_had_its_shadow_turn()
+    {
+        var time = new FakeTimeProvider();
+        var router = new ResultRouter(new ScoringOptions { MinSamples = 3 }, (EngineFixture.Config.LevelCount, 0), new Dictionary<int, EnergyStats>(), [], time);
+
+        // "a" is scored in shadow; "b" waits for its turn, its frames scored by the served weights only.
+        for (var i = 0; i < 5; i++)
+        {
+            router.Handle(new ScoredBatch([Shadowed("a", i), Served("b", i)], 1, 2));
+        }
+
+        Assert.Equal(-1, router.ShadowReadyVersion);
+
+        for (var i = 5; i < 10; i++)
+        {
+            router.Handle(new ScoredBatch([Served("a", i), Shadowed("b", i)], 1, 2));
+        }
+
+        Assert.Equal(2, router.ShadowReadyVersion);
+    }
+
+    /// <summary>A frame of <paramref name="stream"/> with a level-1 energy under the served weights only.</summary>
+    private static FrameOutcome Served(string stream, long frame) => Shadowed(stream, frame) with { Shadow = null };
 
     /// <summary>A frame of <paramref name="stream"/> with a level-1 energy under the served weights and under shadow version 2.</summary>
     private static FrameOutcome Shadowed(string stream, long frame) =>

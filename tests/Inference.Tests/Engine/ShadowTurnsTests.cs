@@ -1,0 +1,50 @@
+using StreamJepa.Inference.Engine;
+
+namespace StreamJepa.Inference.Tests.Engine;
+
+public sealed class ShadowTurnsTests
+{
+    [Fact]
+    public void Next_GivesTurnsToTheStreamThatWaitedLongest_AndATurnGoesOnWhenNoneWaits()
+    {
+        var turns = new ShadowTurns(streams: 2, turnFrames: 3);
+
+        var started = new List<IReadOnlyList<string>>();
+        var inTurn = new List<string>();
+        for (var batch = 0; batch < 7; batch++)
+        {
+            started.Add(turns.Next(["a", "b", "c"]));
+            var scored = new[] { "a", "b", "c" }.Where(turns.InTurn).ToList();
+            scored.ForEach(turns.Scored);
+            inTurn.Add(string.Concat(scored));
+        }
+
+        // a and b for three frames; then one turn ends for each stream waiting: a's (the first to start) for c, then
+        // b's (it went on while nobody else waited) for a, then c's for b: three frames each, staggered.
+        Assert.Equal(["ab", "ab", "ab", "bc", "ac", "ac", "ab"], inTurn);
+        Assert.Equal(["a", "b"], started[0]);
+        Assert.Equal(["c"], started[3]);
+        Assert.Equal(["a"], started[4]);
+    }
+
+    [Fact]
+    public void Next_WithNoStreamWaiting_NeverEndsATurn_AndAStreamGoneQuietGivesItsPlaceUp()
+    {
+        var turns = new ShadowTurns(streams: 2, turnFrames: 3);
+        turns.Next(["a", "b"]);
+        for (var batch = 0; batch < 10; batch++)
+        {
+            turns.Scored("a");
+            turns.Scored("b");
+            Assert.Empty(turns.Next(["a", "b"]));
+        }
+
+        // c arrives and a's long turn ends for it; b goes quiet, and after three batches without a frame its place
+        // goes back to a.
+        var started = Enumerable.Range(0, 5).Select(_ => turns.Next(["a", "c"])).SelectMany(s => s).ToList();
+
+        Assert.Equal(["c", "a"], started);
+        Assert.False(turns.InTurn("b"));
+        Assert.True(turns.InTurn("a") && turns.InTurn("c"));
+    }
+}
