@@ -5,7 +5,6 @@ using StreamJepa.Configuration;
 using StreamJepa.Core.Results;
 using StreamJepa.Host.Cli;
 using StreamJepa.Host.Observability;
-using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
 using StreamJepa.Inference.Pipeline;
 using StreamJepa.Inference.Scoring;
@@ -17,7 +16,6 @@ using StreamJepa.Kafka;
 using StreamJepa.Kafka.Models;
 using StreamJepa.Kafka.Sources;
 using StreamJepa.Model;
-using StreamJepa.Model.Configuration;
 using StreamJepa.Training.Online;
 
 namespace StreamJepa.Host.Running;
@@ -90,7 +88,7 @@ internal sealed class PipelineRun
 
         using var engine = new HJepaEngine(
             model, header.ModelVersion, device, _options.Inference.MaxBatch, _options.Scoring.SceneFrames,
-            _options.Inference.ShadowStreams, ShadowTurnFrames(model.Config, _options.Scoring));
+            _options.Inference.ShadowStreams, HJepaEngine.ShadowTurnFrames(model.Config, _options.Scoring));
         var metrics = _options.Metrics.Enabled ? new RunMetrics() : null;
         var streams = new StreamDirectory(_time)
         {
@@ -333,27 +331,5 @@ internal sealed class PipelineRun
         return running > 0
             ? (true, $"ready: {running} of {ingest.Streams.Count} stream(s) delivering frames")
             : (false, "no stream is delivering frames: " + string.Join(", ", ingest.Streams.Select(s => $"{s.StreamId} {s.Status.ToString().ToLowerInvariant()}")));
-    }
-
-    /// <summary>
-    /// Frames of a stream scored in shadow per turn: enough for level 1, and every other alert level, to fill its
-    /// context and give twice <c>scoring.minSamples</c> energies (the baseline needs <c>minSamples</c> of them).
-    /// </summary>
-    private static int ShadowTurnFrames(HJepaConfig config, ScoringOptions scoring)
-    {
-        long frames = config.ContextFrames + config.Horizons.Max() + (2L * scoring.MinSamples);
-        long cadence = 1;   // frames per item of the level below
-        for (var l = 0; l < config.Levels.Count; l++)
-        {
-            var level = config.Levels[l];
-            var fill = (level.Window + ((level.ContextWindows + level.Horizons.Max()) * level.Stride)) * cadence;
-            cadence *= level.Stride;
-            if (scoring.AlertLevels.Contains(l + 2))
-            {
-                frames = Math.Max(frames, fill + (2L * scoring.MinSamples * cadence));
-            }
-        }
-
-        return (int)Math.Min(frames, int.MaxValue);
     }
 }

@@ -1,5 +1,6 @@
 using StreamJepa.Core.Frames;
 using StreamJepa.Core.Results;
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Model;
 using StreamJepa.Model.Configuration;
 using TorchSharp;
@@ -77,6 +78,9 @@ public sealed class HJepaEngine : IDisposable
     }
 
     public HJepaConfig Config => _config;
+
+    /// <summary>The shadow turn (frames of a stream) that gives every alert level of <paramref name="config"/> its baseline under <paramref name="scoring"/>.</summary>
+    public static int ShadowTurnFrames(HJepaConfig config, ScoringOptions scoring) => ShadowTurns.TurnFramesFor(config, scoring);
 
     /// <summary>Levels each outcome reports: the model's, then the scene level when there is one.</summary>
     public int LevelCount => _config.LevelCount + (_sceneFrames > 0 ? 1 : 0);

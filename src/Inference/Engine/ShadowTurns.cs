@@ -1,3 +1,6 @@
+using StreamJepa.Inference.Configuration;
+using StreamJepa.Model.Configuration;
+
 namespace StreamJepa.Inference.Engine;
 
 /// <summary>
@@ -15,6 +18,28 @@ internal sealed class ShadowTurns(int streams, int turnFrames)
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly Queue<string> _waiting = new();
     private long _batch;
+
+    /// <summary>
+    /// Frames of a stream scored in shadow per turn: enough for level 1, and every other alert level, to fill its
+    /// context and give twice <c>scoring.minSamples</c> energies (the baseline needs <c>minSamples</c> of them).
+    /// </summary>
+    public static int TurnFramesFor(HJepaConfig config, ScoringOptions scoring)
+    {
+        long frames = config.ContextFrames + config.Horizons.Max() + (2L * scoring.MinSamples);
+        long cadence = 1;   // frames per item of the level below
+        for (var l = 0; l < config.Levels.Count; l++)
+        {
+            var level = config.Levels[l];
+            var fill = (level.Window + ((level.ContextWindows + level.Horizons.Max()) * level.Stride)) * cadence;
+            cadence *= level.Stride;
+            if (scoring.AlertLevels.Contains(l + 2))
+            {
+                frames = Math.Max(frames, fill + (2L * scoring.MinSamples * cadence));
+            }
+        }
+
+        return (int)Math.Min(frames, int.MaxValue);
+    }
 
     /// <summary>True when a stream is scored in shadow only in its turn.</summary>
     public bool Rotates => streams > 0;

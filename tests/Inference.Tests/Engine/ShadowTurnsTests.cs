@@ -1,4 +1,6 @@
+using StreamJepa.Inference.Configuration;
 using StreamJepa.Inference.Engine;
+using StreamJepa.Model.Configuration;
 
 namespace StreamJepa.Inference.Tests.Engine;
 
@@ -46,5 +48,20 @@ public sealed class ShadowTurnsTests
         Assert.Equal(["c", "a"], started);
         Assert.False(turns.InTurn("b"));
         Assert.True(turns.InTurn("a") && turns.InTurn("c"));
+    }
+
+    [Fact]
+    public void TurnFramesFor_GivesEveryAlertLevelTwiceMinSamplesEnergies()
+    {
+        var config = new HJepaConfig();
+        var level2 = config.Levels[0];
+        var scoring = new ScoringOptions { MinSamples = 30 };
+
+        // Level 1: its context and furthest horizon, then one energy a frame. Level 2 alerting: its windows fill,
+        // then one energy every stride frames.
+        Assert.Equal(config.ContextFrames + config.Horizons.Max() + 60, ShadowTurns.TurnFramesFor(config, scoring));
+        Assert.Equal(
+            level2.Window + ((level2.ContextWindows + level2.Horizons.Max()) * level2.Stride) + (60 * level2.Stride),
+            ShadowTurns.TurnFramesFor(config, scoring with { AlertLevels = [1, 2] }));
     }
 }
