@@ -22,9 +22,11 @@ public sealed record ScoringOptions
     /// fits the upper tail of its normal surprise (peaks over a threshold, a generalised Pareto tail, as SPOT does) and
     /// divides its surprise so that the on-threshold lies where normal video goes this rarely, never below the
     /// on-threshold itself. The checkpoint's training video gives the tail until the stream has
-    /// <see cref="TailMinSamples"/> surprises of its own. 0: the plain robust z-score.
+    /// <see cref="TailMinSamples"/> surprises of its own. 0: the plain robust z-score. At 10 fps an hour is 36,000
+    /// frames: 1e-4 lets normal video reach the threshold a few frames an hour, in line with at most one false episode
+    /// an hour (1e-3 would allow 36 frames an hour); docs/experiments/2026-12-08-tail-risk-1e-4.md measures the trade.
     /// </summary>
-    public double TailRisk { get; init; } = 1e-3;
+    public double TailRisk { get; init; } = 1e-4;
 
     /// <summary>Recent normal surprises per stream and level the tail is fitted to (6,000: ten minutes at 10 fps).</summary>
     public int TailWindow { get; init; } = 6000;
