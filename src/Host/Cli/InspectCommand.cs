@@ -45,5 +45,5 @@ internal static class InspectCommand
 
     private static string Tail(SurpriseTail? tail) => tail is null
         ? ""
-        : string.Create(CultureInfo.InvariantCulture, $"; its z-scores' tail: over {tail.Threshold:0.00}, scale {tail.Scale:0.00}, shape {tail.Shape:0.00}, reaching {tail.Quantile(1e-3):0.0} once in 1,000 frames");
+        : string.Create(CultureInfo.InvariantCulture, $"; its z-scores' tail: over {tail.Threshold:0.00}, scale {tail.Scale:0.00}, shape {tail.Shape:0.00}, reaching {tail.Quantile(1e-3):0.0} once in 1,000 frames and {tail.Quantile(1e-4):0.0} once in 10,000");
 }

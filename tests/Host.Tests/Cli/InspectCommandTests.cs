@@ -32,9 +32,10 @@ public sealed class InspectCommandTests
         {
             var (exit, output, error) = await CommandRunner.RunAsync("inspect", file);
 
-            // An exponential tail over 2 of scale 1 in the top tenth: exceeded once in 1,000 frames at 2 + ln 100.
+            // An exponential tail over 2 of scale 1 in the top tenth: exceeded once in 1,000 frames at 2 + ln 100,
+            // once in 10,000 (the default scoring.tailRisk) at 2 + ln 1,000.
             Assert.True(exit == 0, error);
-            Assert.Contains("its z-scores' tail: over 2.00, scale 1.00, shape 0.00, reaching 6.6 once in 1,000 frames", output, StringComparison.Ordinal);
+            Assert.Contains("its z-scores' tail: over 2.00, scale 1.00, shape 0.00, reaching 6.6 once in 1,000 frames and 8.9 once in 10,000", output, StringComparison.Ordinal);
         }
         finally
         {
