@@ -31,20 +31,35 @@ public sealed class DevSetBuilder
     /// <summary>Size the clips are written at (the model sees 128×128, the baselines 96 pixels wide).</summary>
     public Size FrameSize { get; init; } = new(384, 288);
 
-    /// <summary>
-    /// Every injection kind at four places in the held-out frames (frames 50, 100, 150 and 200), 30 frames (3 s at
-    /// 10 fps) each. With two places per kind, which stretch of the clip an anomaly fell on moved a kind's mean AUC by
-    /// up to 0.3 between the two videos.
-    /// </summary>
-    public static IReadOnlyList<Injection> DefaultInjections { get; } =
-        [.. Enum.GetValues<InjectionKind>().SelectMany(kind => new[] { 50, 100, 150, 200 }.Select(start => new Injection(kind, start, 30)))];
+    /// <summary>Frames each default injection lasts (3 s at 10 fps).</summary>
+    public const int InjectionLength = 30;
 
     /// <summary>
-    /// Writes <c>DIR/real</c> (the clip) and returns the manifest's path. Besides one test video per injection, the
-    /// manifest scores the held-out frames untouched and the training video, so <c>eval</c> counts false episodes on
+    /// Every injection kind at four places in <paramref name="heldFrames"/> held-out frames, <see cref="InjectionLength"/>
+    /// frames each: from frame 50 (after a stream's warm-up) every 50 frames, closer together where a shorter clip
+    /// needs it for the longest kind (the wrong speed, which reads <see cref="Injection.SpeedFactor"/> source frames a
+    /// frame) to fit after the last; vtest's 345 held-out frames get 50, 100, 150 and 200. With two places per kind,
+    /// which stretch of the clip an anomaly fell on moved a kind's mean AUC by up to 0.3 between the two videos.
+    /// </summary>
+    public static IReadOnlyList<Injection> DefaultInjections(int heldFrames)
+    {
+        const int first = 50, places = 4;
+        var last = heldFrames - (InjectionLength * Injection.SpeedFactor) - 1;
+        var step = Math.Min(50, (last - first) / (places - 1));
+        if (step < 1)
+        {
+            throw new InvalidDataException($"{heldFrames} held-out frames are too few for four injections of every kind (at least {first + (places - 1) + (InjectionLength * Injection.SpeedFactor) + 1} are needed)");
+        }
+
+        return [.. Enum.GetValues<InjectionKind>().SelectMany(kind => Enumerable.Range(0, places).Select(k => new Injection(kind, first + (k * step), InjectionLength)))];
+    }
+
+    /// <summary>
+    /// Writes <c>DIR/real</c> (the clip) and returns the manifest's path. Besides one test video per injection (the
+    /// <see cref="DefaultInjections"/> for the clip's held-out frames when none are given), the manifest scores the held-out frames untouched and the training video, so <c>eval</c> counts false episodes on
     /// normal video the model did not see and on the video it learnt from.
     /// </summary>
-    public string BuildReal(string directory, IReadOnlyList<Injection> injections)
+    public string BuildReal(string directory, IReadOnlyList<Injection>? injections = null)
     {
         Directory.CreateDirectory(directory);
         var train = $"{Name}-normal.avi";
@@ -59,6 +74,7 @@ public sealed class DevSetBuilder
             // Normal video to count false episodes on: the held-out frames as they are, and the training video itself.
             var heldOut = $"{Name}-heldout";
             Write(Path.Combine(directory, heldOut + ".avi"), held, fps, injection: null);
+            injections ??= DefaultInjections(held.Count);
             var videos = new List<object>
             {
                 new { id = heldOut, path = heldOut + ".avi", anomalies = Array.Empty<object>() },

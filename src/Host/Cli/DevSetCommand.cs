@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StreamJepa.Evaluation;
 using StreamJepa.Evaluation.DevSet;
 
 namespace StreamJepa.Host.Cli;
@@ -12,7 +13,7 @@ internal static class DevSetCommand
         var source = new Option<FileInfo>("--source") { Description = "The real clip to inject anomalies into.", DefaultValueFactory = _ => new FileInfo("data/samples/vtest.avi") };
         var trainFrames = new Option<int>("--train-frames") { Description = "Frames at the start of the clip that become the normal training video; the rest are held out for the test videos.", DefaultValueFactory = _ => 450 };
         var seeds = new Option<int[]>("--synthetic-seeds") { Description = "Seeds of the synthetic test scenes (600 frames each, every kind of scheduled anomaly).", DefaultValueFactory = _ => [3, 5], AllowMultipleArgumentsPerToken = true };
-        var command = new Command("devset", "Write the development set: a real clip's held-out frames with injected anomalies (wrong direction, wrong speed, stopped time, intruder, lights down, small object, camera shift, defocus), the held-out frames untouched, and synthetic scenes, with a manifest for `eval` each.")
+        var command = new Command("devset", "Write the development set: a real clip's held-out frames with injected anomalies (every kind of docs/eval.md at four places), the held-out frames untouched, the training video, and synthetic scenes, with a manifest for `eval` each. Run it once per real scene (--source, --train-frames, --out).")
         {
             output,
             source,
@@ -39,7 +40,7 @@ internal static class DevSetCommand
             string real;
             try
             {
-                real = builder.BuildReal(Path.Combine(root, "real"), DevSetBuilder.DefaultInjections);
+                real = builder.BuildReal(Path.Combine(root, "real"));
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidDataException or IOException)
             {
@@ -49,7 +50,7 @@ internal static class DevSetCommand
 
             var synthetic = DevSetBuilder.BuildSynthetic(Path.Combine(root, "synthetic"), parse.GetValue(seeds) ?? []);
             var o = parse.InvocationConfiguration.Output;
-            o.WriteLine($"wrote {real} ({DevSetBuilder.DefaultInjections.Count} test videos, {builder.TrainFrames} training frames)");
+            o.WriteLine($"wrote {real} ({EvalManifest.Load(real).Videos.Count} test videos, {builder.TrainFrames} training frames)");
             o.WriteLine($"wrote {synthetic}");
             o.WriteLine($"next: ./streamjepa eval --manifest {real} --minutes 10 --out runs/eval-real");
             return ExitCodes.Ok;

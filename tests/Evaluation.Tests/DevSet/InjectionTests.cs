@@ -64,10 +64,29 @@ public sealed class InjectionTests
     [Fact]
     public void The_default_injections_give_every_kind_four_videos_that_fit_vtests_held_out_frames()
     {
-        var injections = DevSetBuilder.DefaultInjections;
+        var injections = DevSetBuilder.DefaultInjections(345);
 
-        Assert.All(Enum.GetValues<InjectionKind>(), kind => Assert.Equal(4, injections.Count(i => i.Kind == kind)));
+        Assert.All(Enum.GetValues<InjectionKind>(), kind => Assert.Equal([50, 100, 150, 200], injections.Where(i => i.Kind == kind).Select(i => i.Start)));
         // vtest's 795 frames less the 450 it trains on: every schedule fits (Schedule throws if not) and shows only those frames.
         Assert.All(injections, i => Assert.InRange(i.Schedule(345).Max(), 0, 344));
+    }
+
+    [Theory]
+    [InlineData(256)]     // box.mp4's 456 frames less the 200 it trains on
+    [InlineData(174)]     // the fewest that take four places
+    public void On_a_shorter_clip_the_four_places_close_up_so_that_every_kind_still_fits(int held)
+    {
+        var injections = DevSetBuilder.DefaultInjections(held);
+
+        Assert.All(Enum.GetValues<InjectionKind>(), kind => Assert.Equal(4, injections.Where(i => i.Kind == kind).Select(i => i.Start).Distinct().Count()));
+        Assert.All(injections, i => Assert.InRange(i.Schedule(held).Max(), 0, held - 1));
+        Assert.Equal(50, injections.Min(i => i.Start));
+    }
+
+    [Fact]
+    public void A_clip_too_short_for_four_places_is_refused_with_how_many_frames_it_needs()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => DevSetBuilder.DefaultInjections(173));
+        Assert.Contains("at least 174 are needed", error.Message, StringComparison.Ordinal);
     }
 }
