@@ -3,6 +3,7 @@ using StreamJepa.Core.Configuration;
 using StreamJepa.Evaluation;
 using StreamJepa.Evaluation.Runs;
 using StreamJepa.Host.Running;
+using StreamJepa.Model;
 using StreamJepa.Training;
 
 namespace StreamJepa.Host.Cli;
@@ -42,6 +43,10 @@ internal static class EvalCommand
             }
 
             var loaded = EvalManifest.Load(parse.GetValue(manifest)!.FullName);
+            if (parse.GetValue(checkpoint) is { } given && WithoutStatistics(given.FullName, options.Scoring.TailRisk, options.Scoring.TailMinSamples) is { } warning)
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync(warning).ConfigureAwait(false);
+            }
 
             using var loggers = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Warning);
             var run = new EvalRun(
@@ -68,5 +73,31 @@ internal static class EvalCommand
             }
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A warning when <paramref name="path"/> carries no energy statistics (as the model <c>run</c> keeps in its state
+    /// directory while learning): with a tail-calibrated threshold every test stream then warms up until it has
+    /// <paramref name="tailMinSamples"/> surprises of its own, so a shorter test video ranks its frames but can never
+    /// alert, and the detections and false episodes eval reports measure nothing. Null when it has them or cannot be
+    /// read (loading it reports that, naming the file).
+    /// </summary>
+    internal static string? WithoutStatistics(string path, double tailRisk, int tailMinSamples)
+    {
+        try
+        {
+            if (tailRisk <= 0 || Checkpoint.ReadHeader(path).EnergyStats.Count > 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is CheckpointException or IOException)
+        {
+            return null;
+        }
+
+        return $"eval: warning: {path} carries no energy statistics, so every test stream warms up until it has {tailMinSamples} surprises of its own " +
+            "and a shorter video cannot alert: AUC and AP rank its frames, but detections, latency and false episodes measure nothing. " +
+            $"`streamjepa train --source <its training video> --checkpoint <a copy of it> --resume --steps 0` measures them.";
     }
 }

@@ -1,3 +1,6 @@
+using StreamJepa.Host.Cli;
+using StreamJepa.Model;
+
 namespace StreamJepa.Host.Tests.Cli;
 
 [Collection(TrainingInProcess.Name)]
@@ -100,6 +103,37 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(energies[0].Length, energies[1].Length);
         Assert.Contains(energies[0], e => !double.IsNaN(e));
         Assert.All(energies[0].Zip(energies[1]), p => Assert.True(double.IsNaN(p.First) ? double.IsNaN(p.Second) : Math.Abs(p.First - p.Second) <= 1e-4 * Math.Max(1, Math.Abs(p.First)), $"{p.First} vs {p.Second}"));
+    }
+
+    [Fact]
+    public async Task Eval_warns_when_the_checkpoint_carries_no_statistics_so_its_alerts_would_measure_nothing()
+    {
+        // A trained checkpoint, and the same weights without energy statistics (as run's state directory keeps them).
+        var trained = Path.Combine(_dir, "trained.ckpt");
+        var (t, _, trainError) = await CommandRunner.RunAsync(
+            ["train", "--source", "synthetic:seed=11&frames=60&width=96&height=72&anomalyEvery=0", "--checkpoint", trained, "--steps", "1", .. SmallModel.Training]);
+        Assert.True(t == 0, trainError);
+        var bare = Path.Combine(_dir, "bare.ckpt");
+        var (model, header) = Checkpoint.Load(trained);
+        using (model)
+        {
+            Assert.NotEmpty(header.EnergyStats);
+            Checkpoint.Save(bare, model, header with { EnergyStats = [] });
+        }
+
+        var (generated, _, generateError) = await CommandRunner.RunAsync(
+            "generate", "--out", Path.Combine(_dir, "s3.avi"), "--scene", "seed=3&frames=40&width=96&height=72&anomalyEvery=0");
+        Assert.True(generated == 0, generateError);
+        var manifest = Path.Combine(_dir, "manifest.json");
+        await File.WriteAllTextAsync(manifest, """{ "train": [], "videos": [ { "id": "s3", "path": "s3.avi", "anomalies": [] } ] }""");
+
+        var (exit, output, error) = await CommandRunner.RunAsync(["eval", "--manifest", manifest, "--checkpoint", bare, "--out", Path.Combine(_dir, "out"), .. SmallModel.Settings]);
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains($"{bare} carries no energy statistics", output, StringComparison.Ordinal);
+        Assert.Contains("--resume --steps 0", output, StringComparison.Ordinal);
+        Assert.Null(EvalCommand.WithoutStatistics(trained, tailRisk: 1e-4, tailMinSamples: 1000));
+        Assert.Null(EvalCommand.WithoutStatistics(bare, tailRisk: 0, tailMinSamples: 1000));     // the plain z-score needs no tail
     }
 
     [Fact]
