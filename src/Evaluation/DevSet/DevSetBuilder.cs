@@ -56,8 +56,9 @@ public sealed class DevSetBuilder
 
     /// <summary>
     /// Writes <c>DIR/real</c> (the clip) and returns the manifest's path. Besides one test video per injection (the
-    /// <see cref="DefaultInjections"/> for the clip's held-out frames when none are given), the manifest scores the held-out frames untouched and the training video, so <c>eval</c> counts false episodes on
-    /// normal video the model did not see and on the video it learnt from.
+    /// <see cref="DefaultInjections"/> for the clip's held-out frames when none are given), the manifest scores the
+    /// held-out frames untouched and the training video, so <c>eval</c> counts false episodes on normal video the model
+    /// did not see and on the video it learnt from.
     /// </summary>
     public string BuildReal(string directory, IReadOnlyList<Injection>? injections = null)
     {
